@@ -1,0 +1,50 @@
+# Two commands for a new machine (README):
+#   make run    set up, create the SQLite database with demo data, start at http://127.0.0.1:5000
+#   make test   set up, then run the whole suite on SQLite and, if reachable, on PostgreSQL
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test setup setup-dev browser bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+setup: $(VENV)/.runtime
+
+setup-dev: $(VENV)/.dev browser
+
+# Browser tests drive Debian's Chromium; elsewhere Playwright's own download is the fallback.
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null) \
+	  || echo "could not install chromium; browser tests will be skipped"; \
+	else $(BIN)/python -m playwright install chromium || echo "no browser; browser tests will be skipped"; fi
+
+run: setup
+	$(BIN)/flask --app app init-db
+	$(BIN)/flask --app app seed-demo --if-empty
+	@echo "fieldapp is starting at http://$(HOST):$(PORT)/  (sign in as supervisor / demo)"
+	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
+
+test: setup-dev
+	$(BIN)/python tests/run_all.py
+
+bench: setup-dev
+	$(BIN)/python -m bench.push
+	$(BIN)/python -m bench.pull
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

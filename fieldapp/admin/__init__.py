@@ -1,0 +1,1 @@
+"""admin blueprint (see its views module)."""

@@ -1,0 +1,1 @@
+"""api blueprint (see its views module)."""

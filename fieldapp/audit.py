@@ -1,0 +1,37 @@
+"""Writing the audit log. Every create, update and delete of a business record calls here."""
+from datetime import date, datetime
+
+from sqlalchemy import insert
+
+from .extensions import db
+from .models import AuditEntry
+from .models.base import utcnow
+
+
+def _plain(value):
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value
+
+
+def snapshot(obj, fields=None):
+    """A JSON-safe dict of a model instance's columns (for ``before`` / ``after``)."""
+    if obj is None:
+        return None
+    cols = fields or [c.key for c in obj.__table__.columns]
+    return {c: _plain(getattr(obj, c)) for c in cols if c not in ("password_hash", "token_hash")}
+
+
+def record(action, entity, entity_id, before=None, after=None, user_id=None):
+    """Add one entry to the current transaction (it commits or rolls back with the change)."""
+    db.session.add(AuditEntry(action=action, entity=entity, entity_id=str(entity_id),
+                              before=before, after=after, user_id=user_id, at=utcnow()))
+
+
+def record_many(rows):
+    """Bulk form for the sync path: ``rows`` are dicts with the AuditEntry columns."""
+    if rows:
+        now = utcnow()
+        for row in rows:
+            row.setdefault("at", now)
+        db.session.execute(insert(AuditEntry), rows)

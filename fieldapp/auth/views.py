@@ -1,0 +1,79 @@
+"""Sign-in and sign-out (web pages), and choosing the language."""
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import func, select
+
+from .. import ratelimit
+from ..extensions import db
+from ..forms.auth import LoginForm
+from ..models import User
+from . import bp
+
+
+def _safe_next(target):
+    """Only same-site paths: ``next`` must never send someone to another site."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Sign in with username and password; repeated failures are slowed down (429)."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        username = form.username.data.strip()
+        wait = ratelimit.blocked(username)
+        if wait:
+            minutes = max(1, (wait + 59) // 60)
+            flash(_("Too many failed sign-ins. Try again in %(n)d minutes.", n=minutes), "error")
+            resp = current_app.make_response(
+                (render_template("auth/login.html", form=form), 429))
+            resp.headers["Retry-After"] = str(wait)
+            return resp
+        user = db.session.scalar(
+            select(User).where(func.lower(User.username) == username.lower()))
+        if user is not None and user.active and user.check_password(form.password.data):
+            session.clear()
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
+        ratelimit.failed(username)
+        flash(_("Wrong username or password."), "error")
+        status = 401
+    elif request.method == "POST":
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """Sign out (POST with the CSRF token, so a link on another site cannot sign you out)."""
+    lang = session.get("lang")
+    logout_user()
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/lang/<code>", methods=["POST"])
+def set_language(code):
+    """Switch the interface language; it sticks for the session and on the user."""
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    session["lang"] = code
+    if current_user.is_authenticated:
+        current_user.locale = code
+        db.session.commit()
+    return redirect(_safe_next(request.form.get("next")) or url_for("main.index"))

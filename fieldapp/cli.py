@@ -1,0 +1,5 @@
+"""Flask commands (DESIGN §7)."""
+
+
+def init_app(app):
+    pass

@@ -1,0 +1,1 @@
+"""collector blueprint (see its views module)."""

@@ -1,0 +1,77 @@
+"""Configuration: defaults, overridden by the environment, overridden by a test dict.
+
+Every key here is documented in the README (a test keeps the two in step).
+"""
+import os
+import secrets
+from pathlib import Path
+
+#: Keys read from the environment, with their meaning (README "Configuration" lists them).
+ENV_KEYS = {
+    "DATABASE_URL": "SQLAlchemy URL; default sqlite:///<instance>/fieldapp.db",
+    "SECRET_KEY": "signs sessions and sync cursors; generated into the instance folder if unset",
+    "RATELIMIT_STORAGE_URI": "where rate-limit counters live (memory://, redis://host:6379)",
+    "SESSION_COOKIE_SECURE": "1 behind HTTPS so cookies are never sent in clear",
+    "FIELDAPP_TIMEZONE": "zone for showing times; default Asia/Ho_Chi_Minh",
+    "FIELDAPP_DEFAULT_LOCALE": "vi (default) or en",
+}
+
+
+def _instance_secret(instance_path):
+    """Return a stable secret kept in the instance folder.
+
+    Sessions and pull cursors are signed with it, so it must survive restarts; an operator
+    who sets SECRET_KEY (needed with several app servers) overrides it.
+    """
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def _flag(value):
+    return str(value).lower() in ("1", "true", "yes", "on")
+
+
+def load(app, overrides=None):
+    """Fill app.config from defaults, the environment, then ``overrides``."""
+    env = os.environ
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    cfg = app.config
+    cfg.update(
+        SQLALCHEMY_DATABASE_URI=env.get("DATABASE_URL") or f"sqlite:///{instance / 'fieldapp.db'}",
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        RATELIMIT_STORAGE_URI=env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        RATELIMIT_HEADERS_ENABLED=True,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=_flag(env.get("SESSION_COOKIE_SECURE", "0")),
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        BABEL_DEFAULT_LOCALE=env.get("FIELDAPP_DEFAULT_LOCALE", "vi"),
+        BABEL_DEFAULT_TIMEZONE=env.get("FIELDAPP_TIMEZONE", "Asia/Ho_Chi_Minh"),
+        LANGUAGES=("vi", "en"),
+        # Imports and uploads: a CSV of a province's households fits well under this.
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,
+        # Sign-in: failures allowed per username and per address in the window.
+        LOGIN_FAILS_PER_USER=10,
+        LOGIN_FAILS_PER_ADDR=30,
+        LOGIN_FAIL_WINDOW=15 * 60,
+    )
+    if overrides:
+        cfg.update(overrides)
+    url = cfg["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("postgres://"):  # Heroku-style URLs name the old dialect
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    cfg["SQLALCHEMY_DATABASE_URI"] = url
+    if not cfg.get("SECRET_KEY"):
+        cfg["SECRET_KEY"] = env.get("SECRET_KEY") or _instance_secret(instance)

@@ -1,0 +1,1 @@
+"""WTForms classes: the one place where field rules are written (DESIGN §2)."""

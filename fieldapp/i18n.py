@@ -1,0 +1,118 @@
+"""Language choice, message catalogs and Vietnamese number/date formats.
+
+Source strings are English (``_("Sign in")``); ``translations/vi`` turns them into Vietnamese,
+the default. Numbers, money and dates keep the Vietnamese shape in both languages
+(``1.500.000 ₫``, ``25/11/2026``): the amounts are in đồng and the people reading them,
+whatever language they pick, write them that way.
+"""
+from datetime import date, datetime, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import current_app, request, session
+from flask_login import current_user
+
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+def compile_catalogs():
+    """Compile every ``.po`` whose ``.mo`` is missing or older, so a fresh clone just works.
+
+    ``.mo`` files are build output (ignored by git); compiling takes milliseconds.
+    """
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in TRANSLATIONS.glob("*/LC_MESSAGES/*.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as fh:
+            catalog = read_po(fh)
+        tmp = mo.with_suffix(".mo.tmp")
+        with tmp.open("wb") as fh:
+            write_mo(fh, catalog)
+        tmp.replace(mo)
+
+
+def select_locale():
+    """Explicit choice (stored in the session, or on the user) wins; else the default."""
+    langs = current_app.config["LANGUAGES"]
+    choice = session.get("lang")
+    if choice in langs:
+        return choice
+    if current_user and getattr(current_user, "is_authenticated", False):
+        if current_user.locale in langs:
+            return current_user.locale
+    api_lang = request.headers.get("X-Fieldapp-Lang") if request else None
+    if api_lang in langs:
+        return api_lang
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _group(n):
+    return f"{n:,}".replace(",", ".")
+
+
+def format_number(value):
+    """12345 -> '12.345'."""
+    if value is None:
+        return ""
+    return _group(int(value))
+
+
+def format_money(value):
+    """1500000 -> '1.500.000 ₫' (integer VND)."""
+    if value is None:
+        return ""
+    return f"{_group(int(value))} ₫"
+
+
+def format_percent(value, digits=2):
+    """0.8993 -> '89,93%'."""
+    if value is None:
+        return ""
+    text = f"{value * 100:.{digits}f}".replace(".", ",")
+    return f"{text}%"
+
+
+def local_zone():
+    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Ho_Chi_Minh"))
+
+
+def format_date(value):
+    """date or datetime -> '25/11/2026' (a datetime is shown in local time)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        value = value.astimezone(local_zone()) if value.tzinfo else value
+        value = value.date()
+    return value.strftime("%d/%m/%Y")
+
+
+def format_datetime(value):
+    """aware datetime -> '25/11/2026 09:42' in local time."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(local_zone()).strftime("%d/%m/%Y %H:%M")
+
+
+def format_time(value):
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(local_zone()).strftime("%H:%M")
+
+
+def init_app(app):
+    """Register the template filters."""
+    compile_catalogs()
+    app.jinja_env.filters.update(
+        number=format_number, money=format_money, percent=format_percent,
+        date=format_date, datetime=format_datetime, time=format_time,
+    )

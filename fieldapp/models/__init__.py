@@ -1,0 +1,27 @@
+"""The data model (DESIGN §3): one module per aggregate, re-exported here."""
+from .areas import LEVELS, Area, CollectionPoint, CoordinationProgram, Organization
+from .audit import AuditEntry
+from .changes import Change, Counter
+from .households import Household, Person
+from .people import ROLES, Device, User, hash_token, user_areas
+from .plans import ParticipantCount, Plan
+from .policy import PolicyParameterSet
+from .work import REFERRAL_STATUSES, REVIEW_STATUSES, Enrollment, Outreach, Referral, Visit
+
+#: Synced record types by their protocol name.
+RECORD_MODELS = {
+    "household": Household,
+    "person": Person,
+    "visit": Visit,
+    "enrollment": Enrollment,
+    "referral": Referral,
+    "outreach": Outreach,
+}
+
+__all__ = [
+    "LEVELS", "ROLES", "REFERRAL_STATUSES", "REVIEW_STATUSES", "RECORD_MODELS",
+    "Area", "AuditEntry", "Change", "CollectionPoint", "CoordinationProgram", "Counter",
+    "Device", "Enrollment", "Household", "Organization", "Outreach", "ParticipantCount",
+    "Person", "Plan", "PolicyParameterSet", "Referral", "User", "Visit", "hash_token",
+    "user_areas",
+]

@@ -1,0 +1,74 @@
+"""Administrative areas and the collection network that works in them."""
+from datetime import date
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+
+#: Levels from the top. Since July 2025 there are no districts, but older trees keep them.
+LEVELS = ("province", "district", "commune", "village")
+
+
+class Area(db.Model):
+    """A node of the area tree, valid over a span of dates.
+
+    Codes are never reused: a merged commune gets ``valid_to`` and its villages move under the
+    new commune, while records made earlier keep pointing at the area they were made in.
+    """
+
+    __tablename__ = "areas"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(16))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)
+    valid_from: Mapped[date | None] = mapped_column(db.Date)
+    valid_to: Mapped[date | None] = mapped_column(db.Date)
+
+    parent = relationship("Area", remote_side=[id], backref="children")
+
+    def __repr__(self):
+        return f"<Area {self.code} {self.name}>"
+
+
+class Organization(db.Model):
+    """A collection service organization (post office, cooperative union, commune committee)."""
+
+    __tablename__ = "organizations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32), default="other")
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    area = relationship("Area")
+
+
+class CollectionPoint(db.Model):
+    """An organization's collection point (điểm thu), code 001–999 within a commune."""
+
+    __tablename__ = "collection_points"
+    __table_args__ = (UniqueConstraint("area_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
+    code: Mapped[str] = mapped_column(String(3))
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(String(300))
+
+    organization = relationship("Organization", backref="collection_points")
+    area = relationship("Area")
+
+
+class CoordinationProgram(db.Model):
+    """A three-party coordination program signed for one commune."""
+
+    __tablename__ = "coordination_programs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    signed_on: Mapped[date] = mapped_column(db.Date)
+    note: Mapped[str | None] = mapped_column(String(500))
+

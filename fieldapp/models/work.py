@@ -1,0 +1,87 @@
+"""Field work: visits, sign-ups (enrollments), referrals and group outreach sessions."""
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import JSONType, UTCDateTime
+from .syncable import Synced
+
+REVIEW_STATUSES = ("pending", "approved", "flagged")
+REFERRAL_STATUSES = ("new", "assigned", "visited", "enrolled", "closed")
+
+
+class Visit(Synced, db.Model):
+    __tablename__ = "visits"
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    visited_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    outcome: Mapped[str] = mapped_column(String(20))
+    topics: Mapped[list] = mapped_column(JSONType, default=list)
+    follow_up_on: Mapped[date | None] = mapped_column(db.Date)
+    referral_id: Mapped[str | None] = mapped_column(ForeignKey("referrals.id"))
+    note: Mapped[str | None] = mapped_column(String(1000))
+    lat: Mapped[float | None] = mapped_column()
+    lon: Mapped[float | None] = mapped_column()
+    accuracy_m: Mapped[float | None] = mapped_column()
+    # Server-owned review state (DESIGN §4: reaches devices under "server").
+    review_status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    review_note: Mapped[str | None] = mapped_column(String(1000))
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    household = relationship("Household")
+    created_by = relationship("User", foreign_keys="Visit.created_by_id")
+    reviewed_by = relationship("User", foreign_keys=[reviewed_by_id])
+
+
+class Enrollment(Synced, db.Model):
+    """A sign-up with its premium, computed with the parameter set in force at start_month."""
+
+    __tablename__ = "enrollments"
+    person_id: Mapped[str] = mapped_column(ForeignKey("persons.id"), index=True)
+    scheme: Mapped[str] = mapped_column(String(4))
+    start_month: Mapped[str] = mapped_column(String(7), index=True)  # YYYY-MM
+    period_months: Mapped[int] = mapped_column()
+    amount_due: Mapped[int] = mapped_column()
+    visit_id: Mapped[str | None] = mapped_column(ForeignKey("visits.id"))
+    monthly_income: Mapped[int | None] = mapped_column()
+    support_group: Mapped[str | None] = mapped_column(String(16))
+    member_order: Mapped[int | None] = mapped_column()
+    receipt_no: Mapped[str | None] = mapped_column(String(40))
+    paid: Mapped[bool] = mapped_column(default=False)
+    monthly_amount: Mapped[int | None] = mapped_column()
+    monthly_support: Mapped[int | None] = mapped_column()
+    policy_set_id: Mapped[int | None] = mapped_column(ForeignKey("policy_parameter_sets.id"))
+
+    person = relationship("Person")
+
+
+class Referral(Synced, db.Model):
+    __tablename__ = "referrals"
+    contact_name: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(String(24))
+    household_id: Mapped[str | None] = mapped_column(ForeignKey("households.id"))
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
+    address: Mapped[str | None] = mapped_column(String(300))
+    note: Mapped[str | None] = mapped_column(String(1000))
+    # Server-owned.
+    status: Mapped[str] = mapped_column(String(10), default="new", index=True)
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    area = relationship("Area")
+    created_by = relationship("User", foreign_keys="Referral.created_by_id")
+    assigned_to = relationship("User", foreign_keys=[assigned_to_id])
+
+
+class Outreach(Synced, db.Model):
+    """A group session: a customer conference or a small-group talk."""
+
+    __tablename__ = "outreach"
+    kind: Mapped[str] = mapped_column(String(16))
+    held_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    attendees: Mapped[int] = mapped_column()
+    leads: Mapped[int | None] = mapped_column()
+    note: Mapped[str | None] = mapped_column(String(1000))
+
+    area = relationship("Area")

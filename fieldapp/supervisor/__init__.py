@@ -1,0 +1,1 @@
+"""supervisor blueprint (see its views module)."""

@@ -1,0 +1,1 @@
+"""village blueprint (see its views module)."""
