@@ -16,23 +16,48 @@ TRANSLATIONS = Path(__file__).parent / "translations"
 
 
 def compile_catalogs():
-    """Compile every ``.po`` whose ``.mo`` is missing or older, so a fresh clone just works.
+    """Merge every ``translations/<lang>/*.po`` into ``<lang>/LC_MESSAGES/messages.mo``.
 
-    ``.mo`` files are build output (ignored by git); compiling takes milliseconds.
+    Each part of the app keeps its strings in its own ``.po`` file (core.po, api.po, app.po,
+    ...), so parallel work never edits one huge catalog. ``.mo`` files are build output
+    (ignored by git), rebuilt here when any ``.po`` is newer; it takes milliseconds.
     """
+    from babel.messages.catalog import Catalog
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    for po in TRANSLATIONS.glob("*/LC_MESSAGES/*.po"):
-        mo = po.with_suffix(".mo")
-        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+    for lang_dir in TRANSLATIONS.iterdir():
+        parts = sorted(lang_dir.glob("*.po"))
+        if not lang_dir.is_dir() or not parts:
             continue
-        with po.open("rb") as fh:
-            catalog = read_po(fh)
+        mo = lang_dir / "LC_MESSAGES" / "messages.mo"
+        newest = max(p.stat().st_mtime for p in parts)
+        if mo.exists() and mo.stat().st_mtime >= newest:
+            continue
+        merged = Catalog(locale=lang_dir.name)
+        for part in parts:
+            with part.open("rb") as fh:
+                for message in read_po(fh, locale=lang_dir.name):
+                    if message.id and message.string:
+                        merged[message.id] = message
+        mo.parent.mkdir(exist_ok=True)
         tmp = mo.with_suffix(".mo.tmp")
         with tmp.open("wb") as fh:
-            write_mo(fh, catalog)
+            write_mo(fh, merged)
         tmp.replace(mo)
+
+
+def catalog(lang):
+    """{msgid: translation} for ``lang``: the PWA gets its strings from the same files."""
+    from babel.messages.pofile import read_po
+
+    out = {}
+    for part in sorted((TRANSLATIONS / lang).glob("*.po")):
+        with part.open("rb") as fh:
+            for message in read_po(fh, locale=lang):
+                if message.id and message.string and isinstance(message.id, str):
+                    out[message.id] = message.string
+    return out
 
 
 def select_locale():
