@@ -1,1 +1,6 @@
-"""supervisor blueprint (see its views module)."""
+"""The supervisor workspace: server-rendered pages for review, progress and the register."""
+from flask import Blueprint
+
+bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
+
+from . import views  # noqa: E402,F401
