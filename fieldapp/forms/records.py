@@ -1,0 +1,290 @@
+"""The record forms: the ONE place where the fields of synced records and their rules live.
+
+They render the PWA's forms (HTML attributes carry required / maxlength / min / pattern to the
+browser) and validate every pushed record (``validate_record``). Rules that need other records
+(references, scope, premiums) are checked by the sync merge with the store; here are the rules
+a single record can be judged on.
+"""
+import threading
+
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
+from wtforms import Form, FormField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+
+from .choices import CHOICES
+from .fields import (CheckboxField, IntField, IsoDateField, MonthField, OffsetDateTimeField,
+                     PhoneField, RefField)
+
+REQUIRED = _l("This field is required.")
+BAD_CHOICE = _l("Not one of the allowed values.")
+
+
+def required():
+    return InputRequired(message=REQUIRED)
+
+
+def text(label, max_len, req=False, area=False, **kw):
+    validators = [required()] if req else [Optional()]
+    validators.append(Length(max=max_len, message=_l("At most %(max)d characters.")))
+    cls = TextAreaField if area else StringField
+    return cls(label, validators, **kw)
+
+
+class ChoiceField(SelectField):
+    """A select whose error is ours (translated) and which renders an empty first option."""
+
+    def __init__(self, label, field, req=False, **kwargs):
+        validators = [required()] if req else [Optional()]
+        super().__init__(label, validators, choices=[("", "—")] + list(CHOICES[field]),
+                         validate_choice=False, **kwargs)
+        self._allowed = {v for v, _ in CHOICES[field]}
+
+    def pre_validate(self, form):
+        if self.data in (None, ""):
+            self.data = None
+        elif self.data not in self._allowed:
+            raise ValidationError(BAD_CHOICE)
+
+
+class MultiChoiceField(SelectMultipleField):
+    def __init__(self, label, field, **kwargs):
+        super().__init__(label, [Optional()], choices=list(CHOICES[field]),
+                         validate_choice=False, **kwargs)
+        self._allowed = {v for v, _ in CHOICES[field]}
+
+    def pre_validate(self, form):
+        data = self.data or []
+        if any(v not in self._allowed for v in data):
+            raise ValidationError(BAD_CHOICE)
+        self.data = sorted(set(data), key=data.index)
+
+
+class LocationForm(Form):
+    lat = StringField(_l("Latitude"), [Optional()])
+    lon = StringField(_l("Longitude"), [Optional()])
+    accuracy_m = StringField(_l("Accuracy (m)"), [Optional()])
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        self.point = None
+        values = {}
+        for name, low, high in (("lat", -90, 90), ("lon", -180, 180), ("accuracy_m", 0, 100000)):
+            field = self[name]
+            if field.data in (None, ""):
+                values[name] = None
+                continue
+            try:
+                number = float(field.data)
+            except (TypeError, ValueError):
+                number = None
+            if number is None or number != number or not (low <= number <= high):
+                field.errors = list(field.errors) + [_l("Must be a number from %(a)s to %(b)s.", a=low, b=high)]
+                ok = False
+            values[name] = number
+        if ok and (values["lat"] is None) != (values["lon"] is None):
+            self.lat.errors = list(self.lat.errors) + [_l("Latitude and longitude go together.")]
+            ok = False
+        if ok and values["lat"] is not None:
+            self.point = values
+        return ok
+
+
+class HouseholdForm(Form):
+    area = text(_l("Village"), 32, req=True)
+    address = text(_l("Address"), 300, req=True)
+    head_name = text(_l("Head of household"), 200, req=True, render_kw={"autocomplete": "off"})
+    phone = PhoneField(_l("Phone"), [Optional()])
+    note = text(_l("Note"), 1000, area=True)
+
+
+class PersonForm(Form):
+    household = RefField(_l("Household"), [required()])
+    full_name = text(_l("Full name"), 200, req=True, render_kw={"autocomplete": "off"})
+    birth_date = IsoDateField(_l("Date of birth"), [required()])
+    sex = ChoiceField(_l("Sex"), "sex", req=True)
+    personal_id = StringField(_l("Personal ID (CCCD)"), [Optional(), Regexp(
+        r"^\d{12}$", message=_l("A personal ID has exactly 12 digits."))],
+        render_kw={"inputmode": "numeric", "pattern": r"\d{12}", "maxlength": 12})
+    si_code = StringField(_l("Social-insurance code"), [Optional(), Regexp(
+        r"^\d{10}$", message=_l("A social-insurance code has exactly 10 digits."))],
+        render_kw={"inputmode": "numeric", "pattern": r"\d{10}", "maxlength": 10})
+    phone = PhoneField(_l("Phone"), [Optional()])
+    relation = ChoiceField(_l("Relation to the head"), "relation")
+    coverage = ChoiceField(_l("Current coverage"), "coverage")
+
+    def validate_birth_date(self, field):
+        from datetime import date
+
+        if field.data and not (date(1900, 1, 1) <= field.data <= date.today()):
+            raise ValidationError(_l("Enter a real date of birth."))
+
+
+class VisitForm(Form):
+    household = RefField(_l("Household"), [required()])
+    visited_at = OffsetDateTimeField(_l("Visited at"), [required()])
+    outcome = ChoiceField(_l("Outcome"), "outcome", req=True)
+    topics = MultiChoiceField(_l("Topics"), "topics")
+    follow_up_on = IsoDateField(_l("Follow-up date"), [Optional()])
+    referral = RefField(_l("Referral"), [Optional()])
+    note = text(_l("Note"), 1000, area=True)
+    location = FormField(LocationForm)
+
+    def validate_follow_up_on(self, field):
+        if self.outcome.data == "interested" and not field.data:
+            raise ValidationError(_l("Choose a follow-up date when the household is interested."))
+        visited = self.visited_at.data
+        if field.data and visited is not None and hasattr(visited, "date") and field.data < visited.date():
+            raise ValidationError(_l("The follow-up date cannot be before the visit."))
+
+
+class EnrollmentForm(Form):
+    person = RefField(_l("Participant"), [required()])
+    scheme = ChoiceField(_l("Scheme"), "scheme", req=True)
+    start_month = MonthField(_l("Start month"), [required()])
+    period_months = IntField(_l("Payment period"), [required()], minimum=1, maximum=120)
+    amount_due = IntField(_l("Amount due"), [required()], minimum=0, maximum=10**12)
+    visit = RefField(_l("Visit"), [Optional()])
+    monthly_income = IntField(_l("Chosen monthly income"), [Optional()], minimum=0,
+                              maximum=10**12)
+    support_group = ChoiceField(_l("Support group"), "support_group")
+    member_order = IntField(_l("Place in the household"), [Optional()], minimum=1, maximum=5)
+    receipt_no = text(_l("Receipt number"), 40)
+    paid = CheckboxField(_l("Paid"))
+
+    def validate_monthly_income(self, field):
+        if self.scheme.data == "vsi" and field.data is None:
+            raise ValidationError(REQUIRED)
+
+    def validate_support_group(self, field):
+        if self.scheme.data == "vsi" and not field.data:
+            raise ValidationError(REQUIRED)
+
+    def validate_member_order(self, field):
+        if self.scheme.data == "hhi" and field.data is None:
+            raise ValidationError(REQUIRED)
+
+
+class ReferralForm(Form):
+    area = text(_l("Village"), 32, req=True)
+    contact_name = text(_l("Name of the person referred"), 200, req=True)
+    reason = ChoiceField(_l("Reason"), "reason", req=True)
+    household = RefField(_l("Household"), [Optional()])
+    contact_phone = PhoneField(_l("Phone"), [Optional()])
+    address = text(_l("Address"), 300)
+    note = text(_l("Note"), 1000, area=True)
+
+
+class OutreachForm(Form):
+    area = text(_l("Area"), 32, req=True)
+    kind = ChoiceField(_l("Kind of session"), "kind", req=True)
+    held_at = OffsetDateTimeField(_l("Held at"), [required()])
+    attendees = IntField(_l("Attendees"), [required()], minimum=1, maximum=100000)
+    leads = IntField(_l("Interested"), [Optional()], minimum=0, maximum=100000)
+    note = text(_l("Note"), 1000, area=True)
+
+    def validate_leads(self, field):
+        if field.data is not None and self.attendees.data is not None and field.data > self.attendees.data:
+            raise ValidationError(_l("Cannot be more than the attendees."))
+
+
+RECORD_FORMS = {
+    "household": HouseholdForm,
+    "person": PersonForm,
+    "visit": VisitForm,
+    "enrollment": EnrollmentForm,
+    "referral": ReferralForm,
+    "outreach": OutreachForm,
+}
+
+#: Fields that name another record, per type: {field: referenced type}.
+REFERENCES = {
+    "household": {},
+    "person": {"household": "household"},
+    "visit": {"household": "household", "referral": "referral"},
+    "enrollment": {"person": "person", "visit": "visit"},
+    "referral": {"household": "household"},
+    "outreach": {},
+}
+
+
+def to_formdata(data):
+    """Flatten a record's JSON ``data`` into the MultiDict a form reads.
+
+    Lists become repeated keys, the location object ``location-lat`` etc., booleans 'y' or
+    nothing, numbers their digits. Anything of the wrong JSON shape is passed as its repr
+    so the field refuses it (a dict where a string belongs never slips through as valid).
+    """
+    items = []
+    for key, value in data.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            if value:
+                items.append((key, "y"))
+            elif key != "paid":
+                items.append((key, "false"))
+        elif isinstance(value, list):
+            if key == "topics":
+                items.extend((key, v if isinstance(v, str) else repr(v)) for v in value)
+            else:
+                items.append((key, repr(value)))
+        elif isinstance(value, dict):
+            if key == "location":
+                for sub, subval in value.items():
+                    if subval is not None and sub in ("lat", "lon", "accuracy_m"):
+                        ok = isinstance(subval, (int, float)) and not isinstance(subval, bool)
+                        items.append((f"location-{sub}", str(subval) if ok else "x"))
+            else:
+                items.append((key, repr(value)))
+        elif isinstance(value, (int, float)):
+            items.append((key, str(value)))
+        else:
+            items.append((key, str(value)))
+    return MultiDict(items)
+
+
+_local = threading.local()
+
+
+def _form_for(record_type):
+    """A form instance per type and thread, re-processed for each record.
+
+    Building a WTForms form binds every field anew (about 0.3 ms); a push of 500 records
+    would spend most of its time there. ``process`` resets every field's data and errors,
+    so reuse is safe within one thread.
+    """
+    forms = getattr(_local, "forms", None)
+    if forms is None:
+        forms = _local.forms = {}
+    form = forms.get(record_type)
+    if form is None:
+        form = forms[record_type] = RECORD_FORMS[record_type]()
+    return form
+
+
+def validate_record(record_type, data):
+    """Judge one record's ``data`` alone: ({field: value} cleaned, {field: [messages]}).
+
+    Cleaned values are Python types: dates, aware datetimes, ints, lists; ``location`` is a
+    dict or None. Unknown keys are ignored.
+    """
+    form = _form_for(record_type)
+    form.process(formdata=to_formdata(data))
+    if not form.validate():
+        errors = {}
+        for name, messages in form.errors.items():
+            if isinstance(messages, dict):  # the location sub-form
+                flat = [str(m) for sub in messages.values() for m in sub]
+                errors[name] = flat
+            else:
+                errors[name] = [str(m) for m in messages]
+        return None, errors
+    cleaned = {}
+    for name, field in form._fields.items():
+        if name == "location":
+            cleaned[name] = field.form.point
+        else:
+            value = field.data
+            cleaned[name] = None if value == "" else value
+    return cleaned, {}
