@@ -54,6 +54,7 @@ def load(app, overrides=None):
         SESSION_COOKIE_SECURE=_flag(env.get("SESSION_COOKIE_SECURE", "0")),
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=_flag(env.get("SESSION_COOKIE_SECURE", "0")),
         BABEL_DEFAULT_LOCALE=env.get("FIELDAPP_DEFAULT_LOCALE", "vi"),
         BABEL_DEFAULT_TIMEZONE=env.get("FIELDAPP_TIMEZONE", "Asia/Ho_Chi_Minh"),
         LANGUAGES=("vi", "en"),

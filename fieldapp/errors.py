@@ -57,8 +57,23 @@ def api_response(status, code, message, fields=None, headers=None):
     return resp
 
 
+def _titles():
+    # Short headings for the HTML error pages (the message above says what to do).
+    return {
+        400: _("Bad request"),
+        403: _("Access denied"),
+        404: _("Page not found"),
+        405: _("Not allowed"),
+        413: _("Too large"),
+        429: _("Too many attempts"),
+        500: _("Server error"),
+    }
+
+
 def _page(status, message):
-    return render_template("errors/error.html", status=status, message=message), status
+    title = _titles().get(status) or _("Error")
+    return render_template("errors/error.html", status=status, title=title,
+                           message=message), status
 
 
 def init_app(app):

@@ -4,6 +4,8 @@ Only failures count, so a collector who signs in correctly on ten phones is neve
 out. Counters live in the limiter's storage (memory by default, Redis when scaled out:
 RATELIMIT_STORAGE_URI), never in a worker's memory when there is more than one worker.
 """
+import time
+
 from flask import current_app, request
 from limits import RateLimitItemPerSecond
 
@@ -29,7 +31,7 @@ def blocked(username):
     for item, key in zip(_items(), _keys(username)):
         if not strategy.test(item, *key):
             reset, _remaining = strategy.get_window_stats(item, *key)
-            waits.append(max(1, int(reset - __import__("time").time())))
+            waits.append(max(1, int(reset - time.time())))
     return max(waits) if waits else 0
 
 

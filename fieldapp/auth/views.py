@@ -2,15 +2,30 @@
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import ratelimit
 from ..extensions import db
 from ..forms.auth import LoginForm
 from ..models import User
 from . import bp
+
+_dummy_hash = None
+
+
+def _burn_time(password):
+    """Check against a throw-away hash so an unknown username costs as long as a known one.
+
+    Otherwise the answer time alone tells an attacker which usernames exist.
+    """
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = generate_password_hash("not a real password")
+    check_password_hash(_dummy_hash, password)
 
 
 def _safe_next(target):
@@ -20,12 +35,36 @@ def _safe_next(target):
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
+    # Browsers read "/\evil.example" as "//evil.example"; control characters are never needed.
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return None
     return target
+
+
+def _too_many(form, wait):
+    minutes = max(1, (wait + 59) // 60)
+    flash(ngettext("Too many failed sign-ins. Try again in %(num)d minute.",
+                   "Too many failed sign-ins. Try again in %(num)d minutes.", minutes), "error")
+    resp = current_app.make_response((render_template("auth/login.html", form=form), 429))
+    resp.headers["Retry-After"] = str(wait)
+    return resp
+
+
+def _start_session(user):
+    """Sign ``user`` in on a fresh session, keeping the language chosen before signing in."""
+    lang = session.get("lang")
+    session.clear()  # a new session id: a session planted before sign-in is worth nothing
+    login_user(user)
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+        if user.locale != lang:
+            user.locale = lang
+            db.session.commit()
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Sign in with username and password; repeated failures are slowed down (429)."""
+    """Sign in with username and password; repeated failures are refused for a while (429)."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
@@ -34,17 +73,13 @@ def login():
         username = form.username.data.strip()
         wait = ratelimit.blocked(username)
         if wait:
-            minutes = max(1, (wait + 59) // 60)
-            flash(_("Too many failed sign-ins. Try again in %(n)d minutes.", n=minutes), "error")
-            resp = current_app.make_response(
-                (render_template("auth/login.html", form=form), 429))
-            resp.headers["Retry-After"] = str(wait)
-            return resp
+            return _too_many(form, wait)
         user = db.session.scalar(
             select(User).where(func.lower(User.username) == username.lower()))
-        if user is not None and user.active and user.check_password(form.password.data):
-            session.clear()
-            login_user(user)
+        if user is None:
+            _burn_time(form.password.data)
+        elif user.active and user.check_password(form.password.data):
+            _start_session(user)
             return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
         ratelimit.failed(username)
         flash(_("Wrong username or password."), "error")
@@ -58,10 +93,10 @@ def login():
 @login_required
 def logout():
     """Sign out (POST with the CSRF token, so a link on another site cannot sign you out)."""
-    lang = session.get("lang")
+    lang = session.get("lang") or current_user.locale
     logout_user()
     session.clear()
-    if lang:
+    if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
@@ -73,7 +108,7 @@ def set_language(code):
     if code not in current_app.config["LANGUAGES"]:
         abort(404)
     session["lang"] = code
-    if current_user.is_authenticated:
+    if current_user.is_authenticated and current_user.locale != code:
         current_user.locale = code
         db.session.commit()
     return redirect(_safe_next(request.form.get("next")) or url_for("main.index"))

@@ -1,13 +1,16 @@
-"""The home page: one per role, after sign-in."""
-from flask import current_app, redirect, render_template, url_for
+"""The home page (one per role, after sign-in), the workspace menu and the ID mask."""
+from flask import current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from .. import labels
 from ..access import scope_of
 from . import bp
 
-#: Workspaces by endpoint, with the roles that may open them. A workspace is listed on the
-#: home page only when its blueprint is registered, so the page never links to nothing.
+bp.record_once(lambda state: labels.register(state.app))
+
+#: Workspaces by endpoint, with the roles that may open them. A workspace is listed (home
+#: page and menu) only when its view exists, so nothing ever links to a missing page.
 WORKSPACES = (
     ("supervisor.overview", _l("Overview"), ("admin", "supervisor")),
     ("supervisor.households", _l("Household register"), ("admin", "supervisor")),
@@ -16,15 +19,59 @@ WORKSPACES = (
     ("supervisor.synthesis", _l("Monthly synthesis"), ("admin", "supervisor")),
     ("supervisor.payers", _l("Payment due / stopped paying"), ("admin", "supervisor")),
     ("supervisor.referrals", _l("Referrals"), ("admin", "supervisor")),
+    ("admin.devices", _l("Devices"), ("admin", "supervisor")),
     ("admin.users", _l("Users and devices"), ("admin",)),
     ("admin.audit", _l("Audit log"), ("admin",)),
 )
 
+#: Roles that work in the server pages (the others work in the field app).
+DESK_ROLES = ("admin", "supervisor")
+
 
 def workspaces_for(user):
     have = current_app.view_functions
-    return [{"url": url_for(ep), "label": label}
+    return [{"endpoint": ep, "url": url_for(ep), "label": label}
             for ep, label, roles in WORKSPACES if ep in have and user.role in roles]
+
+
+def nav_for(user, path):
+    """The menu of a desk user: home, then each workspace; the page being shown is marked.
+
+    The current item is the one whose address is the longest prefix of ``path``, so a
+    household's page marks the household register.
+    """
+    items = [{"endpoint": "main.home", "url": url_for("main.home"), "label": _l("Home")}]
+    items += workspaces_for(user)
+    best = max((i for i in items if path == i["url"] or path.startswith(i["url"].rstrip("/") + "/")),
+               key=lambda i: len(i["url"]), default=None)
+    for item in items:
+        item["current"] = item is best
+    return items
+
+
+@bp.app_context_processor
+def inject_nav():
+    """``nav_items`` for base.html: only signed-in supervisors and admins get the menu."""
+    if getattr(current_user, "is_authenticated", False) and current_user.role in DESK_ROLES:
+        return {"nav_items": nav_for(current_user, request.path)}
+    return {"nav_items": []}
+
+
+def mask_id(value, reveal=False):
+    """'001090012345' -> '••••••••2345': enough to tell two people apart, not to reuse the ID."""
+    if not value:
+        return ""
+    text = str(value)
+    if reveal:
+        return text
+    return "•" * max(len(text) - 4, 0) + text[-4:]
+
+
+@bp.app_template_filter("mask_id")
+def mask_id_filter(value):
+    """Personal IDs in full for admins only; every other role sees the last four digits."""
+    reveal = getattr(current_user, "is_authenticated", False) and current_user.role == "admin"
+    return mask_id(value, reveal=reveal)
 
 
 @bp.route("/")
@@ -42,5 +89,10 @@ def home():
     scope = scope_of(current_user)
     areas = sorted(current_user.areas, key=lambda a: a.code)
     app_url = url_for("collector.shell") if "collector.shell" in current_app.view_functions else "/app/"
-    return render_template("main/home.html", areas=areas, scope=scope,
-                           workspaces=workspaces_for(current_user), app_url=app_url)
+    desk = current_user.role in DESK_ROLES
+    register = desk and "supervisor.households" in current_app.view_functions
+    links = {a.id: url_for("supervisor.households", area=a.code) if register else None
+             for a in areas}
+    return render_template("main/home.html", areas=areas, area_links=links, scope=scope,
+                           desk=desk, workspaces=workspaces_for(current_user) if desk else [],
+                           app_url=app_url)
