@@ -9,7 +9,7 @@ def begin_write():
     cannot fail half way with "database is locked"); on PostgreSQL an ordinary transaction.
     Whatever the session had read so far is ended first.
     """
-    if db.session.in_transaction():
+    if db.session().in_transaction():
         db.session.commit()
     return db.session.connection(execution_options={"sqlite_immediate": True})
 
