@@ -21,6 +21,7 @@ WORKSPACES = (
     ("supervisor.referrals", _l("Referrals"), ("admin", "supervisor")),
     ("admin.devices", _l("Devices"), ("admin", "supervisor")),
     ("admin.users", _l("Users and devices"), ("admin",)),
+    ("admin.policy", _l("Premium parameters"), ("admin",)),
     ("admin.audit", _l("Audit log"), ("admin",)),
 )
 
