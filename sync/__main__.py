@@ -62,6 +62,9 @@ def _common(parser, suppress):
     parser.add_argument("--outbox", metavar="PATH", default=default if suppress else
                         os.environ.get("FIELDAPP_OUTBOX", ".outbox.db"),
                         help="local outbox file (default ./.outbox.db)")
+    parser.add_argument("--retries", type=int, metavar="N", default=default if suppress else 6,
+                        help="times to retry when the server is unreachable or busy "
+                             "(default 6, about a minute with backoff; 0 fails at once)")
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--progress", dest="progress", action="store_true",
                        default=default if suppress else None,
@@ -110,6 +113,14 @@ def build_parser():
                 "Show what the outbox file holds. Reads the local file only.")
     p.add_argument("--all", action="store_true", help="list every record needing attention")
     p.add_argument("--json", action="store_true", help="print the status as JSON")
+    p = command("discard", "drop records that need attention from the outbox",
+                "Drop records the server rejected or found in conflict (what they hold was "
+                "not stored on the server). Use it after fixing lines of a file: discard the old "
+                "copies, enqueue the fixed file again, push.")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("ids", nargs="*", default=[], metavar="ID",
+                       help="ids of the records to drop")
+    which.add_argument("--all", action="store_true", help="every record needing attention")
     p = command("logout", "sign this device out on the server (the outbox stays)",
                 "Revoke this device's token. Refused while records are not on the server "
                 "yet, unless --force.")
@@ -205,7 +216,8 @@ def cmd_push(client, args):
           f"{summary.duplicate:,} duplicate (already on the server), {summary.rejected:,} "
           f"rejected, {summary.conflict:,} conflict.")
     if summary.problems:
-        print("Needs attention (fix these lines and enqueue them again):")
+        print("Needs attention. To send them again: fix these lines, drop the old copies with "
+              "`python -m sync discard --all`, enqueue the file again and push.")
         print_problems(summary.problems)
         return EXIT_ATTENTION
     return EXIT_OK
@@ -250,6 +262,14 @@ def cmd_status(client, args):
     return EXIT_OK
 
 
+def cmd_discard(client, args):
+    dropped = client.discard(None if args.all else args.ids)
+    print(f"Dropped {_n(dropped, 'record')} needing attention.")
+    if not args.all and dropped < len(set(args.ids)):
+        print("Records that are waiting or unknown were left alone.")
+    return EXIT_OK
+
+
 def cmd_logout(client, args):
     client.logout(force=args.force)
     depth = client.store.depth()
@@ -259,7 +279,7 @@ def cmd_logout(client, args):
 
 
 COMMANDS = {"pair": cmd_pair, "enqueue": cmd_enqueue, "push": cmd_push, "pull": cmd_pull,
-            "status": cmd_status, "logout": cmd_logout}
+            "status": cmd_status, "discard": cmd_discard, "logout": cmd_logout}
 
 
 def main(argv=None):
@@ -268,7 +288,8 @@ def main(argv=None):
         print("error: pass --server URL: the address of the fieldapp server", file=sys.stderr)
         return EXIT_USAGE
     try:
-        client = SyncClient(args.server, args.outbox, language=_language())
+        client = SyncClient(args.server, args.outbox, retries=max(0, args.retries),
+                            language=_language())
     except (OSError, sqlite3.Error) as exc:
         print(f"error: cannot open the outbox file {args.outbox}: {exc}", file=sys.stderr)
         return EXIT_FAILED

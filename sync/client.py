@@ -144,7 +144,7 @@ class SyncClient:
     def __init__(self, base_url=None, outbox_path=".outbox.db", token=None, timeout=(5, 60), *,
                  batch_size=MAX_RECORDS, retries=6, backoff=0.5, backoff_max=30.0,
                  max_retry_after=120.0, app_version=APP_VERSION, language=None, session=None,
-                 sleep=time.sleep, rand=random.random, on_request=None):
+                 sleep=None, rand=random.random, on_request=None):
         self.store = LocalStore(outbox_path)
         self.base_url = (base_url or self.store.get("server") or "").rstrip("/")
         self._token = token
@@ -153,7 +153,7 @@ class SyncClient:
         self.retries, self.backoff, self.backoff_max = retries, backoff, backoff_max
         self.max_retry_after = max_retry_after
         self.app_version = app_version
-        self.sleep, self.rand, self.on_request = sleep, rand, on_request
+        self.sleep, self.rand, self.on_request = sleep or time.sleep, rand, on_request
         self.session = session or requests.Session()
         self.session.headers.update({"Accept": "application/json",
                                      "Accept-Encoding": "gzip",
@@ -381,6 +381,10 @@ class SyncClient:
         summary.batches += 1 if batch else 0
         answer = self._json(resp, "results")
         return answer["results"], answer.get("server_time") or now_iso()
+
+    def discard(self, ids=None):
+        """Drop records needing attention (all, or those of ``ids``); never waiting ones."""
+        return self.store.discard(ids)
 
     # -- pull -------------------------------------------------------------------------------
 

@@ -304,6 +304,17 @@ class LocalStore:
                 "WHERE seq = ?",
                 [NEEDS_ATTENTION, status, json.dumps({"_": [message]}), message, item["seq"]])
 
+    def discard(self, ids=None):
+        """Drop records needing attention (all, or those of ``ids``); returns how many."""
+        with self.db.atomic():
+            if ids is None:
+                cur = self.db.execute("DELETE FROM outbox WHERE state = ?", [NEEDS_ATTENTION])
+            else:
+                cur = self.db.conn.executemany(
+                    "DELETE FROM outbox WHERE state = ? AND id = ?",
+                    [(NEEDS_ATTENTION, str(i).lower()) for i in set(ids)])
+            return cur.rowcount
+
     def attention(self, limit=None):
         sql = ("SELECT id, type, status, errors, current, server_version, source, last_error "
                "FROM outbox WHERE state = ? ORDER BY seq")
