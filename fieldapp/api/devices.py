@@ -1,0 +1,78 @@
+"""Pairing a device (its bearer token) and revoking it (DESIGN §4 "Pairing")."""
+import secrets
+import uuid
+
+from flask import g
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .. import audit, ratelimit
+from ..errors import APIError
+from ..extensions import db
+from ..models import Device, User, hash_token
+from ..models.base import utcnow
+from . import bp
+from .http import bad_request, device_required, json_response, read_json
+
+_dummy_hash = None
+
+
+def _burn_time(password):
+    """An unknown username costs as long as a wrong password: timing tells nothing."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = generate_password_hash("not a real password")
+    check_password_hash(_dummy_hash, password)
+
+
+def user_json(user):
+    return {"username": user.username, "full_name": user.full_name, "role": user.role,
+            "areas": sorted(area.code for area in user.areas)}
+
+
+def _clean(text, limit):
+    return "".join(ch for ch in text if ch.isprintable())[:limit].strip()
+
+
+@bp.post("/devices")
+def pair():
+    """Pair a device: username + password -> a bearer token, shown once (201)."""
+    body = read_json()
+    names = ("username", "password", "device_name")
+    if not isinstance(body, dict) or not all(isinstance(body.get(n), str) for n in names):
+        raise bad_request(_("Send username, password and device_name, each as text."))
+    username = body["username"].strip()
+    wait = ratelimit.blocked(username)
+    if wait:
+        raise APIError(429, "rate_limited", _(
+            "Too many failed attempts. Please wait %(minutes)d minutes and try again.",
+            minutes=max(1, (wait + 59) // 60)), headers={"Retry-After": str(wait)})
+    user = None
+    if username and "\x00" not in username and len(username) <= 64:
+        user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    password = body["password"]
+    if user is None:
+        _burn_time(password)
+    if user is None or not user.active or not user.check_password(password):
+        ratelimit.failed(username)
+        raise APIError(401, "unauthorized", _("Wrong username or password."))
+    token = secrets.token_urlsafe(32)
+    device = Device(id=str(uuid.uuid4()), user_id=user.id, token_hash=hash_token(token),
+                    name=_clean(body["device_name"], 100) or _("Device"), created_at=utcnow())
+    db.session.add(device)
+    audit.record("create", "device", device.id, after={"name": device.name, "user": user.username},
+                  user_id=user.id)
+    db.session.commit()
+    return json_response({"device_id": device.id, "token": token, "user": user_json(user)}, 201)
+
+
+@bp.delete("/devices/current")
+@device_required()
+def revoke_current():
+    """Sign this device out: its token stops working at once (204)."""
+    device = g.device
+    device.revoked_at = utcnow()
+    audit.record("revoke", "device", device.id, user_id=device.user_id)
+    db.session.commit()
+    return "", 204

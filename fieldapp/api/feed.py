@@ -1,0 +1,148 @@
+"""The change feed in the database: writing it (push, server-side changes) and reading it (pull).
+
+How the feed guarantees that a reader never skips a change is written down in sync/merge.py.
+The rules that matter here: a writer touches the 'changes' counter LAST (after every other
+write of its transaction, right before inserting its change rows and committing), and a
+record has one live row, which every change deletes and re-inserts at a fresh number.
+
+For other parts of the app: a view that changes a server-owned field of a synced record (a
+visit's review, a referral's status or assignee) calls ``touch(kind, ids)`` as the last
+thing before committing, so devices pull the new state.
+"""
+from sqlalchemy import and_, delete, exists, false, func, insert, or_, select, update
+from sqlalchemy.orm import aliased
+
+from ..extensions import db
+from ..models import Change, Counter
+
+COUNTER = "changes"
+_CHUNK = 500
+
+
+def _insert_counter(conn, count):
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    stmt = dialect_insert(Counter).values(name=COUNTER, value=count).on_conflict_do_nothing()
+    return conn.execute(stmt).rowcount == 1
+
+
+def take_seqs(conn, count):
+    """Reserve ``count`` consecutive sequence numbers (the counter row's lock is now held
+    until COMMIT); returns the first."""
+    for _attempt in range(3):
+        row = conn.execute(
+            update(Counter).where(Counter.name == COUNTER)
+            .values(value=Counter.value + count).returning(Counter.value)).first()
+        if row is not None:
+            return row[0] - count + 1
+        if _insert_counter(conn, count):
+            return 1
+    raise RuntimeError("the changes counter row could not be created")
+
+
+def write(conn, live, left=(), replaced=()):
+    """Record changes; call it last in the writing transaction.
+
+    ``live``: (type, id, area_id, owner_id) of records whose new state devices must pull;
+    ``left``: (type, id, area_id, owner_id, new_area_id) of records that left ``area_id``
+    (a tombstone is written for it); ``replaced``: ids in ``live`` that may already have a
+    live row (updates), so it is removed first.
+    """
+    live, left, replaced = list(live), list(left), list(replaced)
+    if not live and not left:
+        return
+    # Row-level work on existing change rows first, the counter after: a writer holding the
+    # counter never waits for another writer's row lock (no lock cycle, no deadlock).
+    for start in range(0, len(replaced), _CHUNK):
+        conn.execute(delete(Change).where(Change.record_id.in_(replaced[start:start + _CHUNK]),
+                                          Change.deleted.is_(False)))
+    if left:
+        conn.execute(
+            delete(Change).where(Change.deleted.is_(True),
+                                 Change.record_id == db.bindparam("rid"),
+                                 Change.area_id.in_([db.bindparam("old"), db.bindparam("new")])),
+            [{"rid": rid, "old": old, "new": new} for _k, rid, old, _o, new in left])
+    first = take_seqs(conn, len(left) + len(live))
+    rows = [{"seq": first + n, "record_type": kind, "record_id": rid, "area_id": area,
+             "owner_id": owner, "deleted": True}
+            for n, (kind, rid, area, owner, _new) in enumerate(left)]
+    base = first + len(left)
+    rows += [{"seq": base + n, "record_type": kind, "record_id": rid, "area_id": area,
+              "owner_id": owner, "deleted": False}
+             for n, (kind, rid, area, owner) in enumerate(live)]
+    conn.execute(insert(Change), rows)
+
+
+def touch(kind, ids):
+    """Move the live rows of records whose server-owned fields changed to fresh numbers.
+
+    Their ``version`` stays (a review never makes the device's next edit conflict). Call it
+    as the last statement before ``db.session.commit()``.
+    """
+    ids = sorted(set(ids))
+    if not ids:
+        return
+    conn = db.session.connection()
+    found = []
+    for start in range(0, len(ids), _CHUNK):
+        found += conn.execute(
+            delete(Change).where(Change.record_id.in_(ids[start:start + _CHUNK]),
+                                 Change.deleted.is_(False))
+            .returning(Change.record_type, Change.record_id, Change.area_id, Change.owner_id)).all()
+    known = {row[1] for row in found}
+    missing = [rid for rid in ids if rid not in known]
+    if missing:  # a record that never had a live row (made before the feed existed)
+        from ..models import RECORD_MODELS
+
+        model = RECORD_MODELS[kind]
+        found += [(kind, rid, area, owner) for rid, area, owner in conn.execute(
+            select(model.id, model.area_id, model.created_by_id).where(model.id.in_(missing)))]
+    write(conn, [tuple(row) for row in found])
+
+
+# -- reading -------------------------------------------------------------------------------
+
+_SHARED = ("household", "person", "referral", "outreach")
+
+
+def visible(change, scope):
+    """SQL condition: may ``scope``'s user see change row ``change`` (DESIGN §4 pull scope)."""
+    areas = change.area_id.in_(sorted(scope.area_ids)) if scope.area_ids else false()
+    role, uid = scope.role, scope.user.id
+    if role in ("admin", "supervisor"):
+        return areas
+    if role == "collector":
+        return and_(areas, or_(change.record_type.in_(_SHARED), change.owner_id == uid))
+    if role == "village_head":
+        return and_(areas, or_(change.record_type == "household",
+                               and_(change.record_type == "referral", change.owner_id == uid)))
+    return false()
+
+
+class PullFeed:
+    """sync.merge.Feed for one caller, read inside one snapshot (see api/service.py)."""
+
+    def __init__(self, conn, scope, shaper):
+        self.conn, self.scope, self.shaper = conn, scope, shaper
+
+    def changes_after(self, seq, limit):
+        c, live = aliased(Change), aliased(Change)
+        # A tombstone matters only to callers who no longer see the record at all.
+        still_seen = exists().where(live.record_id == c.record_id, live.deleted.is_(False),
+                                    visible(live, self.scope))
+        query = (select(c.seq, c.record_type, c.record_id, c.deleted)
+                 .where(c.seq > seq, visible(c, self.scope),
+                        or_(c.deleted.is_(False), ~still_seen))
+                 .order_by(c.seq).limit(limit))
+        return [tuple(row) for row in self.conn.execute(query)]
+
+    def high_water(self):
+        return self.conn.execute(select(func.max(Change.seq))).scalar() or 0
+
+    def records(self, wanted):
+        from .shapes import fetch
+
+        return fetch(self.conn, self.shaper, wanted)

@@ -1,0 +1,121 @@
+"""Push and pull as transactions: the glue between the views, sync/merge.py and the store.
+
+Push validates every record with the forms BEFORE taking the write lock (the costly part
+runs in parallel in several workers), then judges and writes in one writing transaction.
+Every record of a batch is therefore stored completely or not at all, and a retried batch
+finds its records stored (``duplicate``). On PostgreSQL two pushes of the same new record
+can race to insert it; the loser's transaction is retried from the start and then finds the
+winner's row.
+Pull reads one page in one snapshot (REPEATABLE READ on PostgreSQL; a SQLite read
+transaction is one), so the page, its records and the high-water mark agree.
+"""
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext
+from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError
+
+from sync import merge
+from sync import protocol as P
+
+from ..access import scope_of
+from ..db_util import begin_write
+from ..extensions import db
+from ..forms.records import validate_record
+from ..i18n import local_zone
+from ..models import Device
+from ..models.base import utcnow
+from .areas import area_index
+from .feed import PullFeed
+from .shapes import MODELS, Shaper
+from .store import SqlStore
+
+#: PostgreSQL errors that a fresh attempt of the same batch resolves: serialization
+#: failure, deadlock, and a unique key another transaction just inserted.
+_RETRY_SQLSTATES = {"40001", "40P01", "23505"}
+_ATTEMPTS = 4
+
+
+def _text(msgid, **params):
+    return gettext(msgid, **params)
+
+
+def _retryable(exc):
+    state = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    return state in _RETRY_SQLSTATES
+
+
+def _probably_stored(records):
+    """{(id, hash)} of records already stored with this content: likely a retried batch.
+
+    Read outside the write transaction, so it is only a hint (``judge`` checks again).
+    """
+    wanted = {}
+    for raw in records:
+        if isinstance(raw, dict) and raw.get("type") in MODELS and isinstance(raw.get("id"), str) \
+                and P.UUID_RE.match(raw["id"]):
+            wanted.setdefault(raw["type"], []).append(raw["id"].lower())
+    found = set()
+    for kind, ids in wanted.items():
+        model = MODELS[kind]
+        for start in range(0, len(ids), 500):
+            found.update(db.session.execute(
+                select(model.id, model.content_hash).where(model.id.in_(ids[start:start + 500]))
+            ).all())
+    return found
+
+
+def _book():
+    from ..policy import PolicyBook
+
+    return PolicyBook.load()
+
+
+def push(user, device_id, records, heartbeat):
+    """Judge and store a batch: the list of per-record results (DESIGN §4)."""
+    scope = scope_of(user)
+    areas = area_index()
+    trusted = _probably_stored(records) if records else set()
+    items = merge.prepare(records, validate_record, trusted, _text)
+    shaper = Shaper(local_zone())
+    for attempt in range(_ATTEMPTS):
+        conn = begin_write()
+        try:
+            store = SqlStore(conn, user, device_id, scope, areas, shaper, _book)
+            store.prefetch(items)
+            judgement = merge.judge(items, store, validate_record, _text)
+            store.apply(judgement.writes, heartbeat)
+            if judgement.conflicts:
+                current = store.current(judgement.conflicts, items)
+                for index, rid in judgement.conflicts:
+                    judgement.results[index]["current"] = current.get(rid)
+            db.session.commit()
+            return judgement.results
+        except DBAPIError as exc:
+            db.session.rollback()
+            if attempt + 1 < _ATTEMPTS and _retryable(exc):
+                continue
+            raise
+
+
+def pull(user, device, after, limit):
+    """One page of the caller's change feed after position ``after``."""
+    scope = scope_of(user)
+    device_id, last_sync = device.id, device.last_sync_at
+    db.session.commit()  # the page gets a transaction (and snapshot) of its own
+    options = {}
+    if db.engine.dialect.name == "postgresql":
+        options["isolation_level"] = "REPEATABLE READ"
+    conn = db.session.connection(execution_options=options)
+    page = merge.pull_page(PullFeed(conn, scope, Shaper(local_zone())), after, limit)
+    db.session.commit()
+    now = utcnow()
+    every = timedelta(seconds=current_app.config.get("SYNC_MARK_EVERY", 60))
+    if not page.more and (last_sync is None or now - last_sync > every):
+        # A completed pull is a sync too; written at most once a minute so pulls stay reads.
+        begin_write()
+        db.session.execute(update(Device).where(Device.id == device_id)
+                           .values(last_sync_at=now))
+        db.session.commit()
+    return page

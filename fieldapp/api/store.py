@@ -1,0 +1,336 @@
+"""sync.merge.Store over the models: what the pure merge cannot know by itself.
+
+Inside one writing transaction it reads the stored state of a batch's ids (bulk, one SELECT
+per type), applies the rules that need the database or the caller (area codes, scope,
+premiums recomputed with policy.PolicyBook, personal IDs unique), and writes the accepted
+records with Core executemany: record rows, audit entries, the device heartbeat, areas that
+follow a moved household, and finally the change feed (feed.write takes the counter last).
+"""
+from collections import namedtuple
+
+from flask_babel import gettext as _
+from sqlalchemy import bindparam, insert, select, text, update
+
+from sync import protocol as P
+from sync.merge import State
+
+from .. import audit
+from ..models import Change, Device, Person
+from ..models.base import utcnow
+from ..textfold import household_search_text
+from . import feed
+from .shapes import MODELS, ROWS, fetch
+
+_Rec = namedtuple("_Rec", "area_id created_by_id")
+_CHUNK = 500
+#: The field to blame when a record's area is out of reach, by type.
+_AREA_FIELD = {"household": "area", "referral": "area", "outreach": "area",
+               "person": "household", "visit": "household", "enrollment": "person"}
+#: Types whose ``area`` names a village (DESIGN §5); outreach may name any area.
+_VILLAGE_TYPES = ("household", "referral")
+
+
+class SqlStore:
+    """One caller's view of the database while a batch is judged and written."""
+
+    def __init__(self, conn, user, device_id, scope, areas, shaper, book_loader):
+        self.conn, self.user, self.device_id = conn, user, device_id
+        self.user_id = user.id
+        self.scope, self.areas, self.shaper = scope, areas, shaper
+        self._book_loader, self._book = book_loader, None
+        self.is_pg = conn.dialect.name == "postgresql"
+        self.pid_holders = {}  # personal_id -> {person ids}
+
+    # -- reading ------------------------------------------------------------------------
+    def _states(self, kind, ids):
+        model = MODELS[kind]
+        ids = sorted(ids)
+        out = {}
+        for start in range(0, len(ids), _CHUNK):
+            query = (select(model.id, model.version, model.content_hash, model.area_id,
+                            model.created_by_id)
+                     .where(model.id.in_(ids[start:start + _CHUNK])))
+            if self.is_pg:
+                # Lock what the batch reads until COMMIT, in id order: a concurrent push of
+                # the same record waits and then judges against this one's outcome.
+                query = query.order_by(model.id).with_for_update()
+            for rid, version, digest, area_id, owner_id in self.conn.execute(query):
+                seen = self.scope.sees_record(kind, _Rec(area_id, owner_id))
+                out[rid] = State(kind, version, digest, area_id, owner_id, seen)
+        return out
+
+    def lookup(self, wanted):
+        out, missing = {}, set()
+        for kind, ids in wanted.items():
+            found = self._states(kind, ids)
+            out.update(found)
+            missing.update(rid for rid in ids if rid not in found)
+        missing = sorted(missing)
+        elsewhere = {}
+        for start in range(0, len(missing), _CHUNK):
+            rows = self.conn.execute(
+                select(Change.record_id, Change.record_type)
+                .where(Change.record_id.in_(missing[start:start + _CHUNK]),
+                       Change.deleted.is_(False)))
+            for rid, kind in rows:
+                if kind in MODELS:
+                    elsewhere.setdefault(kind, set()).add(rid)
+        for kind, ids in elsewhere.items():
+            out.update(self._states(kind, ids))
+        return out
+
+    def prefetch(self, items):
+        """Read ahead what ``check`` will need for the whole batch (personal IDs)."""
+        pids = sorted({item.cleaned["personal_id"] for item in items
+                       if item.type == "person" and item.cleaned
+                       and item.cleaned.get("personal_id")})
+        if not pids:
+            return
+        if self.is_pg:
+            # Two devices registering the same personal ID at once: the second waits for the
+            # first to commit, then sees it (a per-ID lock, taken in a fixed order).
+            self.conn.execute(text(
+                "SELECT count(pg_advisory_xact_lock(hashtext(p))) "
+                "FROM (SELECT unnest(CAST(:pids AS text[])) AS p ORDER BY 1) AS s"),
+                {"pids": pids})
+        for start in range(0, len(pids), _CHUNK):
+            for pid, rid in self.conn.execute(
+                    select(Person.personal_id, Person.id)
+                    .where(Person.personal_id.in_(pids[start:start + _CHUNK]))):
+                self.pid_holders.setdefault(pid, set()).add(rid)
+
+    def _pid_holders(self, pid):
+        if pid not in self.pid_holders:
+            self.pid_holders[pid] = set(self.conn.scalars(
+                select(Person.id).where(Person.personal_id == pid)))
+        return self.pid_holders[pid]
+
+    @property
+    def book(self):
+        if self._book is None:
+            self._book = self._book_loader()
+        return self._book
+
+    # -- rules --------------------------------------------------------------------------
+    def _may_write_kind(self, kind):
+        return any(self.scope.may_write(kind, area_id) for area_id in self.scope.assigned_ids)
+
+    def check(self, item, prior, refs):
+        kind, data = item.type, item.cleaned
+        if not self._may_write_kind(kind):
+            return {"_": [_("You may not send this kind of record.")]}, None
+        if kind in ("household", "referral", "outreach"):
+            node = self.areas.by_code.get(data["area"])
+            if node is None:
+                return {"area": [_("Unknown area code.")]}, None
+            if kind in _VILLAGE_TYPES and node.level != "village":
+                return {"area": [_("Choose a village (thôn or tổ dân phố), not a larger area.")]}, None
+            area_id = node.id
+        elif kind in ("person", "visit"):
+            area_id = refs["household"].area_id
+        else:
+            area_id = refs["person"].area_id
+        existing = _Rec(prior.area_id, prior.owner_id) if prior is not None else None
+        if not self.scope.may_write(kind, area_id, existing):
+            field = _AREA_FIELD[kind]
+            message = (_("This area is outside your areas.") if field == "area" else
+                       _("This record is outside your areas."))
+            return {field: [message]}, None
+        facts = {"area_id": area_id,
+                 "owner_id": prior.owner_id if prior is not None else self.user_id}
+        if kind == "person" and data.get("personal_id"):
+            if self._pid_holders(data["personal_id"]) - {item.id}:
+                return {"personal_id": [
+                    _("This personal ID is already registered to another person.")]}, None
+        if kind == "enrollment":
+            errors = self._premium(data, area_id, facts)
+            if errors:
+                return errors, None
+        return {}, facts
+
+    def _premium(self, data, area_id, facts):
+        from ..policy import PremiumError
+
+        try:
+            premium = self.book.compute(
+                data["scheme"], data["start_month"], data["period_months"],
+                monthly_income=data.get("monthly_income"),
+                support_group=data.get("support_group"),
+                member_order=data.get("member_order"),
+                province=self.areas.province_code(area_id))
+        except PremiumError as err:
+            return {err.field: [err.message]}
+        if premium.amount_due != data["amount_due"]:
+            # Plain digits, machine-readable: the device shows its own sentence.
+            return {"amount_due": [f"expected {premium.amount_due}"]}
+        facts.update(monthly_amount=premium.monthly_amount,
+                     monthly_support=premium.monthly_support, policy_set_id=premium.set_id)
+        return None
+
+    def accepted(self, write):
+        if write.item.type == "person":
+            pid = write.item.cleaned.get("personal_id")
+            for holders in self.pid_holders.values():
+                holders.discard(write.item.id)
+            if pid:
+                self._pid_holders(pid).add(write.item.id)
+
+    # -- writing ------------------------------------------------------------------------
+    def _columns(self, kind, c, facts):
+        if kind == "household":
+            return {"address": c["address"], "head_name": c["head_name"], "phone": c["phone"],
+                    "note": c["note"],
+                    "search_text": household_search_text(c["head_name"], c["address"])}
+        if kind == "person":
+            return {"household_id": c["household"], "full_name": c["full_name"],
+                    "birth_date": c["birth_date"], "sex": c["sex"],
+                    "personal_id": c["personal_id"], "si_code": c["si_code"],
+                    "phone": c["phone"], "relation": c["relation"], "coverage": c["coverage"]}
+        if kind == "visit":
+            loc = c.get("location") or {}
+            return {"household_id": c["household"], "visited_at": c["visited_at"],
+                    "outcome": c["outcome"], "topics": list(c["topics"] or []),
+                    "follow_up_on": c["follow_up_on"], "referral_id": c["referral"],
+                    "note": c["note"], "lat": loc.get("lat"), "lon": loc.get("lon"),
+                    "accuracy_m": loc.get("accuracy_m"), "review_status": "pending"}
+        if kind == "enrollment":
+            return {"person_id": c["person"], "scheme": c["scheme"],
+                    "start_month": c["start_month"], "period_months": c["period_months"],
+                    "amount_due": c["amount_due"], "visit_id": c["visit"],
+                    "monthly_income": c["monthly_income"], "support_group": c["support_group"],
+                    "member_order": c["member_order"], "receipt_no": c["receipt_no"],
+                    "paid": bool(c["paid"]), "monthly_amount": facts["monthly_amount"],
+                    "monthly_support": facts["monthly_support"],
+                    "policy_set_id": facts["policy_set_id"]}
+        if kind == "referral":
+            return {"contact_name": c["contact_name"], "reason": c["reason"],
+                    "household_id": c["household"], "contact_phone": c["contact_phone"],
+                    "address": c["address"], "note": c["note"]}
+        return {"kind": c["kind"], "held_at": c["held_at"], "attendees": c["attendees"],
+                "leads": c["leads"], "note": c["note"]}
+
+    def _shape_write(self, kind, values, state):
+        """The pull shape of a record as this write leaves it (for the audit log)."""
+        row = dict.fromkeys(ROWS[kind]._fields)
+        row.update((k, v) for k, v in values.items() if k in row)
+        row.update(id=None, version=state.version)
+        if "area" in row:
+            row["area"] = self.areas.by_id[state.area_id].code
+        return self.shaper.shape(kind, ROWS[kind](**row))[0]
+
+    def apply(self, writes, heartbeat=None):
+        """Write the accepted records, their audit entries and change rows, and the heartbeat."""
+        now = utcnow()
+        first, last = {}, {}
+        for w in writes:
+            first.setdefault(w.item.id, w)
+            last[w.item.id] = w
+        updated = {}
+        for rid, w in first.items():
+            if w.prior is not None:
+                updated.setdefault(w.item.type, []).append(rid)
+        before = fetch(self.conn, self.shaper, updated) if updated else {}
+
+        inserts, updates, audits, previous = {}, {}, [], {}
+        for w in writes:
+            kind, state = w.item.type, w.state
+            values = self._columns(kind, w.item.cleaned, state.facts)
+            after = self._shape_write(kind, values, state)
+            rid = w.item.id
+            old = previous.get(rid, before.get(rid, {}).get("data"))
+            audits.append({"action": "update" if w.prior is not None else "create",
+                           "entity": kind, "entity_id": rid, "before": old, "after": after,
+                           "user_id": self.user_id, "at": now})
+            previous[rid] = after
+            if last[rid] is not w:
+                continue
+            values.update(version=state.version, client_time=w.item.client_time,
+                          updated_at=now, content_hash=state.content_hash,
+                          area_id=state.area_id)
+            if first[rid].prior is None:
+                if kind == "referral":
+                    values["status"] = "new"
+                values.update(id=rid, received_at=now, device_id=self.device_id,
+                              created_by_id=state.owner_id)
+                inserts.setdefault(kind, []).append(values)
+            else:
+                values["b_id"] = rid
+                updates.setdefault(kind, []).append(values)
+        for kind in P.RECORD_TYPES:  # referenced types first: foreign keys always hold
+            table = MODELS[kind].__table__
+            if inserts.get(kind):
+                self.conn.execute(insert(table), inserts[kind])
+            if updates.get(kind):
+                self.conn.execute(update(table).where(table.c.id == bindparam("b_id")),
+                                  updates[kind])
+        audit.record_many(audits)
+        self._heartbeat(now, heartbeat)
+
+        live, left, replaced = [], [], []
+        for rid, w in last.items():
+            state, prior = w.state, first[rid].prior
+            live.append((w.item.type, rid, state.area_id, state.owner_id))
+            if prior is not None:
+                replaced.append(rid)
+                if prior.area_id != state.area_id:
+                    left.append((w.item.type, rid, prior.area_id, state.owner_id, state.area_id))
+        moved = {"household": {}, "person": {}}
+        for rid, w in last.items():
+            prior = first[rid].prior
+            if w.item.type in moved and prior is not None and prior.area_id != w.state.area_id:
+                moved[w.item.type][rid] = w.state.area_id
+        self._follow(moved, live, left, replaced)
+        feed.write(self.conn, live, left, replaced)
+
+    def _follow(self, moved, live, left, replaced):
+        """Records whose area is their household's (persons, visits) or their person's
+        (enrollments) move with it: new area, a tombstone where they were, no new version."""
+        persons = dict(moved["person"])
+        for kind in ("person", "visit"):
+            for rid, old, owner, new in self._moving(kind, "household_id", moved["household"]):
+                if kind == "person":
+                    persons[rid] = new
+                self._move(kind, rid, old, owner, new, live, left, replaced)
+        for rid, old, owner, new in self._moving("enrollment", "person_id", persons):
+            self._move("enrollment", rid, old, owner, new, live, left, replaced)
+
+    def _moving(self, kind, column, parents):
+        if not parents:
+            return []
+        model = MODELS[kind]
+        parent_col = getattr(model, column)
+        ids = sorted(parents)
+        out = []
+        for start in range(0, len(ids), _CHUNK):
+            rows = self.conn.execute(select(model.id, model.area_id, model.created_by_id, parent_col)
+                                     .where(parent_col.in_(ids[start:start + _CHUNK])))
+            out += [(rid, area_id, owner_id, parents[parent]) for rid, area_id, owner_id, parent in rows
+                    if area_id != parents[parent]]
+        return out
+
+    def _move(self, kind, rid, old_area, owner_id, new_area, live, left, replaced):
+        table = MODELS[kind].__table__
+        self.conn.execute(update(table).where(table.c.id == rid).values(area_id=new_area))
+        live.append((kind, rid, new_area, owner_id))
+        left.append((kind, rid, old_area, owner_id, new_area))
+        replaced.append(rid)
+
+    def _heartbeat(self, now, heartbeat):
+        values = {"last_sync_at": now}
+        if heartbeat:
+            values.update(heartbeat)
+        self.conn.execute(update(Device).where(Device.id == self.device_id).values(**values))
+
+    def current(self, conflicts, items):
+        """{id: pull-shaped change} of conflicting records, as stored now."""
+        wanted = {}
+        for index, rid in conflicts:
+            wanted.setdefault(items[index].type, set()).add(rid)
+        found = fetch(self.conn, self.shaper, wanted)
+        out = {}
+        for index, rid in conflicts:
+            record = found.get(rid)
+            if record is not None:
+                out[rid] = {"id": rid, "type": items[index].type, "version": record["version"],
+                            "deleted": False, "data": record["data"], "server": record["server"]}
+        return out
