@@ -1,20 +1,18 @@
 """SyncClient: pairs a device, pushes its outbox and pulls its work over the v1 protocol.
 
-Speaks DESIGN §4 with ``requests``; keeps everything local in ``sync.outbox.LocalStore``. A
-record leaves the outbox only when the server's receipt for it arrives, and every push may be
-repeated safely (the server answers ``duplicate`` for what it already stored), so network
-errors, 5xx answers and 429s are retried with exponential backoff and jitter, and a push cut
-off half way is finished by the next one. Imports neither Flask nor fieldapp.
+Speaks DESIGN §4 through ``sync.transport`` (requests, retries with backoff) and keeps
+everything local in ``sync.outbox.LocalStore``. A record leaves the outbox only when the
+server's receipt for it arrives, and every push may be repeated safely (the server answers
+``duplicate`` for what it already stored), so a push cut off half way is finished by the next
+one. Imports neither Flask nor fieldapp.
 """
-import email.utils
-import random
-import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
-import requests
-
+from .errors import (Forbidden, NotPaired, ProtocolMismatch, RateLimited,  # noqa: F401
+                     RequestRefused, ServerError, ServerUnreachable, SignedOut, SyncError,
+                     UnsyncedRecords, WrongPassword)
 from .outbox import LocalStore, describe_errors, now_iso
+from .transport import Transport, retry_after_seconds  # noqa: F401
 
 PROTOCOL_VERSION = 1
 MAX_RECORDS = 500
@@ -22,62 +20,6 @@ MAX_RECORDS = 500
 MAX_BATCH_BYTES = 1536 * 1024
 RECORD_TYPES = ("household", "person", "visit", "enrollment", "referral", "outreach")
 APP_VERSION = "py-sync/2026.11.1"
-
-#: Statuses worth asking again for: the server is busy, restarting or briefly failing.
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-
-
-class SyncError(Exception):
-    """Base of the errors a user can act on; ``str()`` is one sentence saying what to do."""
-
-
-class ServerUnreachable(SyncError):
-    pass
-
-
-class ServerError(SyncError):
-    """The server failed (5xx after every retry) or answered something that is not protocol."""
-
-
-class WrongPassword(SyncError):
-    pass
-
-
-class SignedOut(SyncError):
-    pass
-
-
-class NotPaired(SyncError):
-    pass
-
-
-class Forbidden(SyncError):
-    pass
-
-
-class ProtocolMismatch(SyncError):
-    pass
-
-
-class RateLimited(SyncError):
-    def __init__(self, message, retry_after=None):
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-class RequestRefused(SyncError):
-    """A 4xx that retrying cannot fix (400, 404, 413, 415): a bug in a client or server."""
-
-    def __init__(self, message, status=None, code=None):
-        super().__init__(message)
-        self.status, self.code = status, code
-
-
-class UnsyncedRecords(SyncError):
-    def __init__(self, count):
-        super().__init__(f"{count} record(s) are not on the server yet; push them first, "
-                         "or sign out anyway with --force (they stay in the outbox)")
-        self.count = count
 
 
 @dataclass
@@ -105,31 +47,6 @@ class PullSummary:
     deleted: int = 0
 
 
-def _error_of(resp):
-    """(code, message) from the protocol's error body, whatever the body really is."""
-    try:
-        err = resp.json().get("error") or {}
-        return err.get("code"), err.get("message") or resp.reason
-    except (ValueError, AttributeError):
-        return None, resp.reason or f"HTTP {resp.status_code}"
-
-
-def retry_after_seconds(value, now=None):
-    """Seconds to wait from a Retry-After header (seconds or an HTTP date), or None."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
-
-
 class SyncClient:
     """One device's sync: ``pair``, ``enqueue``, ``push``, ``pull``, ``status``, ``logout``.
 
@@ -144,29 +61,31 @@ class SyncClient:
     def __init__(self, base_url=None, outbox_path=".outbox.db", token=None, timeout=(5, 60), *,
                  batch_size=MAX_RECORDS, retries=6, backoff=0.5, backoff_max=30.0,
                  max_retry_after=120.0, app_version=APP_VERSION, language=None, session=None,
-                 sleep=None, rand=random.random, on_request=None):
+                 sleep=None, rand=None, on_request=None):
         self.store = LocalStore(outbox_path)
-        self.base_url = (base_url or self.store.get("server") or "").rstrip("/")
         self._token = token
-        self.timeout = timeout
         self.batch_size = max(1, min(int(batch_size), MAX_RECORDS))
-        self.retries, self.backoff, self.backoff_max = retries, backoff, backoff_max
-        self.max_retry_after = max_retry_after
         self.app_version = app_version
-        self.sleep, self.rand, self.on_request = sleep or time.sleep, rand, on_request
-        self.session = session or requests.Session()
-        self.session.headers.update({"Accept": "application/json",
-                                     "Accept-Encoding": "gzip",
-                                     "User-Agent": f"fieldapp-sync/{app_version}"})
+        headers = {"Accept": "application/json", "Accept-Encoding": "gzip",
+                   "User-Agent": f"fieldapp-sync/{app_version}"}
         if language:
-            self.session.headers["Accept-Language"] = language
+            headers["Accept-Language"] = language
+        self.http = Transport(
+            base_url or self.store.get("server"), lambda: self.token, session=session,
+            timeout=timeout, retries=retries, backoff=backoff, backoff_max=backoff_max,
+            max_retry_after=max_retry_after, sleep=sleep, rand=rand, on_request=on_request,
+            headers=headers)
+
+    @property
+    def base_url(self):
+        return self.http.base_url
 
     @property
     def token(self):
         return self._token or self.store.get("token")
 
     def close(self):
-        self.session.close()
+        self.http.close()
         self.store.close()
 
     def __enter__(self):
@@ -175,104 +94,17 @@ class SyncClient:
     def __exit__(self, *exc):
         self.close()
 
-    # -- HTTP -------------------------------------------------------------------------------
-
-    def _url(self, path):
-        if not self.base_url:
-            raise NotPaired("no server given: pass --server URL (or pair first)")
-        return f"{self.base_url}/api/v1{path}"
-
-    def _require_pairing(self):
-        self._url("")
-        if not self.token:
-            raise NotPaired("this device is not paired; run `python -m sync pair` first")
-
-    def _backoff(self, attempt):
-        delay = min(self.backoff_max, self.backoff * (2 ** attempt))
-        return delay / 2 + self.rand() * delay / 2
-
-    def _request(self, method, path, *, json=None, params=None, auth=True, retry=True):
-        """Send one request, retrying what a retry can fix; returns a non-retryable answer."""
-        url = self._url(path)
-        headers = {}
-        if auth:
-            self._require_pairing()
-            headers["Authorization"] = f"Bearer {self.token}"
-        attempts = self.retries + 1 if retry else 1
-        for attempt in range(attempts):
-            started = time.monotonic()
-            try:
-                resp = self.session.request(method, url, json=json, params=params,
-                                            headers=headers, timeout=self.timeout)
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                self._report(method, path, None, started)
-                failure, wait = exc, None
-            else:
-                self._report(method, path, resp.status_code, started)
-                if resp.status_code not in RETRY_STATUSES and resp.status_code < 500:
-                    return resp
-                failure = resp
-                wait = retry_after_seconds(resp.headers.get("Retry-After"))
-                if resp.status_code == 429 and (not retry or wait is not None
-                                                and wait > self.max_retry_after):
-                    minutes = max(1, round((wait or 60) / 60))
-                    raise RateLimited(f"the server is limiting requests; try again in about "
-                                      f"{minutes} minute(s)", wait)
-            if attempt + 1 == attempts:
-                break
-            delay = self._backoff(attempt)
-            self.sleep(delay if wait is None else wait + delay / 4)
-        if isinstance(failure, requests.RequestException):
-            raise ServerUnreachable(f"cannot reach the server at {self.base_url} "
-                                    f"({type(failure).__name__}); check the address and the "
-                                    "network, then try again") from failure
-        code, message = _error_of(failure)
-        if failure.status_code == 429:
-            raise RateLimited(f"the server is still limiting requests: {message}")
-        raise ServerError(f"the server failed (HTTP {failure.status_code}) after "
-                          f"{attempts} attempt(s): {message}")
-
-    def _report(self, method, path, status, started):
-        if self.on_request is not None:
-            self.on_request(method, path, status, time.monotonic() - started)
-
-    def _refused(self, resp):
-        """Turn a non-2xx, non-retryable answer into the error the user can act on."""
-        code, message = _error_of(resp)
-        if resp.status_code == 401:
-            return SignedOut("this device was signed out; pair again")
-        if resp.status_code == 403:
-            return Forbidden(f"the server refused: {message}")
-        if resp.status_code == 409 or code == "protocol_version":
-            return ProtocolMismatch(f"the server speaks another protocol version than this "
-                                    f"client ({PROTOCOL_VERSION}); update the client: {message}")
-        return RequestRefused(f"the server refused the request (HTTP {resp.status_code}"
-                              f"{', ' + code if code else ''}): {message}",
-                              resp.status_code, code)
-
-    @staticmethod
-    def _json(resp, *keys):
-        try:
-            body = resp.json()
-        except ValueError:
-            raise ServerError("the server's answer is not JSON; is this a fieldapp "
-                              "server?") from None
-        if not isinstance(body, dict) or any(k not in body for k in keys):
-            raise ServerError(f"the server's answer lacks {', '.join(keys)}; is this a "
-                              "fieldapp server?")
-        return body
-
     # -- pairing ----------------------------------------------------------------------------
 
     def pair(self, username, password, device_name):
         """Sign this device in; the token is kept in the outbox file. Returns the user."""
-        resp = self._request("POST", "/devices", auth=False, retry=False, json={
+        resp = self.http.request("POST", "/devices", auth=False, retry=False, json={
             "username": username, "password": password, "device_name": device_name})
         if resp.status_code == 401:
             raise WrongPassword("wrong username or password")
         if resp.status_code != 201:
-            raise self._refused(resp)
-        body = self._json(resp, "token", "device_id", "user")
+            raise self.http.refused(resp, PROTOCOL_VERSION)
+        body = self.http.body(resp, "token", "device_id", "user")
         previous = self.store.get("user") or {}
         if previous.get("username") != body["user"].get("username") \
                 or self.store.get("server") != self.base_url:
@@ -289,10 +121,10 @@ class SyncClient:
             raise UnsyncedRecords(depth)
         if not self.token:
             raise NotPaired("this device is not paired")
-        resp = self._request("DELETE", "/devices/current")
+        resp = self.http.request("DELETE", "/devices/current")
         # 401: the token was already revoked (e.g. by a supervisor); signed out either way.
         if resp.status_code >= 300 and resp.status_code != 401:
-            raise self._refused(resp)
+            raise self.http.refused(resp, PROTOCOL_VERSION)
         self._token = None
         self.store.set(token=None)
 
@@ -315,7 +147,7 @@ class SyncClient:
         """
         summary = PushSummary(total=self.store.counts()["waiting"])
         if summary.total:
-            self._require_pairing()
+            self.http.require_pairing()
         while True:
             batch = self.store.next_batch(self.batch_size, MAX_BATCH_BYTES)
             if not batch:
@@ -371,15 +203,15 @@ class SyncClient:
                 "device": {"outbox": self.store.depth(), "app_version": self.app_version},
                 "records": [item["record"] for item in batch]}
         try:
-            resp = self._request("POST", "/sync/push", json=body)
+            resp = self.http.request("POST", "/sync/push", json=body)
         except SyncError as exc:
             self.store.note_attempt(batch, str(exc))
             raise
         self.store.note_attempt(batch)
         if resp.status_code != 200:
-            raise self._refused(resp)
+            raise self.http.refused(resp, PROTOCOL_VERSION)
         summary.batches += 1 if batch else 0
-        answer = self._json(resp, "results")
+        answer = self.http.body(resp, "results")
         return answer["results"], answer.get("server_time") or now_iso()
 
     def discard(self, ids=None):
@@ -395,16 +227,16 @@ class SyncClient:
         interrupted pull resumes where it stopped. ``progress(n)`` is called per page.
         """
         summary = PullSummary()
-        self._require_pairing()
+        self.http.require_pairing()
         while True:
             cursor = self.store.get("cursor")
             params = {"limit": limit}
             if cursor:
                 params["cursor"] = cursor
-            resp = self._request("GET", "/sync/pull", params=params)
+            resp = self.http.request("GET", "/sync/pull", params=params)
             if resp.status_code != 200:
-                raise self._refused(resp)
-            page = self._json(resp, "changes", "cursor", "more")
+                raise self.http.refused(resp, PROTOCOL_VERSION)
+            page = self.http.body(resp, "changes", "cursor", "more")
             changes = page["changes"]
             if not isinstance(changes, list) or not all(
                     isinstance(c, dict) and "id" in c and "type" in c for c in changes):

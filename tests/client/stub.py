@@ -70,6 +70,7 @@ def make_client(tmp_path, answer, **kw):
     client = SyncClient("http://sync.test", tmp_path / "outbox.db", token="tok",
                         session=session, sleep=waits.append, **kw)
     client.waits = waits
+    client.session = session
     return client
 
 

@@ -1,7 +1,7 @@
 """The CLI says what went wrong in one line on stderr and exits non-zero."""
 import pytest
 
-import sync.client
+import sync.transport
 from sync.__main__ import main
 from sync.outbox import LocalStore
 
@@ -16,7 +16,7 @@ def error(status, code, message="m"):
     (["push"], error(401, "unauthorized"), "error: this device was signed out; pair again"),
     (["push"], error(409, "protocol_version"), "error: the server speaks another protocol"),
     (["push"], lambda req: down(), "error: cannot reach the server at http://sync.test"),
-    (["pull"], error(500, "x", "boom"), "error: the server failed (HTTP 500)"),
+    (["pull"], error(500, "x", "boom"), "error: the server failed (HTTP 500, 7 attempts): boom"),
     (["pair", "col_a"], error(401, "unauthorized"), "error: wrong username or password"),
     (["pair", "col_a"], lambda req: (429, {"error": {"code": "rate_limited", "message": "m"}},
                                      {"Retry-After": "600"}),
@@ -30,8 +30,8 @@ def test_one_line_errors_and_exit_codes(tmp_path, monkeypatch, capsys, argv, ans
     if argv[0] == "push":
         store.enqueue([household(1)])
     store.close()
-    monkeypatch.setattr(sync.client.requests, "Session", lambda: StubSession(answer))
-    monkeypatch.setattr(sync.client.time, "sleep", lambda s: None)
+    monkeypatch.setattr(sync.transport.requests, "Session", lambda: StubSession(answer))
+    monkeypatch.setattr(sync.transport.time, "sleep", lambda s: None)
     monkeypatch.setattr("sys.stdin", __import__("io").StringIO("pw\n"))
     code = main(["--outbox", str(outbox), *argv])
     err = capsys.readouterr().err

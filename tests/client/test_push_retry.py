@@ -3,8 +3,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from sync.client import (Forbidden, ProtocolMismatch, RateLimited, RequestRefused, SignedOut,
-                         retry_after_seconds)
+from sync.errors import Forbidden, ProtocolMismatch, RateLimited, RequestRefused, SignedOut
+from sync.transport import retry_after_seconds
 
 from .stub import down, household, make_client, receipts
 
@@ -32,9 +32,9 @@ def test_network_errors_5xx_and_429_are_retried_with_backoff(tmp_path):
 
 def test_jitter_stays_within_half_and_whole_of_a_capped_delay(tmp_path):
     client = make_client(tmp_path, receipts(), rand=lambda: 0.999, backoff_max=4.0)
-    assert [round(client._backoff(a), 2) for a in range(6)] == [0.5, 1.0, 2.0, 4.0, 4.0, 4.0]
-    client.rand = lambda: 0.0
-    assert client._backoff(10) == 2.0
+    assert [round(client.http.backoff_delay(a), 2) for a in range(6)] == [0.5, 1.0, 2.0, 4.0, 4.0, 4.0]
+    client.http.rand = lambda: 0.0
+    assert client.http.backoff_delay(10) == 2.0
 
 
 def test_a_long_retry_after_stops_the_push_instead_of_hanging(tmp_path):
