@@ -271,7 +271,8 @@ class PolicyBook:
 
 
 def current_book():
-    """The PolicyBook of this request (loaded once per request, never kept across them)."""
+    """The PolicyBook of this app context, i.e. of one request: loaded on first use, never
+    kept across requests (several workers must all see a set an admin just added)."""
     if not has_app_context():
         return PolicyBook.load()
     book = g.get("_policy_book")

@@ -6,7 +6,7 @@ sign-ups already used under the set before it.
 """
 from datetime import datetime
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -116,6 +116,7 @@ def policy_new():
                 audit.record("create", "policy_parameter_set", row.id,
                              after=audit.snapshot(row), user_id=current_user.id)
                 db.session.commit()
+                g.pop("_policy_book", None)  # this request's book predates the new set
                 flash(_("The new parameter set takes effect on %(date)s.",
                         date=when.strftime("%d/%m/%Y")), "success")
                 return redirect(url_for("admin.policy"))

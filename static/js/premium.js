@@ -21,7 +21,9 @@ const MSG = {
   member: "Enter the member's order in the household: 1 for the first, 5 for the fifth or later.",
 };
 
-const own = (obj, key) => obj != null && typeof key === 'string' && Object.hasOwn(obj, key);
+// Own keys only: a group named 'constructor' must not find Object.prototype.constructor.
+const own = (obj, key) => obj != null && typeof key === 'string'
+  && Object.prototype.hasOwnProperty.call(obj, key);
 
 /** 1500000 -> '1.500.000 ₫' (the server's |money). */
 export function formatMoney(value) {
