@@ -105,7 +105,7 @@ def user_new():
     return render_template("admin/user_new.html", form=form), status
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<int(max=2147483647):user_id>", methods=["GET", "POST"])
 @roles_required("admin")
 def user_edit(user_id):
     """Change a user's name, phone, role, organization, areas and whether they may sign in."""
@@ -143,7 +143,7 @@ def user_edit(user_id):
                            password_form=PasswordResetForm()), status
 
 
-@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@bp.route("/users/<int(max=2147483647):user_id>/password", methods=["POST"])
 @roles_required("admin")
 def user_password(user_id):
     """Set a new password (the user forgot theirs); their devices stay paired."""

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from ..extensions import db
 from ..labels import ROLE_LABELS
@@ -47,7 +47,7 @@ class _UserFields(FlaskForm):
     and ``organization.choices`` before validating."""
 
     full_name = StringField(_l("Full name"),
-                            [InputRequired(REQUIRED),
+                            [DataRequired(REQUIRED),
                              Length(max=200, message=_l("At most %(max)d characters."))],
                             filters=[clean_text])
     phone = PhoneField(_l("Phone"), [Optional()])
