@@ -12,13 +12,11 @@ from .errors import (Forbidden, NotPaired, ProtocolMismatch, RateLimited,  # noq
                      RequestRefused, ServerError, ServerUnreachable, SignedOut, SyncError,
                      UnsyncedRecords, WrongPassword)
 from .outbox import LocalStore, describe_errors, now_iso
+from .protocol import MAX_BODY, MAX_RECORDS, PROTOCOL_VERSION, RECORD_TYPES  # noqa: F401
 from .transport import Transport, retry_after_seconds  # noqa: F401
 
-PROTOCOL_VERSION = 1
-MAX_RECORDS = 500
-#: The server refuses bodies over 2 MiB; batches stay well under it.
-MAX_BATCH_BYTES = 1536 * 1024
-RECORD_TYPES = ("household", "person", "visit", "enrollment", "referral", "outreach")
+#: Batches stay well under the server's body limit (a 413 splits a batch all the same).
+MAX_BATCH_BYTES = MAX_BODY * 3 // 4
 APP_VERSION = "py-sync/2026.11.1"
 
 

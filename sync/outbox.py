@@ -22,6 +22,7 @@ it is created readable by its owner only.
 import hashlib
 import json
 import os
+import sqlite3
 import uuid
 from datetime import datetime, timezone
 
@@ -104,13 +105,15 @@ def normalize(record, known_types=None):
 
 
 class LocalStore:
-    """The outbox file. One instance per thread (SQLite connections stay in their thread)."""
+    """The outbox file, used by one thread at a time (make one instance per thread)."""
 
     def __init__(self, path):
         self.path = str(path)
         if self.path != ":memory:" and not os.path.exists(self.path):
             os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
-        self.db = sqlite_utils.Database(self.path)
+        # One thread at a time, but not necessarily the one that opened it (a push in a
+        # background thread of a program that made the client in its main thread).
+        self.db = sqlite_utils.Database(sqlite3.connect(self.path, check_same_thread=False))
         self.db.execute("PRAGMA busy_timeout=10000")
         self._create_tables()
 
