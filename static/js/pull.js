@@ -1,0 +1,31 @@
+// Bring the server's changes into the device: one transaction per page, the cursor saved in
+// the same transaction as the records it covers, so a page is applied wholly or not at all.
+// A record with an edit still waiting in the outbox keeps the local edit (the server's
+// copy arrives again after the push is judged); only its server-owned fields are taken.
+
+import { DATA_STORES, STORES, req, withStore } from './db.js';
+
+export async function applyPage(changes, cursor) {
+  return withStore(['outbox', 'meta', ...DATA_STORES], 'readwrite', async (tx) => {
+    const pending = new Set(await req(tx.objectStore('outbox').getAllKeys()));
+    let applied = 0;
+    for (const c of changes) {
+      const name = STORES[c.type];
+      if (!name) continue;
+      const store = tx.objectStore(name);
+      if (pending.has(c.id)) {
+        if (!c.deleted) {
+          const local = await req(store.get(c.id));
+          if (local) { local.server = c.server || null; store.put(local); }
+        }
+      } else if (c.deleted) {
+        store.delete(c.id);
+      } else {
+        store.put({ id: c.id, version: c.version, data: c.data, server: c.server || null });
+      }
+      applied += 1;
+    }
+    tx.objectStore('meta').put({ key: 'cursor', value: cursor });
+    return applied;
+  });
+}

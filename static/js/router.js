@@ -1,0 +1,58 @@
+// Hash routes ("#/household/<id>"): the app is one cached page, so every screen works offline.
+
+const routes = [];
+let notFound = null;
+let seq = 0;
+
+/** route('/household/:id', handler): handler(params, query, view) draws into view. */
+export function route(pattern, handler) {
+  const keys = [];
+  const re = new RegExp(`^${pattern.replace(/:(\w+)/g, (_, k) => { keys.push(k); return '([^/]+)'; })}$`);
+  routes.push({ re, keys, handler });
+}
+
+export const fallback = (handler) => { notFound = handler; };
+
+export function go(path, { replace = false } = {}) {
+  const hash = `#${path}`;
+  if (replace) { history.replaceState(null, '', hash); render(); } else if (location.hash === hash) render();
+  else location.hash = hash;
+}
+
+export function current() {
+  return (location.hash || '#/').slice(1);
+}
+
+/** Draw the screen for the current hash; a slower earlier screen never overwrites a newer one. */
+export async function render() {
+  const [path, qs] = current().split('?');
+  const query = Object.fromEntries(new URLSearchParams(qs || ''));
+  const mine = ++seq;
+  const view = document.createElement('div');
+  view.className = 'screen';
+  // Screens append optional parts as `cond ? el : null`; DOM append would print "null".
+  view.append = (...nodes) => Element.prototype.append.call(view, ...nodes.filter((n) => n !== null && n !== undefined && n !== false));
+  for (const r of routes) {
+    const m = r.re.exec(path);
+    if (m) {
+      const params = Object.fromEntries(r.keys.map((k, i) => [k, decodeURIComponent(m[i + 1])]));
+      await r.handler(params, query, view);
+      return swap(view, mine, path);
+    }
+  }
+  if (notFound) { await notFound(path, query, view); swap(view, mine, path); }
+}
+
+function swap(view, mine, path) {
+  if (mine !== seq) return;
+  const main = document.getElementById('view');
+  main.replaceChildren(view);
+  main.scrollTop = 0;
+  window.scrollTo(0, 0);
+  document.dispatchEvent(new CustomEvent('screen', { detail: path }));
+}
+
+export function startRouter() {
+  window.addEventListener('hashchange', render);
+  return render();
+}

@@ -1,0 +1,57 @@
+// One household: its members, visit history and sign-ups, with the collector's next actions.
+
+import { areaLong, label } from './context.js';
+import { formatDate, formatMoney, formatMonth } from './format.js';
+import { t, tn } from './i18n.js';
+import { householdDetail } from './records.js';
+import { chip, empty, h, header, linkButton, section, stateChip } from './ui.js';
+
+function phoneLink(phone) {
+  return phone ? h('a', { href: `tel:${phone}` }, phone) : null;
+}
+
+export async function showHousehold(view, id) {
+  const d = await householdDetail(id);
+  if (!d) {
+    view.append(header(t('Household'), '#/households'), empty(t('This household is not on the phone.')));
+    return;
+  }
+  const { household: hh, members, visits, enrollments, states } = d;
+  const names = new Map(members.map((m) => [m.id, m.data.full_name]));
+
+  const memberList = h('ul', { class: 'list' }, members.map((m) => h('li', {}, h('a', { class: 'row', href: `#/person/${m.id}/edit` },
+    h('strong', {}, m.data.full_name, ' ', m.data.relation === 'head' ? chip(label('relation', 'head')) : null, ' ', stateChip(states.get(m.id))),
+    h('span', {}, [m.data.birth_date ? formatDate(m.data.birth_date) : '', m.data.relation && m.data.relation !== 'head' ? label('relation', m.data.relation) : '',
+      m.data.personal_id ? `CCCD ${m.data.personal_id}` : ''].filter(Boolean).join(' · ')),
+    m.data.coverage ? h('small', {}, chip(label('coverage', m.data.coverage), m.data.coverage === 'none' ? 'warn' : 'ok')) : null))));
+
+  const visitList = h('ul', { class: 'list' }, visits.map((v) => {
+    const review = v.server && v.server.review;
+    return h('li', {}, h('a', { class: 'row', href: `#/visit/${v.id}/edit` },
+      h('strong', {}, formatDate(v.data.visited_at), ' · ', label('outcome', v.data.outcome), ' ', stateChip(states.get(v.id))),
+      v.data.follow_up_on ? h('span', {}, t('follow up on %(date)s', { date: formatDate(v.data.follow_up_on) })) : null,
+      v.data.note ? h('small', {}, v.data.note) : null,
+      review && review.status === 'flagged' ? h('small', { class: 'flagged' }, `⚑ ${t('Sent back')}: ${review.note || ''}`) : null));
+  }));
+
+  const enrollList = h('ul', { class: 'list' }, enrollments.map((e) => h('li', {}, h('a', { class: 'row', href: `#/signup/${id}?edit=${e.id}` },
+    h('strong', {}, names.get(e.data.person) || '', ' · ', label('scheme', e.data.scheme), ' ', stateChip(states.get(e.id))),
+    h('span', {}, `${t('from %(month)s', { month: formatMonth(e.data.start_month) })} · ${label('period_months', String(e.data.period_months))} · ${formatMoney(e.data.amount_due)}`),
+    e.data.paid ? h('small', {}, chip(t('Paid'), 'ok')) : null))));
+
+  view.append(
+    header(hh.data.head_name, '#/households'),
+    h('div', { class: 'card hh-card' },
+      h('p', {}, hh.data.address, ' ', stateChip(states.get(id))),
+      h('p', { class: 'sub' }, [areaLong(hh.data.area)].filter(Boolean).join(' · '), hh.data.phone ? ' · ' : '', phoneLink(hh.data.phone)),
+      h('p', { class: 'sub' }, tn('%(num)s member', '%(num)s members', members.length)),
+      hh.data.note ? h('p', { class: 'note' }, hh.data.note) : null,
+      h('a', { href: `#/household/${id}/edit`, class: 'small-link' }, t('Edit household'))),
+    section(t('Members'), members.length ? memberList : empty(t('No member yet.')),
+      linkButton(`#/person/new?household=${id}`, `+ ${t('Add a member')}`, 'wide')),
+    section(t('Visits'), visits.length ? visitList : empty(t('Not visited yet'))),
+    section(t('Sign-ups'), enrollments.length ? enrollList : empty(t('No sign-up yet.'))),
+    h('div', { class: 'actions sticky two' },
+      linkButton(`#/visit/new?household=${id}`, t('Log a visit'), 'primary'),
+      linkButton(`#/signup/${id}`, t('Sign up'), members.length ? '' : 'disabled')));
+}

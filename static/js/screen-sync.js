@@ -1,0 +1,100 @@
+// Sync: the outbox with each record's state (waiting, needs attention with the server's
+// reason and a way to fix and resend), the last successful sync, "Sync now", pull progress.
+
+import { on } from './bus.js';
+import { getMeta } from './db.js';
+import { formatDateTime, formatNumber, formatTime } from './format.js';
+import { fieldLabel, loadForms } from './forms.js';
+import { t, tn } from './i18n.js';
+import { ATTENTION, discard, entries, resend, takeServerCopy } from './outbox.js';
+import { status, syncNow } from './sync.js';
+import { empty, h, header, section, stateChip, toast, whileShown } from './ui.js';
+
+const TYPE = {
+  household: 'Household',
+  person: 'Member',
+  visit: 'Visit',
+  enrollment: 'Sign-up',
+  referral: 'Referral',
+  outreach: 'Group session',
+};
+
+function editHref(e) {
+  switch (e.type) {
+    case 'household': return `#/household/${e.id}/edit`;
+    case 'person': return `#/person/${e.id}/edit`;
+    case 'visit': return `#/visit/${e.id}/edit`;
+    case 'referral': return `#/referral/${e.id}/edit`;
+    case 'outreach': return `#/group/${e.id}/edit`;
+    case 'enrollment': return null;
+    default: return null;
+  }
+}
+
+function reasons(e) {
+  if (e.state === 'conflict') return [t('Someone changed this record on the server after you.')];
+  return Object.entries(e.errors || {}).map(([name, msgs]) => {
+    const text = (Array.isArray(msgs) ? msgs : [msgs]).join(' ');
+    return name === '_' ? text : `${fieldLabel(e.type, name)}: ${text}`;
+  });
+}
+
+function attentionItem(e, refresh) {
+  const href = editHref(e);
+  const actions = [];
+  if (e.state === 'conflict') {
+    actions.push(h('button', { type: 'button', on: { click: async () => { await resend(e.id); toast(t('Your version will be sent.')); refresh(); syncNow(); } } }, t('Keep mine')));
+    actions.push(h('button', { type: 'button', on: { click: async () => { await takeServerCopy(e.id); refresh(); } } }, t('Take the server’s')));
+  } else {
+    if (href) actions.push(h('a', { class: 'button primary', href }, t('Fix')));
+    actions.push(h('button', { type: 'button', on: { click: async () => { await resend(e.id); refresh(); syncNow(); } } }, t('Send again')));
+    if (e.base === 0) {
+      actions.push(h('button', { type: 'button', class: 'danger', on: { click: async () => { await discard(e.id); refresh(); } } }, t('Delete')));
+    }
+  }
+  return h('li', { class: 'outbox-item attention', data: { id: e.id } },
+    h('strong', {}, `${t(TYPE[e.type] || e.type)} · ${e.label || ''} `, stateChip(e.state)),
+    h('ul', { class: 'reasons' }, reasons(e).map((r) => h('li', {}, r))),
+    h('div', { class: 'actions two' }, actions));
+}
+
+export async function showSync(view) {
+  await loadForms();
+  const progress = h('p', { class: 'sub', id: 'sync-progress', 'aria-live': 'polite' });
+  const last = h('p', { class: 'sub', id: 'sync-last' });
+  const button = h('button', { type: 'button', class: 'primary wide', id: 'sync-now' }, t('Sync now'));
+  const body = h('div', {});
+
+  const paint = async () => {
+    const [all, recent, lastSync] = await Promise.all([entries(), getMeta('recent', []), getMeta('last_sync')]);
+    const attention = all.filter((e) => ATTENTION.has(e.state));
+    const waiting = all.filter((e) => !ATTENTION.has(e.state));
+    last.textContent = lastSync ? t('Last synced: %(when)s', { when: formatDateTime(lastSync) }) : t('Not synced yet');
+    body.replaceChildren(...[
+      attention.length ? section(`${t('Needs attention')} (${attention.length})`, h('ul', { class: 'list' }, attention.map((e) => attentionItem(e, paint)))) : null,
+      section(`${t('Waiting to sync')} (${waiting.length})`, waiting.length ? h('ul', { class: 'list', id: 'outbox-waiting' }, waiting.map((e) => h('li', { class: 'outbox-item', data: { id: e.id } },
+        h('strong', {}, `${t(TYPE[e.type] || e.type)} · ${e.label || ''} `, stateChip('waiting')),
+        h('small', {}, t('saved at %(time)s', { time: formatDateTime(e.saved_at) }))))) : empty(t('Nothing is waiting: everything on the phone has reached the office.'))),
+      section(t('Synced recently'), recent.length ? h('ul', { class: 'list', id: 'outbox-synced' }, recent.slice(0, 20).map((r) => h('li', { class: 'outbox-item', data: { id: r.id } },
+        h('span', {}, `${t(TYPE[r.type] || r.type)} · ${r.label || ''} `, stateChip('synced', true)),
+        h('small', {}, formatTime(r.at))))) : empty(t('Nothing yet.')))].filter(Boolean));
+  };
+
+  const showStatus = (s) => {
+    if (!navigator.onLine) progress.textContent = `● ${t('Offline')}: ${t('records are kept on the phone and sent when the network returns.')}`;
+    else if (s.phase === 'push') progress.textContent = tn('Sending %(num)s record…', 'Sending %(num)s records…', s.sent || 0);
+    else if (s.phase === 'pull') progress.textContent = t('Receiving changes: %(num)s', { num: formatNumber(s.pulled || 0) });
+    else if (s.error && s.nextTry) progress.textContent = t('No connection to the server. Trying again at %(time)s.', { time: formatTime(s.nextTry) });
+    else progress.textContent = '';
+    button.disabled = s.phase !== 'idle';
+  };
+
+  button.addEventListener('click', async () => {
+    if (!navigator.onLine) { toast(t('No network: records stay on the phone until it returns.')); return; }
+    await syncNow();
+  });
+  view.append(header(t('Sync')), h('div', { class: 'card' }, last, progress, button), body);
+  showStatus(status);
+  whileShown(view, [on('sync', (s) => { showStatus(s); if (s.phase === 'idle') paint(); }), on('outbox', paint)]);
+  await paint();
+}
