@@ -93,7 +93,8 @@ def household_query(area_ids, q=""):
             .where(Household.area_id.in_(area_ids)))
     if q:
         stmt = stmt.where(or_(*_search_conditions(q)))
-    return stmt.order_by(Area.code, Household.head_name, Household.id)
+    # search_text is the folded name first: "Đặng" sorts with the D's, not after "Z".
+    return stmt.order_by(Area.code, Household.search_text, Household.head_name, Household.id)
 
 
 def _search_conditions(q):
