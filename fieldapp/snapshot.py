@@ -1,0 +1,173 @@
+"""The analyst's snapshot (`export-sqlite`): synced data copied into a standalone SQLite file.
+
+Column names are spelled for a reader with no knowledge of the app: users appear by
+username (``collector``, ``created_by``), areas also by code, times as ISO 8601 in UTC,
+lists and objects as JSON text. Foreign keys and indexes are declared so tools such as
+Datasette or DB Browser show the links. The file is written beside its target and moved into
+place at the end, so a failed export never leaves half a file under the final name.
+"""
+import json
+import os
+from datetime import date, datetime
+from pathlib import Path
+
+import sqlite_utils
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from .extensions import db
+from .models import (Area, Enrollment, Household, Organization, Outreach, ParticipantCount,
+                     Person, Plan, Referral, User, Visit)
+
+
+def _username(fk_column, name):
+    """(alias, label) for joining a user id column to its username."""
+    user = aliased(User)
+    return user, user.username.label(name), fk_column == user.id
+
+
+def _area_code(area_id_column, name="area_code"):
+    area = aliased(Area)
+    return area, area.code.label(name), area_id_column == area.id
+
+
+def _with_joins(columns, joins, model):
+    stmt = select(*columns).select_from(model)
+    for target, condition in joins:
+        stmt = stmt.outerjoin(target, condition)
+    return stmt
+
+
+def _synced(model, columns, users=(("created_by_id", "created_by"),), extra_joins=()):
+    """A select of a synced model: its columns, its area code, usernames, server times."""
+    area, code, on_area = _area_code(model.area_id)
+    cols = [model.id, model.area_id, code, *columns]
+    joins = [(area, on_area), *extra_joins]
+    for attr, label in users:
+        user, name, on = _username(getattr(model, attr), label)
+        cols.append(name)
+        joins.append((user, on))
+    cols += [model.version, model.client_time, model.received_at, model.updated_at]
+    return _with_joins(cols, joins, model).order_by(model.received_at, model.id)
+
+
+def _tables():
+    """(name, select, foreign keys, indexes) in an order where referenced tables come first."""
+    parent, parent_code, on_parent = _area_code(Area.parent_id, "parent_code")
+    org_area, org_area_code, on_org_area = _area_code(Organization.area_id)
+    plan_area, plan_area_code, on_plan_area = _area_code(Plan.area_id)
+    plan_org = aliased(Organization)
+    count_area, count_area_code, on_count_area = _area_code(ParticipantCount.area_id)
+    area_fk = ("area_id", "areas", "id")
+    return [
+        ("areas", _with_joins(
+            [Area.id, Area.code, Area.name, Area.level, Area.parent_id, parent_code,
+             Area.valid_from, Area.valid_to], [(parent, on_parent)], Area).order_by(Area.id),
+         [("parent_id", "areas", "id")], [["code"], ["parent_id"]]),
+        ("organizations", _with_joins(
+            [Organization.id, Organization.code, Organization.name, Organization.kind,
+             Organization.area_id, org_area_code, Organization.active],
+            [(org_area, on_org_area)], Organization).order_by(Organization.id),
+         [area_fk], [["code"]]),
+        ("households", _synced(Household, [Household.address, Household.head_name,
+                                           Household.phone, Household.note]),
+         [area_fk], [["area_id"], ["area_code"]]),
+        ("referrals", _synced(
+            Referral, [Referral.household_id, Referral.contact_name, Referral.reason,
+                       Referral.contact_phone, Referral.address, Referral.note,
+                       Referral.status],
+            users=(("created_by_id", "referred_by"), ("assigned_to_id", "assigned_to"))),
+         [area_fk, ("household_id", "households", "id")], [["area_id"], ["household_id"], ["status"]]),
+        ("persons", _synced(Person, [Person.household_id, Person.full_name, Person.birth_date,
+                                     Person.sex, Person.personal_id, Person.si_code,
+                                     Person.phone, Person.relation, Person.coverage]),
+         [area_fk, ("household_id", "households", "id")],
+         [["household_id"], ["area_id"], ["personal_id"]]),
+        ("visits", _synced(
+            Visit, [Visit.household_id, Visit.visited_at, Visit.outcome, Visit.topics,
+                    Visit.follow_up_on, Visit.referral_id, Visit.note, Visit.lat, Visit.lon,
+                    Visit.accuracy_m, Visit.review_status, Visit.review_note, Visit.reviewed_at],
+            users=(("created_by_id", "collector"), ("reviewed_by_id", "reviewed_by"))),
+         [area_fk, ("household_id", "households", "id"), ("referral_id", "referrals", "id")],
+         [["household_id"], ["area_id"], ["visited_at"], ["collector"]]),
+        ("enrollments", _synced(
+            Enrollment, [Enrollment.person_id, Enrollment.visit_id, Enrollment.scheme,
+                         Enrollment.start_month, Enrollment.period_months,
+                         Enrollment.monthly_income, Enrollment.support_group,
+                         Enrollment.member_order, Enrollment.monthly_amount,
+                         Enrollment.monthly_support, Enrollment.amount_due,
+                         Enrollment.receipt_no, Enrollment.paid, Enrollment.policy_set_id],
+            users=(("created_by_id", "collector"),)),
+         [area_fk, ("person_id", "persons", "id"), ("visit_id", "visits", "id")],
+         [["person_id"], ["area_id"], ["start_month"], ["collector"]]),
+        ("outreach", _synced(
+            Outreach, [Outreach.kind, Outreach.held_at, Outreach.attendees, Outreach.leads,
+                       Outreach.note], users=(("created_by_id", "collector"),)),
+         [area_fk], [["area_id"], ["held_at"]]),
+        ("plans", _with_joins(
+            [Plan.id, Plan.area_id, plan_area_code, Plan.organization_id,
+             plan_org.code.label("organization_code"), Plan.year, Plan.scheme,
+             Plan.target.label("participants"), Plan.monthly.label("monthly_cumulative")],
+            [(plan_area, on_plan_area), (plan_org, Plan.organization_id == plan_org.id)],
+            Plan).order_by(Plan.id),
+         [area_fk, ("organization_id", "organizations", "id")], [["area_id"], ["year"]]),
+        ("participant_counts", _with_joins(
+            [ParticipantCount.id, ParticipantCount.area_id, count_area_code,
+             ParticipantCount.month, ParticipantCount.scheme, ParticipantCount.participants],
+            [(count_area, on_count_area)], ParticipantCount).order_by(ParticipantCount.id),
+         [area_fk], [["area_id"], ["month"]]),
+    ]
+
+
+_SQLITE_TYPES = {int: int, float: float, bool: int}
+
+
+def _column_types(stmt):
+    types = {}
+    for column in stmt.selected_columns:
+        try:
+            python_type = column.type.python_type
+        except NotImplementedError:  # JSON and friends: stored as text
+            python_type = str
+        types[column.name] = _SQLITE_TYPES.get(python_type, str)
+    return types
+
+
+def _plain(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def export(out, overwrite=False):
+    """Write the snapshot to ``out``; returns {table: rows}. FileExistsError if ``out``
+    exists and ``overwrite`` is false."""
+    out = Path(out)
+    if out.exists() and not overwrite:
+        raise FileExistsError(str(out))
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    counts = {}
+    try:
+        target = sqlite_utils.Database(tmp)
+        for name, stmt, foreign_keys, indexes in _tables():
+            table = target.table(name)
+            table.create(_column_types(stmt), pk="id", foreign_keys=foreign_keys)
+            result = db.session.execute(stmt.execution_options(yield_per=2000))
+            keys = list(result.keys())
+            rows = ({k: _plain(v) for k, v in zip(keys, row)} for row in result)
+            table.insert_all(rows, batch_size=1000)
+            for columns in indexes:
+                table.create_index(columns)
+            counts[name] = table.count
+        target.close()
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return counts

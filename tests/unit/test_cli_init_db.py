@@ -1,0 +1,98 @@
+"""`init-db` creates or migrates the schema with Alembic, and running it again is harmless (#2).
+
+Each test starts from an empty database of its own: a new SQLite file, or on PostgreSQL a
+new schema (search_path), so the shared test database is left as the other tests expect.
+"""
+import os
+import uuid
+
+import flask_migrate
+import pytest
+from sqlalchemy import create_engine, text
+
+from fieldapp import schema
+from fieldapp.extensions import db
+from fieldapp.models import Area, PolicyParameterSet
+from tests.conftest import PG_URL, make_app
+from tests.unit.cli_support import count, invoke
+
+
+@pytest.fixture
+def blank_app(tmp_path):
+    if not PG_URL:
+        app = make_app(tmp_path)
+        yield app
+        with app.app_context():
+            db.engine.dispose()
+        return
+    name = f"cli_init_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{name}"'))
+    sep = "&" if "?" in PG_URL else "?"
+    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=f"{PG_URL}{sep}options=-csearch_path%3D{name}")
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
+        admin.dispose()
+
+
+def state(app):
+    with app.app_context():
+        return schema.current_revision(), schema.schema_differences()
+
+
+def test_init_db_on_an_empty_database_builds_the_latest_schema(blank_app):
+    result = invoke(blank_app, "init-db")
+    assert result.exit_code == 0, result.output
+    assert "created" in result.output
+    assert state(blank_app) == (schema.head_revision(), [])
+
+
+def test_init_db_twice_keeps_the_data(blank_app):
+    assert invoke(blank_app, "init-db").exit_code == 0
+    with blank_app.app_context():
+        db.session.add(Area(code="31", name="Thành phố Hải Phòng", level="province"))
+        db.session.commit()
+    again = invoke(blank_app, "init-db")
+    assert again.exit_code == 0, again.output
+    assert "already up to date" in again.output
+    assert count(blank_app, Area) == 1
+    assert state(blank_app) == (schema.head_revision(), [])
+
+
+def test_init_db_adopts_tables_made_by_create_all(blank_app):
+    with blank_app.app_context():
+        db.create_all()
+        db.session.add(Area(code="31", name="Thành phố Hải Phòng", level="province"))
+        db.session.commit()
+        assert schema.current_revision() is None
+    result = invoke(blank_app, "init-db")
+    assert result.exit_code == 0, result.output
+    assert "adopted" in result.output and "Warning" not in result.output
+    assert count(blank_app, Area) == 1
+    assert state(blank_app) == (schema.head_revision(), [])
+    assert "already up to date" in invoke(blank_app, "init-db").output
+
+
+def test_upgrade_from_the_first_migration_reaches_the_models(blank_app):
+    first = schema.first_revision()
+    with blank_app.app_context():
+        flask_migrate.upgrade(directory=str(schema.MIGRATIONS), revision=first)
+        assert schema.current_revision() == first
+    result = invoke(blank_app, "init-db")
+    assert result.exit_code == 0, result.output
+    assert state(blank_app) == (schema.head_revision(), [])
+
+
+def test_init_db_adds_the_premium_parameters_once(blank_app):
+    assert "premium parameter sets" in invoke(blank_app, "init-db").output
+    sets = count(blank_app, PolicyParameterSet)
+    assert sets >= 1
+    assert "premium parameter sets" not in invoke(blank_app, "init-db").output
+    assert count(blank_app, PolicyParameterSet) == sets
