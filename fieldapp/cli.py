@@ -31,6 +31,14 @@ def _fail(message):
     raise click.ClickException(message)
 
 
+def _require_schema():
+    """Stop with a hint, not a traceback, when the database has no tables yet."""
+    from sqlalchemy import inspect
+
+    if not inspect(db.engine).has_table("users"):
+        _fail("The database has no tables yet; run `flask --app app init-db` first.")
+
+
 @click.command("init-db")
 @with_appcontext
 def init_db_command():
@@ -79,6 +87,7 @@ def seed_demo_command(password, if_empty):
     from . import demo
     from .models import User
 
+    _require_schema()
     if db.session.scalar(db.select(User.id).limit(1)) is not None:
         if if_empty:
             click.echo("The database already has users; demo data not added.")
@@ -111,6 +120,7 @@ def create_user_command(username, role, areas, password, full_name, phone, organ
     '.', '-' or '_'; a password of at least 8 characters; areas by code (a village head
     gets villages only).
     """
+    _require_schema()
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     with force_locale("en"):
@@ -153,12 +163,19 @@ def _create_user(username, role, area_codes, password, full_name, phone, org_cod
 
 
 def _run_import(function, path):
+    from sqlalchemy.exc import IntegrityError
+
     from .csvfile import ImportFailed
 
+    _require_schema()
     try:
         result = function(path)
     except ImportFailed as exc:
         _fail(str(exc))
+    except IntegrityError:
+        # Someone else wrote the same keys between our checks and our write.
+        _fail(f"{click.format_filename(path)}: the database changed during the import; "
+              f"nothing was imported. Run the command again.")
     click.echo(result.summary())
 
 
@@ -233,6 +250,7 @@ def export_sqlite_command(out, force):
     """
     from . import snapshot
 
+    _require_schema()
     try:
         counts = snapshot.export(out, overwrite=force)
     except FileExistsError:

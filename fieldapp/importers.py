@@ -283,9 +283,9 @@ def import_households(path):
     rows.raise_if_problems()
 
     result = Result("households", rows.filename, rows=len(valid))
-    have = _existing_household_keys({area.id for _key, area, _c in valid})
 
     def write():
+        have = _existing_household_keys({area.id for _key, area, _c in valid})
         records = []
         for key, area, cleaned in valid:
             if key in have:

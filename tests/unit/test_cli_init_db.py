@@ -96,3 +96,13 @@ def test_init_db_adds_the_premium_parameters_once(blank_app):
     assert sets >= 1
     assert "premium parameter sets" not in invoke(blank_app, "init-db").output
     assert count(blank_app, PolicyParameterSet) == sets
+
+
+@pytest.mark.parametrize("args", [
+    ["seed-demo"], ["create-user", "lan", "--role", "admin", "--password", "long-enough"],
+    ["import-plans", __file__], ["export-sqlite", "/nonexistent-dir/x.db"],
+])
+def test_commands_before_init_db_say_to_run_it(blank_app, args):
+    result = invoke(blank_app, *args)
+    assert result.exit_code == 1
+    assert "run `flask --app app init-db` first" in result.output
