@@ -39,7 +39,8 @@ def _require_schema():
         _fail("The database has no tables yet; run `flask --app app init-db` first.")
 
 
-@click.command("init-db")
+@click.command(
+    "init-db", short_help="Create or migrate the database schema (safe to run again).")
 @with_appcontext
 def init_db_command():
     """Create the database schema, or migrate it to the latest version.
@@ -101,7 +102,8 @@ def seed_demo_command(password, if_empty):
     click.echo(f"Sign in as {', '.join(demo.USERNAMES)} with the password: {password}")
 
 
-@click.command("create-user")
+@click.command(
+    "create-user", short_help="Add a user (prompts for the password when not given).")
 @with_appcontext
 @click.argument("username")
 @click.option("--role", required=True, type=click.Choice(("admin", "supervisor", "collector",
@@ -185,7 +187,9 @@ _CSV_NOTE = ("UTF-8 CSV (Excel's \"CSV UTF-8\" is fine), first line the column n
              "with its line and column.")
 
 
-@click.command("import-areas", help=(
+@click.command(
+    "import-areas", short_help="Import areas (code,name,level,parent_code) from a CSV file.",
+    help=(
     "Import areas from FILE (columns code,name,level,parent_code; optional valid_from, "
     "valid_to as YYYY-MM-DD). Levels: province (code of 2 digits), district (3), commune "
     "(5), village (<commune code>-<n>). Parents may come later in the file. An existing "
@@ -198,7 +202,10 @@ def import_areas_command(file):
     _run_import(import_areas, file)
 
 
-@click.command("import-households", help=(
+@click.command(
+    "import-households",
+    short_help="Import households (area_code,address,head_name,...) from a CSV file.",
+    help=(
     "Import households from FILE (columns area_code,address,head_name,phone,note; phone and "
     "note may be left out). area_code is a village. Rows are checked by the same rules as "
     "households made on phones, and the new households reach the collectors' phones at "
@@ -212,7 +219,10 @@ def import_households_command(file):
     _run_import(import_households, file)
 
 
-@click.command("import-counts", help=(
+@click.command(
+    "import-counts",
+    short_help="Import official participant counts per area and month from a CSV file.",
+    help=(
     "Import the social-insurance office's official participant counts from FILE (columns "
     "area_code,month,scheme,participants; month as YYYY-MM, scheme vsi or hhi). A count "
     "already there for the area, month and scheme is replaced. " + _CSV_NOTE))
@@ -224,7 +234,9 @@ def import_counts_command(file):
     _run_import(import_counts, file)
 
 
-@click.command("import-plans", help=(
+@click.command(
+    "import-plans", short_help="Import the year's target per area and scheme from a CSV file.",
+    help=(
     "Import the year's targets from FILE (columns area_code,year,scheme,participants: the "
     "number of participants planned for the year, scheme vsi or hhi). A target already "
     "there for the area, year and scheme is replaced. " + _CSV_NOTE))
@@ -236,7 +248,8 @@ def import_plans_command(file):
     _run_import(import_plans, file)
 
 
-@click.command("export-sqlite")
+@click.command(
+    "export-sqlite", short_help="Write a SQLite snapshot for analysts (holds personal data).")
 @with_appcontext
 @click.argument("out", type=click.Path(dir_okay=False, writable=True))
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
