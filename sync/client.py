@@ -63,6 +63,7 @@ class SyncClient:
         self.store = LocalStore(outbox_path)
         self._token = token
         self.batch_size = max(1, min(int(batch_size), MAX_RECORDS))
+        self._reported = None  # the outbox depth the last push request announced
         self.app_version = app_version
         headers = {"Accept": "application/json", "Accept-Encoding": "gzip",
                    "User-Agent": f"fieldapp-sync/{app_version}"}
@@ -153,12 +154,14 @@ class SyncClient:
             self._push_batch(batch, summary, progress)
         if summary.batches:
             self.store.set(last_push_at=now_iso())
-            try:
-                # One more heartbeat so the server sees the outbox as it is after this push;
-                # every record is receipted by now, so failing to send it changes nothing.
-                self._send([], summary)
-            except SyncError:
-                pass
+            if self.store.depth() != self._reported:
+                try:
+                    # A record was set aside, so the depth the last batch announced is
+                    # wrong; every record is receipted by now, so failing to send this
+                    # heartbeat changes nothing.
+                    self._send([], summary)
+                except SyncError:
+                    pass
         return summary
 
     def _push_batch(self, batch, summary, progress):
@@ -197,8 +200,12 @@ class SyncClient:
                 "source": item["source"], "status": status, "detail": detail}
 
     def _send(self, batch, summary):
+        # The heartbeat announces the depth the outbox will have once this batch is stored
+        # (what is left for later), so the last batch of a push reports the device as
+        # emptied, without a request of its own.
+        self._reported = self.store.depth() - len(batch)
         body = {"protocol": PROTOCOL_VERSION,
-                "device": {"outbox": self.store.depth(), "app_version": self.app_version},
+                "device": {"outbox": self._reported, "app_version": self.app_version},
                 "records": [item["record"] for item in batch]}
         try:
             resp = self.http.request("POST", "/sync/push", json=body)
