@@ -60,9 +60,9 @@ def _probably_stored(records):
     for kind, ids in wanted.items():
         model = MODELS[kind]
         for start in range(0, len(ids), 500):
-            found.update(db.session.execute(
-                select(model.id, model.content_hash).where(model.id.in_(ids[start:start + 500]))
-            ).all())
+            rows = db.session.execute(
+                select(model.id, model.content_hash).where(model.id.in_(ids[start:start + 500])))
+            found.update((rid, digest) for rid, digest in rows)
     return found
 
 

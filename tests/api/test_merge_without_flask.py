@@ -1,0 +1,30 @@
+"""sync/ is importable without Flask or fieldapp (DESIGN §2)."""
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_sync_merge_imports_without_flask():
+    code = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('flask', 'fieldapp', 'sqlalchemy', 'wtforms'):\n"
+        "            raise ImportError('blocked: ' + name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "import sync.merge, sync.protocol, sync.cursor\n"
+        "assert 'flask' not in sys.modules and 'fieldapp' not in sys.modules\n"
+        "print('ok')\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
+
+
+def test_protocol_references_match_the_forms():
+    from fieldapp.forms.records import RECORD_FORMS, REFERENCES
+    from sync import protocol
+
+    assert protocol.REFERENCES == REFERENCES
+    assert set(protocol.RECORD_TYPES) == set(RECORD_FORMS)
