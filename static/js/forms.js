@@ -3,7 +3,15 @@
 // classes. This module fills them, reads them into the protocol's JSON, and shows errors.
 
 import { ctx, label, myAreas, myVillages, areaLong } from './context.js';
-import { lang } from './i18n.js';
+import { lang, t } from './i18n.js';
+
+// Hidden fields that point at another record, named for people.
+const REFS = {
+  household: 'Household',
+  person: 'Participant',
+  visit: 'Visit',
+  referral: 'Referral',
+};
 import { isoToLocalInput, localInputToIso } from './format.js';
 
 let doc = null;
@@ -32,7 +40,8 @@ export function fieldLabel(type, name) {
   if (!doc) return name;
   const box = doc.getElementById(`form-${type}`)?.content.querySelector(`[data-field="${name}"]`);
   const lab = box && box.querySelector('label, legend, .label');
-  return lab ? lab.textContent.replace(/\s*\*\s*$/, '').trim() : name;
+  if (lab) return lab.textContent.replace(/\s*\*\s*$/, '').trim();
+  return REFS[name] ? t(REFS[name]) : name;
 }
 
 export function relabel(root) {

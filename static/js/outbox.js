@@ -32,6 +32,7 @@ export async function enqueue(type, id, data, label = '') {
     };
     outbox.put(next);
     records.put({ id, version: local ? local.version : 0, data, server: local ? local.server : null });
+    if (old && old.state === 'rejected') requeueDependents(await req(outbox.getAll()), id, outbox);
     return next;
   });
   emit('outbox', { saved: entry });
@@ -104,25 +105,30 @@ export async function applyReceipts(sent, results) {
   return done;
 }
 
-/**
- * Send a record again as it is (after a fix elsewhere). Entries rejected because they point
- * at this record go back in the queue with it.
- */
+// Records rejected because they point at a rejected record go back in the queue with it.
+function requeueDependents(all, id, outbox) {
+  for (const e of all) {
+    if (e.id !== id && e.state === 'rejected' && Object.values(e.data || {}).includes(id)) {
+      e.state = 'waiting';
+      e.errors = null;
+      outbox.put(e);
+    }
+  }
+}
+
+/** Send a record again as it is (after a fix elsewhere), with the records pointing at it. */
 export async function resend(id) {
   await withStore('outbox', 'readwrite', async (tx) => {
     const outbox = tx.objectStore('outbox');
-    const all = await req(outbox.getAll());
-    for (const e of all) {
-      const points = e.state === 'rejected' && Object.values(e.data || {}).includes(id);
-      if (e.id === id || points) {
-        if (e.id === id && e.state === 'conflict' && e.current) e.base = e.current.version;
-        e.state = 'waiting';
-        e.errors = null;
-        outbox.put(e);
-      }
-    }
+    const e = await req(outbox.get(id));
+    if (!e) return;
+    if (e.state === 'conflict' && e.current) e.base = e.current.version;
+    e.state = 'waiting';
+    e.errors = null;
+    outbox.put(e);
+    requeueDependents(await req(outbox.getAll()), id, outbox);
   });
-  emit('outbox', {});
+  emit('outbox', { resent: id });
 }
 
 /** Conflict: keep the server's copy and drop the local change. */

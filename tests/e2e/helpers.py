@@ -13,7 +13,7 @@ def sign_in(page, username, password="pw"):
     page.wait_for_selector("#strip:not([hidden])")
     wait_synced(page)
     # The service worker is controlling the page: reloading now is served from its cache.
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
 def wait_synced(page, timeout=20000):
@@ -48,5 +48,118 @@ def server_rows(app, model, **filters):
 
 
 def go(page, hash_path):
-    page.evaluate(f"location.hash = {hash_path!r}")
-    page.wait_for_function(f"location.hash === {hash_path!r}")
+    """Open a screen by its route; the same route again draws it afresh."""
+    page.evaluate("""(target) => {
+        document.querySelectorAll('form[id$="-live"]').forEach((f) => f.removeAttribute('id'));
+        if (location.hash === target) window.dispatchEvent(new HashChangeEvent('hashchange'));
+        else location.hash = target;
+    }""", hash_path)
+    page.wait_for_function("(target) => location.hash === target", arg=hash_path)
+
+
+def wait_ready(page):
+    page.wait_for_selector("body.ready")
+
+
+def add_household(page, head_name, address, area="31001-1", phone=None):
+    """Households -> add; returns the new household's id (from the URL after saving)."""
+    go(page, "#/household/new")
+    page.wait_for_selector("#form-household-live")
+    page.fill("#form-household-live [name=head_name]", head_name)
+    page.select_option("#form-household-live [name=area]", area)
+    page.fill("#form-household-live [name=address]", address)
+    if phone:
+        page.fill("#form-household-live [name=phone]", phone)
+    page.click("#form-household-live button.save")
+    page.wait_for_selector(".hh-card")
+    return page.evaluate("location.hash").split("/")[-1]
+
+
+def add_member(page, household_id, full_name, birth_date, sex="female", personal_id=None):
+    go(page, f"#/person/new?household={household_id}")
+    page.wait_for_selector("#form-person-live")
+    page.fill("#form-person-live [name=full_name]", full_name)
+    page.fill("#form-person-live [name=birth_date]", birth_date)
+    page.check(f"#form-person-live input[name=sex][value={sex}]")
+    if personal_id:
+        page.fill("#form-person-live [name=personal_id]", personal_id)
+    page.click("#form-person-live button.save")
+    page.wait_for_selector(".hh-card")
+
+
+def log_visit(page, household_id, outcome="interested", follow_up="2026-12-05", note=None):
+    go(page, f"#/visit/new?household={household_id}")
+    page.wait_for_selector("#form-visit-live")
+    page.check(f"#form-visit-live input[name=outcome][value={outcome}]")
+    if follow_up:
+        page.fill("#form-visit-live [name=follow_up_on]", follow_up)
+    page.check("#form-visit-live input[name=topics][value=vsi]")
+    if note:
+        page.fill("#form-visit-live [name=note]", note)
+    page.click("#form-visit-live button.save")
+    page.wait_for_function("() => !document.querySelector('#form-visit-live')")
+
+
+def open_signup(page, household_id):
+    go(page, f"#/signup/{household_id}")
+    page.wait_for_selector("#form-enrollment-live")
+
+
+def sign_up_vsi(page, household_id, person_name, income="1500000", group="other", period="3",
+                start="2025-09"):
+    open_signup(page, household_id)
+    form = "#form-enrollment-live"
+    page.check(f"{form} input[name=scheme][value=vsi]")
+    page.fill(f"{form} [name=start_month]", start)
+    page.select_option(f"{form} [name=period_months]", period)
+    person = page.eval_on_selector(f"{form} [name=person]",
+                                   "(s, n) => [...s.options].find((o) => o.text.startsWith(n)).value",
+                                   person_name)
+    page.select_option(f"{form} [name=person]", person)
+    page.fill(f"{form} [name=monthly_income]", income)
+    page.select_option(f"{form} [name=support_group]", group)
+    shown = page.inner_text("#amount-due")
+    page.click(f"{form} button.save")
+    page.wait_for_selector(".hh-card")
+    return shown
+
+
+def sign_up_hhi(page, household_id, names, period="12", start="2025-09"):
+    open_signup(page, household_id)
+    form = "#form-enrollment-live"
+    page.check(f"{form} input[name=scheme][value=hhi]")
+    page.fill(f"{form} [name=start_month]", start)
+    page.select_option(f"{form} [name=period_months]", period)
+    for name in names:
+        page.locator(f"{form} .member-row", has_text=name).locator("input[type=checkbox]").check()
+    shown = page.inner_text("#amount-due")
+    page.click(f"{form} button.save")
+    page.wait_for_selector(".hh-card")
+    return shown
+
+
+def strip_text(page):
+    return page.inner_text("#strip")
+
+
+class Api:
+    """The sync API as a second device would use it (seeding the server for a test)."""
+
+    def __init__(self, base, username, password="pw"):
+        import requests
+
+        self.base, self.http = base, requests.Session()
+        resp = self.http.post(f"{base}/api/v1/devices", json={
+            "username": username, "password": password, "device_name": "test seeder"})
+        resp.raise_for_status()
+        self.http.headers["Authorization"] = f"Bearer {resp.json()['token']}"
+
+    def push(self, records):
+        body = {"protocol": 1, "records": [
+            {"id": r["id"], "type": r["type"], "version": r.get("version", 0),
+             "client_time": "2026-11-25T09:00:00+07:00", "data": r["data"]} for r in records]}
+        resp = self.http.post(f"{self.base}/api/v1/sync/push", json=body)
+        resp.raise_for_status()
+        results = resp.json()["results"]
+        assert all(r["status"] == "accepted" for r in results), results
+        return results
