@@ -1,6 +1,7 @@
 """Property: no JSON body and no query string makes push or pull answer 5xx (DESIGN §4)."""
 import json
 import uuid
+from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -70,6 +71,8 @@ def test_push_never_answers_5xx(client, token, body):
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(query=QUERY)
 def test_pull_never_answers_5xx(client, token, query):
-    resp = client.get("/api/v1/sync/pull", query_string=query,
-                      headers={"Authorization": f"Bearer {token}"})
+    # Percent-encoded bytes as a client may send them, invalid UTF-8 included.
+    raw = "&".join(f"{quote(k.encode('utf-8', 'surrogatepass'))}="
+                   f"{quote(v.encode('utf-8', 'surrogatepass'))}" for k, v in query.items())
+    resp = client.get(f"/api/v1/sync/pull?{raw}", headers={"Authorization": f"Bearer {token}"})
     _ok(resp)
