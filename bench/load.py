@@ -1,0 +1,224 @@
+"""bench/load: 100 devices sync at once (DESIGN §9: no errors, p99 <= 1 s per request).
+
+Each simulated device is a thread running the real Python client (sync.client.SyncClient) with
+its own outbox file and its own collector account. All devices are paired first (not timed);
+then, released together by a barrier, each pushes a day's work (50 records: 10 households,
+20 members, 20 visits) and pulls its commune from an empty cursor. Every HTTP request is timed
+by the client's ``on_request`` hook; an error is any request that failed or answered non-2xx,
+any record not accepted, and any exception in a device.
+
+The server is gunicorn over a fresh database: SQLite (WAL) in a temporary folder, and
+PostgreSQL when one answers (FIELDAPP_BENCH_DATABASE_URL, default the database
+fieldapp_bench_load on 127.0.0.1, created if missing).
+
+    .venv/bin/python -m bench.load                      # both databases, 100 devices
+    .venv/bin/python -m bench.load --db sqlite --devices 20 --workers 3
+"""
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sync.client import SyncClient  # noqa: E402
+from tests.client.live import LiveServer  # noqa: E402
+
+DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/fieldapp_bench_load"
+
+
+def commune_code(i, communes):
+    return f"31{100 + i % communes:03d}"
+
+
+def seed(url, devices, communes):
+    """Fresh schema, the test world, ``communes`` more communes of two villages each, and one
+    collector per device (password "pw"), device i in commune i % communes."""
+    from sqlalchemy import text
+
+    from fieldapp import create_app
+    from fieldapp.extensions import db
+    from fieldapp.models import Area, User
+    from tests.conftest import build_world
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
+                      "RATELIMIT_STORAGE_URI": "memory://"})
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.create_all()
+    build_world(app)
+    with app.app_context():
+        template = User.query.filter_by(username="col_a").one()
+        province = Area.query.filter_by(code="31").one()
+        areas = []
+        for c in range(communes):
+            code = commune_code(c, communes)
+            commune = Area(code=code, name=f"Xã {code}", level="commune", parent=province)
+            db.session.add_all([commune] + [
+                Area(code=f"{code}-{v}", name=f"Thôn {v}", level="village", parent=commune)
+                for v in (1, 2)])
+            areas.append(commune)
+        for i in range(devices):
+            user = User(username=f"device{i:03d}", full_name=f"Device {i}", role="collector",
+                        organization_id=template.organization_id,
+                        password_hash=template.password_hash)
+            user.areas = [areas[i % communes]]
+            db.session.add(user)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return app.config["SQLALCHEMY_DATABASE_URI"]
+
+
+def day_of_work(i, communes):
+    """50 records in the device's commune: 10 households, 2 members and 2 visits each."""
+    commune = commune_code(i, communes)
+    out = []
+    for n in range(10):
+        hid = str(uuid.uuid4())
+        out.append({"id": hid, "type": "household", "data": {
+            "area": f"{commune}-{n % 2 + 1}", "address": f"Số {n}, thiết bị {i}",
+            "head_name": f"Nguyễn Văn {i}-{n}", "phone": "0912 345 678"}})
+        for k in range(2):
+            out.append({"id": str(uuid.uuid4()), "type": "person", "data": {
+                "household": hid, "full_name": f"Trần Thị {i}-{n}-{k}", "birth_date": "1988-06-01",
+                "sex": "female", "relation": "spouse" if k == 0 else "child"}})
+            visit = {"household": hid, "visited_at": f"2026-11-25T{8 + k:02d}:15:00+07:00",
+                     "outcome": "not_home"}
+            if k == 0:
+                visit.update(outcome="interested", topics=["vsi"], follow_up_on="2026-12-02")
+            out.append({"id": str(uuid.uuid4()), "type": "visit", "data": visit})
+    return out
+
+
+def run(url, args, workdir):
+    """Start gunicorn on ``url``, run every device at once; returns the measurements."""
+    server = LiveServer(url, workdir / "server.log", workers=args.workers, threads=args.threads)
+    server.start()
+    timings, errors, lock = [], [], threading.Lock()
+
+    def on_request(method, path, status, seconds):
+        with lock:
+            timings.append((path, seconds))
+            if status is None or status >= 300:
+                errors.append(f"{method} {path}: {status or 'network error'}")
+
+    try:
+        clients = []
+        for i in range(args.devices):
+            c = SyncClient(server.url, workdir / f"device{i:03d}.db", retries=0)
+            c.pair(f"device{i:03d}", "pw", f"bench {i}")
+            c.enqueue(day_of_work(i, args.communes))
+            c.close()  # SQLite connections stay in the thread that made them
+            clients.append(workdir / f"device{i:03d}.db")
+        barrier = threading.Barrier(args.devices)
+
+        def device(path):
+            try:
+                with SyncClient(outbox_path=path, retries=0, on_request=on_request) as c:
+                    barrier.wait()
+                    summary = c.push()
+                    if summary.accepted != 50:
+                        with lock:
+                            errors.append(f"{path.name}: {summary.problems[:1]}")
+                    c.pull()
+            except Exception as exc:  # noqa: BLE001 - every failure is an error to count
+                with lock:
+                    errors.append(f"{path.name}: {exc!r}")
+
+        threads = [threading.Thread(target=device, args=(p,)) for p in clients]
+        started = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.monotonic() - started
+        stored = server.scalar("SELECT count(*) FROM visits")
+    finally:
+        server.stop()
+    return timings, errors, wall, stored
+
+
+def quantile(values, q):
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 \
+        else (values[0] if values else 0.0)
+
+
+def report(label, timings, errors, wall, stored, args):
+    def row(name, values):
+        values = sorted(values)
+        return (f"| {label} | {name} | {len(values)} | {quantile(values, 50) * 1000:.0f} | "
+                f"{quantile(values, 99) * 1000:.0f} | {values[-1] * 1000:.0f} |")
+
+    print(f"\n{label}: {args.devices} devices, gunicorn {args.workers} workers x "
+          f"{args.threads} threads; {wall:.1f} s wall; {len(errors)} errors; "
+          f"{stored} visits stored (expected {args.devices * 20})")
+    for e in errors[:10]:
+        print("  error:", e)
+    print("| database | requests | n | p50 ms | p99 ms | max ms |")
+    print("|---|---|---|---|---|---|")
+    print(row("all", [s for _, s in timings]))
+    for path in ("/sync/push", "/sync/pull"):
+        print(row(path, [s for p, s in timings if p == path]))
+    everything = sorted(s for _, s in timings)
+    ok = not errors and stored == args.devices * 20 and quantile(everything, 99) <= 1.0
+    print(f"budget (0 errors, p99 <= 1 s): {'met' if ok else 'NOT met'}")
+    return ok
+
+
+def pg_url():
+    url = os.environ.get("FIELDAPP_BENCH_DATABASE_URL", DEFAULT_PG)
+    try:
+        import psycopg
+
+        admin, name = url.rsplit("/", 1)
+        with psycopg.connect(admin + "/postgres", connect_timeout=3, autocommit=True) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                [name]).fetchone():
+                conn.execute(f'CREATE DATABASE "{name}"')
+    except Exception as exc:  # noqa: BLE001 - any failure means no PostgreSQL here
+        print(f"PostgreSQL not reachable ({exc.__class__.__name__}): skipped")
+        return None
+    return url
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--devices", type=int, default=100)
+    parser.add_argument("--communes", type=int, default=None,
+                        help="communes the devices share (default: one each, as in the field: "
+                             "a device pulls what its own collector can see)")
+    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (default 1)")
+    args = parser.parse_args()
+    args.communes = max(1, min(args.communes or args.devices, args.devices))
+    print("load before:", os.getloadavg())
+    results = []
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
+        tmp = Path(tmp)
+        targets = []
+        if args.db in ("sqlite", "both"):
+            targets.append(("SQLite (WAL)", f"sqlite:///{tmp / 'server.db'}"))
+        if args.db in ("postgres", "both"):
+            url = pg_url()
+            if url:
+                targets.append(("PostgreSQL", url))
+        for label, url in targets:
+            workdir = tmp / label.split()[0].lower()
+            workdir.mkdir()
+            url = seed(url, args.devices, args.communes)
+            results.append(report(label, *run(url, args, workdir), args))
+    return 0 if results and all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
