@@ -15,7 +15,7 @@ def test_sigkill_mid_push_of_5000_records_stores_each_exactly_once(live, tmp_pat
         if status is None or status >= 500:
             failures.append(status)
 
-    client = SyncClient(live.url, tmp_path / "o.db", batch_size=250, retries=10, backoff=0.2,
+    client = SyncClient(live.url, tmp_path / "o.db", batch_size=250, retries=30, backoff=0.2,
                         backoff_max=2.0, on_request=on_request)
     client.pair("col_a", "pw", "laptop")
     records = day_of_work(1667)[:5000]  # households, persons and visits that refer to them
