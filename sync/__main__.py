@@ -143,7 +143,8 @@ def _bar(args, total, unit, desc):
 
 
 def _n(count, word):
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
+    plural = word + ("es" if word.endswith(("s", "ch")) else "s")
+    return f"{count:,} {word if count == 1 else plural}"
 
 
 def _where(problem):

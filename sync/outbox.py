@@ -290,10 +290,10 @@ class LocalStore:
         errors = result.get("errors")
         current = result.get("current")
         if status == "conflict":
-            message = (f"conflict: the server has version {result.get('version')}, "
+            message = (f"the server has version {result.get('version')}, "
                        f"this record was based on version {record['version']}")
         else:
-            message = "rejected: " + describe_errors(errors)
+            message = describe_errors(errors)
         self.db.execute(
             "UPDATE outbox SET state = ?, status = ?, errors = ?, current = ?, "
             "server_version = ?, last_error = ? WHERE seq = ?",
