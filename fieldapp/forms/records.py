@@ -34,8 +34,10 @@ def text(label, max_len, req=False, area=False, **kw):
 class ChoiceField(SelectField):
     """A select whose error is ours (translated) and which renders an empty first option."""
 
-    def __init__(self, label, field, req=False, **kwargs):
-        validators = [required()] if req else [Optional()]
+    def __init__(self, label, field, req=False, conditional=False, **kwargs):
+        # A conditionally required field has no Optional(): Optional would stop the chain
+        # before the form's validate_<field> method could require it.
+        validators = [required()] if req else ([] if conditional else [Optional()])
         super().__init__(label, validators, choices=[("", "—")] + list(CHOICES[field]),
                          validate_choice=False, **kwargs)
         self._allowed = {v for v, _ in CHOICES[field]}
@@ -125,7 +127,9 @@ class VisitForm(Form):
     visited_at = OffsetDateTimeField(_l("Visited at"), [required()])
     outcome = ChoiceField(_l("Outcome"), "outcome", req=True)
     topics = MultiChoiceField(_l("Topics"), "topics")
-    follow_up_on = IsoDateField(_l("Follow-up date"), [Optional()])
+    #: Required when the outcome is "interested" (validate_follow_up_on); no Optional() here,
+    #: which would skip that method for an empty value.
+    follow_up_on = IsoDateField(_l("Follow-up date"))
     referral = RefField(_l("Referral"), [Optional()])
     note = text(_l("Note"), 1000, area=True)
     location = FormField(LocationForm)
@@ -145,10 +149,11 @@ class EnrollmentForm(Form):
     period_months = IntField(_l("Payment period"), [required()], minimum=1, maximum=120)
     amount_due = IntField(_l("Amount due"), [required()], minimum=0, maximum=10**12)
     visit = RefField(_l("Visit"), [Optional()])
-    monthly_income = IntField(_l("Chosen monthly income"), [Optional()], minimum=0,
+    # The scheme's fields carry no Optional(): validate_<field> requires them per scheme.
+    monthly_income = IntField(_l("Chosen monthly income"), minimum=0,
                               maximum=10**12)
-    support_group = ChoiceField(_l("Support group"), "support_group")
-    member_order = IntField(_l("Place in the household"), [Optional()], minimum=1, maximum=5)
+    support_group = ChoiceField(_l("Support group"), "support_group", conditional=True)
+    member_order = IntField(_l("Place in the household"), minimum=1, maximum=5)
     receipt_no = text(_l("Receipt number"), 40)
     paid = CheckboxField(_l("Paid"))
 
