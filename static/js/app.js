@@ -22,6 +22,8 @@ import { startSync } from './sync.js';
 import { registerSW } from './swclient.js';
 import { rebuildTasks } from './tasks.js';
 
+const LIVE = /^\/?(today|referrals|groups|household\/(?!new)[^/]+|referral\/(?!new)[^/]+)?$/;
+
 const isHead = () => ctx.user && ctx.user.role === 'village_head';
 
 /** Wrap a screen: without a session every route shows sign-in. */
@@ -79,8 +81,14 @@ async function boot() {
   registerSW();
   routes();
   on('signed-out', () => { renderNav(); updateStrip(); render(); });
-  // Pulled changes or saves can change Today: redraw it if it is the screen shown.
-  on('pulled', () => { rebuildTasks().then(() => { if (/^#?\/?(today)?$/.test(location.hash.replace('#', '')) && !isHead()) render(); }).catch(() => {}); });
+  // After a sync that changed something, redraw the screen shown if it only displays data
+  // (never a form: a half-typed record must not be lost).
+  on('synced', () => {
+    rebuildTasks().catch(() => {}).then(() => {
+      const path = location.hash.replace(/^#/, '').split('?')[0];
+      if (LIVE.test(path)) render();
+    });
+  });
   if (ctx.token) await enterApp();
   await startRouter();
   document.body.classList.add('ready');

@@ -34,9 +34,10 @@ function publish(patch = {}) {
 async function pushAll() {
   let size = BATCH;
   let heartbeat = false;
+  let judged = 0;
   for (;;) {
     const batch = await takeBatch(size);
-    if (!batch.length && heartbeat) return;
+    if (!batch.length && heartbeat) return judged;
     const { total } = await summary();
     publish({ phase: 'push', sent: batch.length });
     let reply;
@@ -50,8 +51,9 @@ async function pushAll() {
     }
     heartbeat = true;
     const done = await applyReceipts(batch, reply.results || []);
-    const judged = (reply.results || []).length;
-    if (!batch.length || judged === 0 || (done.length === 0 && judged < batch.length)) return;
+    const answered = (reply.results || []).length;
+    judged += answered;
+    if (!batch.length || answered === 0 || (done.length === 0 && answered < batch.length)) return judged;
   }
 }
 
@@ -74,10 +76,7 @@ async function pullAll() {
     pulled += page.changes.length;
     publish({ phase: 'pull', pulled });
     if (page.changes.length) emit('data', { pulled: page.changes.length });
-    if (!page.more) {
-      if (pulled) emit('pulled', { pulled });
-      return pulled;
-    }
+    if (!page.more) return pulled;
   }
 }
 
@@ -85,11 +84,12 @@ async function cycle() {
   if (!ctx.token) return;
   publish({ phase: 'push', error: null });
   try {
-    await pushAll();
-    await pullAll();
+    const pushed = await pushAll();
+    const pulled = await pullAll();
     const now = Date.now();
     await setMeta('last_sync', now);
     publish({ phase: 'idle', lastSync: now, failures: 0, error: null, nextTry: null });
+    if (pushed || pulled) emit('synced', { pushed, pulled });
   } catch (err) {
     if (err.status === 401) {
       await markSignedOutByServer();
