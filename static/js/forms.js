@@ -32,7 +32,23 @@ export async function formFor(type) {
   const form = document.importNode(tpl.content, true).firstElementChild;
   relabel(form);
   fillAreas(form);
+  markConditional(form);
   return form;
+}
+
+// A field required only when another has a value (follow-up date when "interested") shows
+// its star only then.
+function markConditional(form) {
+  const boxes = [...form.querySelectorAll('[data-required-when]')];
+  if (!boxes.length) return;
+  const update = () => {
+    for (const box of boxes) {
+      const [other, wanted] = box.dataset.requiredWhen.split('=');
+      box.classList.toggle('is-required', value(form, other) === wanted);
+    }
+  };
+  form.addEventListener('change', update);
+  form.refreshRequired = update;
 }
 
 /** The label of a field as the form shows it (for the sync screen's reasons). */
@@ -81,6 +97,7 @@ export function setValues(form, data) {
     else if (kind === 'datetime') el.value = value ? isoToLocalInput(value) : '';
     else el.value = value === null || value === undefined ? '' : String(value);
   }
+  if (form.refreshRequired) form.refreshRequired();
 }
 
 /** Read the form as the record's `data` (empty fields left out, numbers as numbers). */

@@ -81,13 +81,6 @@ function attentionBanner(type, id, pending, form) {
 }
 
 function wireVisit(form) {
-  const followBox = form.querySelector('[data-field="follow_up_on"]');
-  const sync = () => {
-    const interested = form.querySelector('input[name="outcome"][value="interested"]').checked;
-    followBox.classList.toggle('is-required', interested);
-  };
-  form.querySelectorAll('input[name="outcome"]').forEach((r) => r.addEventListener('change', sync));
-  sync();
   const loc = form.querySelector('.location');
   const button = loc.querySelector('.locate');
   const state = loc.querySelector('.location-state');

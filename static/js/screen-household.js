@@ -52,6 +52,6 @@ export async function showHousehold(view, id) {
     section(t('Visits'), visits.length ? visitList : empty(t('Not visited yet'))),
     section(t('Sign-ups'), enrollments.length ? enrollList : empty(t('No sign-up yet.'))),
     h('div', { class: 'actions sticky two' },
-      linkButton(`#/visit/new?household=${id}`, t('Log a visit'), 'primary'),
+      linkButton(`#/visit/new?household=${id}`, t('Log visit'), 'primary'),
       linkButton(`#/signup/${id}`, t('Sign up'), members.length ? '' : 'disabled')));
 }
