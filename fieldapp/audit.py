@@ -1,8 +1,6 @@
 """Writing the audit log. Every create, update and delete of a business record calls here."""
 from datetime import date, datetime
 
-from sqlalchemy import insert
-
 from .extensions import db
 from .models import AuditEntry
 from .models.base import utcnow
@@ -29,9 +27,14 @@ def record(action, entity, entity_id, before=None, after=None, user_id=None):
 
 
 def record_many(rows):
-    """Bulk form for the sync path: ``rows`` are dicts with the AuditEntry columns."""
+    """Bulk form for the sync path: ``rows`` are dicts with the same AuditEntry columns.
+
+    One executemany on the session's connection (fastrows: the ORM's bulk insert cost more
+    than the database's work on a 500-record push)."""
     if rows:
+        from .fastrows import insert_rows
+
         now = utcnow()
         for row in rows:
             row.setdefault("at", now)
-        db.session.execute(insert(AuditEntry), rows)
+        insert_rows(db.session.connection(), AuditEntry.__table__, rows)

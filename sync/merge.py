@@ -58,6 +58,7 @@ Pull: ``pull_page(feed, after, limit)`` asks the feed for the visible change row
 position, keeps the last row of each record, fetches the records' data and server fields
 per type, and says where the next page starts.
 """
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Callable, Mapping, Protocol
@@ -206,8 +207,13 @@ def prepare(records, validator, trusted=frozenset(), text=_plain):
             item.problem = {"_": [text(M_DATA_OBJECT)]}
             continue
         try:
-            item.hash = P.content_hash(item.type, item.data)
-            bad = [k for k, v in item.data.items() if _unstorable(k) or _unstorable(v)]
+            canonical = P.canonical_json([item.type, item.data])
+            item.hash = hashlib.sha256(canonical.encode("ascii")).hexdigest()
+            bad = None
+            # Canonical JSON is ASCII: NUL and surrogates show as escapes. Only then look
+            # for the field that holds them (an emoji is a valid surrogate pair).
+            if "\\u0000" in canonical or "\\ud" in canonical:
+                bad = [k for k, v in item.data.items() if _unstorable(k) or _unstorable(v)]
         except (RecursionError, ValueError, TypeError):
             item.problem = {"_": [text(M_DATA_OBJECT)]}
             continue

@@ -9,10 +9,11 @@ For other parts of the app: a view that changes a server-owned field of a synced
 visit's review, a referral's status or assignee) calls ``touch(kind, ids)`` as the last
 thing before committing, so devices pull the new state.
 """
-from sqlalchemy import and_, delete, exists, false, func, insert, or_, select, update
+from sqlalchemy import and_, delete, exists, false, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
+from ..fastrows import insert_rows
 from ..models import Change, Counter
 
 COUNTER = "changes"
@@ -73,7 +74,7 @@ def write(conn, live, left=(), replaced=()):
     rows += [{"seq": base + n, "record_type": kind, "record_id": rid, "area_id": area,
               "owner_id": owner, "deleted": False}
              for n, (kind, rid, area, owner) in enumerate(live)]
-    conn.execute(insert(Change), rows)
+    insert_rows(conn, Change.__table__, rows)
 
 
 def touch(kind, ids):

@@ -9,12 +9,13 @@ follow a moved household, and finally the change feed (feed.write takes the coun
 from collections import namedtuple
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy import select, text, update
 
 from sync import protocol as P
 from sync.merge import State
 
 from .. import audit
+from ..fastrows import insert_rows, update_rows
 from ..models import Change, Device, Person
 from ..models.base import utcnow
 from ..textfold import household_search_text
@@ -40,6 +41,7 @@ class SqlStore:
         self._book_loader, self._book = book_loader, None
         self.is_pg = conn.dialect.name == "postgresql"
         self.pid_holders = {}  # personal_id -> {person ids}
+        self.pid_of = {}       # person id -> personal_id, for persons written in this batch
 
     # -- reading ------------------------------------------------------------------------
     def _states(self, kind, ids):
@@ -86,6 +88,8 @@ class SqlStore:
                        and item.cleaned.get("personal_id")})
         if not pids:
             return
+        for pid in pids:
+            self.pid_holders.setdefault(pid, set())
         if self.is_pg:
             # Two devices registering the same personal ID at once: the second waits for the
             # first to commit, then sees it (a per-ID lock, taken in a fixed order).
@@ -169,11 +173,13 @@ class SqlStore:
 
     def accepted(self, write):
         if write.item.type == "person":
-            pid = write.item.cleaned.get("personal_id")
-            for holders in self.pid_holders.values():
-                holders.discard(write.item.id)
+            rid, pid = write.item.id, write.item.cleaned.get("personal_id")
+            old = self.pid_of.get(rid)
+            if old is not None and old != pid:
+                self._pid_holders(old).discard(rid)
             if pid:
-                self._pid_holders(pid).add(write.item.id)
+                self._pid_holders(pid).add(rid)
+            self.pid_of[rid] = pid
 
     # -- writing ------------------------------------------------------------------------
     def _columns(self, kind, c, facts):
@@ -254,15 +260,12 @@ class SqlStore:
                               created_by_id=state.owner_id)
                 inserts.setdefault(kind, []).append(values)
             else:
-                values["b_id"] = rid
+                values["id"] = rid
                 updates.setdefault(kind, []).append(values)
         for kind in P.RECORD_TYPES:  # referenced types first: foreign keys always hold
             table = MODELS[kind].__table__
-            if inserts.get(kind):
-                self.conn.execute(insert(table), inserts[kind])
-            if updates.get(kind):
-                self.conn.execute(update(table).where(table.c.id == bindparam("b_id")),
-                                  updates[kind])
+            insert_rows(self.conn, table, inserts.get(kind))
+            update_rows(self.conn, table, updates.get(kind))
         audit.record_many(audits)
         self._heartbeat(now, heartbeat)
 
