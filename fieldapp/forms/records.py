@@ -10,6 +10,7 @@ import threading
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from wtforms import Form, FormField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.utils import unset_value
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from .choices import CHOICES
@@ -92,6 +93,23 @@ class LocationForm(Form):
         return ok
 
 
+class ReusedFormField(FormField):
+    """A FormField that keeps its sub-form between ``process`` calls.
+
+    WTForms builds a new sub-form (binding each of its fields) on every ``process``; with
+    the forms reused per thread (``_form_for``) that was a third of a visit's validation.
+    The sub-form's own ``process`` resets its fields' data and errors just as well.
+    """
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        form = self.__dict__.get("form")  # FormField.__getattr__ would ask the sub-form
+        if form is None or data is not unset_value or extra_filters:
+            return super().process(formdata, data, extra_filters)
+        self.object_data = None
+        form.process(formdata)
+        return None
+
+
 class HouseholdForm(Form):
     area = text(_l("Village"), 32, req=True)
     address = text(_l("Address"), 300, req=True)
@@ -132,7 +150,7 @@ class VisitForm(Form):
     follow_up_on = IsoDateField(_l("Follow-up date"))
     referral = RefField(_l("Referral"), [Optional()])
     note = text(_l("Note"), 1000, area=True)
-    location = FormField(LocationForm)
+    location = ReusedFormField(LocationForm)
 
     def validate_follow_up_on(self, field):
         if self.outcome.data == "interested" and not field.data:
