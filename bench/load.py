@@ -159,8 +159,10 @@ def report(label, timings, errors, wall, stored, args):
                 f"{quantile(values, 99) * 1000:.0f} | {values[-1] * 1000:.0f} |")
 
     print(f"\n{label}: {args.devices} devices, gunicorn {args.workers} workers x "
-          f"{args.threads} threads; {wall:.1f} s wall; {len(errors)} errors; "
-          f"{stored} visits stored (expected {args.devices * 20})")
+          f"{args.threads} threads; {wall:.1f} s wall for {len(timings)} requests "
+          f"({len(timings) / wall:.0f} requests/s, {args.devices * 50 / wall:.0f} records "
+          f"pushed/s); {len(errors)} errors; {stored} visits stored (expected "
+          f"{args.devices * 20})")
     for e in errors[:10]:
         print("  error:", e)
     print("| database | requests | n | p50 ms | p99 ms | max ms |")
