@@ -94,6 +94,17 @@ class LiveServer:
         os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait(timeout=30)
 
+    def kill_when(self, table, at_least, timeout=60):
+        """SIGKILL as soon as ``table`` holds ``at_least`` rows (mid-push); returns the count."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            n = self.scalar(f"SELECT count(*) FROM {table}")
+            if n >= at_least:
+                self.kill()
+                return n
+            time.sleep(0.005)
+        raise AssertionError(f"{table} never reached {at_least} rows:\n{self.log()}")
+
     def stop(self):
         if self.proc is not None and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)

@@ -5,7 +5,6 @@ import threading
 from sync.client import SyncClient
 
 from .records import day_of_work
-from .test_live_resume import kill_when
 
 
 def test_sigkill_mid_push_of_5000_records_stores_each_exactly_once(live, tmp_path):
@@ -26,7 +25,7 @@ def test_sigkill_mid_push_of_5000_records_stores_each_exactly_once(live, tmp_pat
     result = {}
     worker = threading.Thread(target=lambda: result.setdefault("summary", client.push()))
     worker.start()
-    seen = kill_when(live, "households", 600)
+    seen = live.kill_when("households", 600)
     live.start()  # same port, same database
     worker.join(300)
 

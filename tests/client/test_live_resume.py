@@ -1,24 +1,9 @@
 """An interrupted push, resumed: the server dies mid-push, comes back, the next push finishes."""
 import threading
-import time
-
-import pytest
 
 from sync.client import ServerUnreachable, SyncClient
 
 from .records import household
-
-
-def kill_when(server, table, at_least, timeout=60):
-    """SIGKILL the server as soon as ``table`` holds ``at_least`` rows; returns the count seen."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        n = server.scalar(f"SELECT count(*) FROM {table}")
-        if n >= at_least:
-            server.kill()
-            return n
-        time.sleep(0.005)
-    raise AssertionError(f"{table} never reached {at_least} rows:\n{server.log()}")
 
 
 def test_a_push_cut_off_by_a_dead_server_is_finished_by_the_next_push(live, tmp_path):
@@ -37,7 +22,7 @@ def test_a_push_cut_off_by_a_dead_server_is_finished_by_the_next_push(live, tmp_
 
     worker = threading.Thread(target=push)
     worker.start()
-    seen = kill_when(live, "households", 300)
+    seen = live.kill_when("households", 300)
     worker.join(60)
     assert "error" in outcome, "the push ended before the server died"
     assert seen < 2000
