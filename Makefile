@@ -45,6 +45,7 @@ test: setup-dev
 bench: setup-dev
 	$(BIN)/python -m bench.push
 	$(BIN)/python -m bench.pull
+	$(BIN)/python -m bench.app_shell
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -57,20 +57,26 @@ async function pushAll() {
   }
 }
 
+async function fetchPage(cursor) {
+  const q = `limit=${PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+  return api('GET', `/sync/pull?${q}`, { token: ctx.token });
+}
+
+// Pages are fetched one ahead: while page n is written to IndexedDB, page n+1 travels. The
+// cursor is saved with the page it covers, so a stop at any point resumes without a gap.
 async function pullAll() {
   let cursor = await getMeta('cursor');
   let pulled = 0;
   publish({ phase: 'pull', pulled });
+  let next = fetchPage(cursor).catch((err) => {
+    // A cursor this server no longer accepts (its secret changed): start again from zero.
+    if (err.status === 400 && cursor) return fetchPage(null);
+    throw err;
+  });
   for (;;) {
-    const q = `limit=${PAGE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    let page;
-    try {
-      page = await api('GET', `/sync/pull?${q}`, { token: ctx.token });
-    } catch (err) {
-      // A cursor this server no longer accepts (its secret changed): start again from zero.
-      if (err.status === 400 && cursor) { cursor = null; continue; }
-      throw err;
-    }
+    const page = await next;
+    if (page.more) next = fetchPage(page.cursor);
+    next.catch(() => {}); // its failure is handled when it is awaited
     await applyPage(page.changes, page.cursor);
     cursor = page.cursor;
     pulled += page.changes.length;
