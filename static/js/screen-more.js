@@ -7,7 +7,9 @@ import { bootstrap, signOut } from './session.js';
 import { cacheVersion, checkForUpdate } from './swclient.js';
 import { confirmDialog, h, header, linkButton, section, toast } from './ui.js';
 
-const mb = (bytes) => `${(bytes / 1048576).toFixed(1).replace('.', ',')} MB`;
+const mb = (bytes) => (bytes >= 1073741824
+  ? `${(bytes / 1073741824).toFixed(1).replace('.', ',')} GB`
+  : `${(bytes / 1048576).toFixed(1).replace('.', ',')} MB`);
 
 async function storageLine() {
   if (!navigator.storage || !navigator.storage.estimate) return t('This browser does not report storage use.');
