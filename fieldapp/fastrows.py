@@ -9,9 +9,10 @@ the rows go to the driver's executemany through ``Connection.exec_driver_sql``. 
 using SQLAlchemy, which parses these values back as usual (the tests read them both ways).
 """
 import json
-from operator import itemgetter
 from datetime import date, timezone
+from operator import itemgetter
 
+import orjson
 from sqlalchemy import JSON, Date
 
 from .models.base import UTCDateTime
@@ -23,19 +24,12 @@ def _same(value):
     return value
 
 
-_last_time = [None, None]
-
-
 def _sqlite_time(value):
     if value is None:
         return None
-    if value is _last_time[0]:  # a batch stamps many rows with the same "now"
-        return _last_time[1]
     if value.tzinfo is None:
         raise ValueError("naive datetime given to a UTC column")
-    text = value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ", "microseconds")
-    _last_time[:] = value, text
-    return text
+    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def _pg_time(value):
@@ -49,7 +43,12 @@ def _sqlite_date(value):
 
 
 def _sqlite_json(value):
-    return None if value is None else json.dumps(value)
+    if value is None:
+        return None
+    try:
+        return orjson.dumps(value).decode()
+    except (TypeError, orjson.JSONEncodeError):
+        return json.dumps(value)
 
 
 def _pg_json(value):
@@ -107,10 +106,20 @@ def _run(conn, table, rows, key):
         params = [pick(row) for row in rows]
     else:
         params = []
+        seen = {}  # a batch stamps many rows with the same few values (times, "now")
         for row in rows:
             values = list(pick(row))
             for i, conv in convert:
-                values[i] = conv(values[i])
+                value = values[i]
+                if value is not None:
+                    key = (i, value) if not isinstance(value, (dict, list)) else None
+                    if key is None:
+                        values[i] = conv(value)
+                    else:
+                        done = seen.get(key)
+                        if done is None:
+                            done = seen[key] = conv(value)
+                        values[i] = done
             params.append(tuple(values))
     conn.exec_driver_sql(sql, params)
 

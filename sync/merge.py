@@ -150,8 +150,9 @@ class Feed(Protocol):
     def high_water(self) -> int:
         """The highest seq in that snapshot (0 when the feed is empty)."""
 
-    def records(self, wanted: Mapping[str, list]) -> dict:
-        """{id: {"version", "data", "server"}} of those records that exist."""
+    def records(self, wanted: Mapping[str, list], after: int, through: int) -> dict:
+        """{id: {"version", "data", "server"}} of those records that exist; ``wanted``
+        ({type: ids}) are the page's records, its rows lie in the range (after, through]."""
 
 
 def _parse_time(value):
@@ -419,7 +420,7 @@ def pull_page(feed, after, limit):
     wanted = {}
     for _seq, kind, rid, _deleted in page:
         wanted.setdefault(kind, []).append(rid)
-    found = feed.records(wanted) if wanted else {}
+    found = feed.records(wanted, after, rows[-1][0]) if wanted else {}
     changes = []
     for _seq, kind, rid, deleted in page:
         record = found.get(rid)

@@ -54,14 +54,17 @@ ERROR_STATUS = {
 }
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True,
+                              allow_nan=False)
+
+
 def canonical_json(value):
     """The one text of a JSON value that two equal values share: sorted keys, no spaces.
 
     Non-ASCII is escaped so the text is plain ASCII whatever the input holds (a lone
     surrogate from a broken client cannot make hashing fail).
     """
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
-                      allow_nan=False)
+    return _CANONICAL.encode(value)
 
 
 def content_hash(record_type, data):

@@ -117,6 +117,12 @@ ROWS = {kind: namedtuple(f"{kind.title()}Row", [c.name for c in query.selected_c
 _CHUNK = 900  # ids per IN (...): under every database's parameter limit
 
 
+def _collect(out, rows, shape):
+    for row in rows:
+        data, server = shape(row)
+        out[row.id] = {"version": row.version, "data": data, "server": server}
+
+
 def fetch(conn, shaper, wanted):
     """{id: {"version", "data", "server"}} for ``wanted`` ({type: ids}) that exist."""
     out = {}
@@ -125,8 +131,15 @@ def fetch(conn, shaper, wanted):
         model = MODELS[kind]
         for start in range(0, len(ids), _CHUNK):
             query = QUERIES[kind].where(model.id.in_(ids[start:start + _CHUNK]))
-            shape = getattr(shaper, kind)
-            for row in conn.execute(query):
-                data, server = shape(row)
-                out[row.id] = {"version": row.version, "data": data, "server": server}
+            _collect(out, conn.execute(query).all(), getattr(shaper, kind))
+    return out
+
+
+def fetch_live(conn, shaper, kind, change_rows):
+    """Like ``fetch`` for the records whose live change rows ``change_rows`` (a filtered
+    selectable of ``changes``) selects: one join, no list of ids to send."""
+    model = MODELS[kind]
+    query = QUERIES[kind].join(change_rows, change_rows.c.record_id == model.id)
+    out = {}
+    _collect(out, conn.execute(query).all(), getattr(shaper, kind))
     return out

@@ -109,4 +109,4 @@ def pull():
                             "Pull again from the beginning (no cursor).")) from None
     page = service.pull(g.device.user, g.device, after, limit)
     return json_response({"changes": page.changes, "cursor": codec.encode(page.cursor),
-                          "more": page.more}, ascii_only=False)
+                          "more": page.more})

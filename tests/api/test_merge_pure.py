@@ -154,7 +154,7 @@ class ListFeed:
     def high_water(self):
         return self.high
 
-    def records(self, wanted):
+    def records(self, wanted, after, through):
         return {rid: self.records_by_id[rid] for ids in wanted.values() for rid in ids
                 if rid in self.records_by_id}
 
