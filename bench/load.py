@@ -135,16 +135,17 @@ def run(url, args, workdir):
                     errors.append(f"{path.name}: {exc!r}")
 
         threads = [threading.Thread(target=device, args=(p,)) for p in clients]
-        started = time.monotonic()
+        started, cpu = time.monotonic(), cpu_seconds(server)
         for t in threads:
             t.start()
         for t in threads:
             t.join()
         wall = time.monotonic() - started
+        cpu = [after - before for before, after in zip(cpu, cpu_seconds(server))]
         stored = server.scalar("SELECT count(*) FROM visits")
     finally:
         server.stop()
-    return timings, errors, wall, stored
+    return timings, errors, wall, stored, cpu
 
 
 def quantile(values, q):
@@ -152,7 +153,23 @@ def quantile(values, q):
         else (values[0] if values else 0.0)
 
 
-def report(label, timings, errors, wall, stored, args):
+def cpu_seconds(server):
+    """(CPU seconds of the server's processes, of this process): where the time went."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    try:
+        pids = [server.proc.pid] + [
+            int(p) for p in Path(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children")
+            .read_text().split()]
+        for pid in pids:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    except OSError:  # not Linux: no breakdown
+        total = float("nan")
+    return total, time.process_time()
+
+
+def report(label, timings, errors, wall, stored, cpu, args):
     def row(name, values):
         values = sorted(values)
         return (f"| {label} | {name} | {len(values)} | {quantile(values, 50) * 1000:.0f} | "
@@ -163,6 +180,8 @@ def report(label, timings, errors, wall, stored, args):
           f"({len(timings) / wall:.0f} requests/s, {args.devices * 50 / wall:.0f} records "
           f"pushed/s); {len(errors)} errors; {stored} visits stored (expected "
           f"{args.devices * 20})")
+    print(f"CPU during the run: server {cpu[0]:.1f} s, the {args.devices} clients {cpu[1]:.1f} s "
+          f"(2 cores give {2 * wall:.1f} s in {wall:.1f} s)")
     for e in errors[:10]:
         print("  error:", e)
     print("| database | requests | n | p50 ms | p99 ms | max ms |")
