@@ -11,7 +11,6 @@ gzip as the phone does, and counts the compressed bytes on the wire. Budget (DES
 """
 import argparse
 import gzip
-import json
 import os
 import random
 import sys
@@ -19,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import orjson
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,7 +70,7 @@ def pull_all(base, token, limit):
         wire += len(raw)
         calls += 1
         body = gzip.decompress(raw) if resp.headers.get("Content-Encoding") == "gzip" else raw
-        page = json.loads(body)
+        page = orjson.loads(body)  # a fast client: the clock is for the server
         changes += len(page["changes"])
         cursor = page["cursor"]
         if not page["more"]:

@@ -9,7 +9,9 @@ For other parts of the app: a view that changes a server-owned field of a synced
 visit's review, a referral's status or assignee) calls ``touch(kind, ids)`` as the last
 thing before committing, so devices pull the new state.
 """
-from sqlalchemy import and_, delete, exists, false, func, or_, select, update
+from functools import lru_cache
+
+from sqlalchemy import and_, bindparam, delete, exists, false, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -109,15 +111,17 @@ def touch(kind, ids):
 _SHARED = ("household", "person", "referral", "outreach")
 
 
-def visible(change, scope):
-    """SQL condition: may ``scope``'s user see change row ``change`` (DESIGN §4 pull scope).
+def visible(change, role):
+    """SQL condition: may a user of ``role`` see change row ``change`` (DESIGN §4 pull scope).
 
-    ``area_id + 0`` keeps the planner off the area index: a page is read in ``seq`` order
-    (the unique index), not by collecting a whole area and sorting it for every page, and a
-    tombstone's "still seen?" check goes by record id.
+    The user's areas and id are bound as ``areas`` and ``uid`` (see ``scope_params``), so
+    the statements are built once per role and reused. ``area_id + 0`` keeps the planner
+    off the area index: a page is read in ``seq`` order (the unique index), not by
+    collecting a whole area and sorting it for every page, and a tombstone's "still seen?"
+    check goes by record id.
     """
-    areas = (change.area_id + 0).in_(sorted(scope.area_ids)) if scope.area_ids else false()
-    role, uid = scope.role, scope.user.id
+    areas = (change.area_id + 0).in_(bindparam("areas", expanding=True))
+    uid = bindparam("uid")
     if role in ("admin", "supervisor"):
         return areas
     if role == "collector":
@@ -128,22 +132,44 @@ def visible(change, scope):
     return false()
 
 
+def scope_params(scope):
+    return {"areas": sorted(scope.area_ids), "uid": scope.user.id}
+
+
+@lru_cache(maxsize=None)
+def _page_query(role):
+    c, live = aliased(Change), aliased(Change)
+    # A tombstone matters only to callers who no longer see the record at all.
+    still_seen = exists().where(live.record_id == c.record_id, live.deleted.is_(False),
+                                visible(live, role))
+    return (select(c.seq, c.record_type, c.record_id, c.deleted)
+            .where(c.seq > bindparam("after"), visible(c, role),
+                   or_(c.deleted.is_(False), ~still_seen))
+            .order_by(c.seq).limit(bindparam("limit")))
+
+
+@lru_cache(maxsize=None)
+def _records_query(role, kind):
+    from .shapes import live_query
+
+    c = aliased(Change)
+    rows = (select(c.record_id).where(
+        c.seq > bindparam("after"), c.seq <= bindparam("through"), c.record_type == kind,
+        c.deleted.is_(False), visible(c, role)).subquery())
+    return live_query(kind, rows)
+
+
 class PullFeed:
     """sync.merge.Feed for one caller, read inside one snapshot (see api/service.py)."""
 
-    def __init__(self, conn, scope, shaper):
+    def __init__(self, conn, scope, shaper, params=None):
         self.conn, self.scope, self.shaper = conn, scope, shaper
+        self.params = params or scope_params(scope)
 
     def changes_after(self, seq, limit):
-        c, live = aliased(Change), aliased(Change)
-        # A tombstone matters only to callers who no longer see the record at all.
-        still_seen = exists().where(live.record_id == c.record_id, live.deleted.is_(False),
-                                    visible(live, self.scope))
-        query = (select(c.seq, c.record_type, c.record_id, c.deleted)
-                 .where(c.seq > seq, visible(c, self.scope),
-                        or_(c.deleted.is_(False), ~still_seen))
-                 .order_by(c.seq).limit(limit))
-        return [tuple(row) for row in self.conn.execute(query).all()]
+        query = _page_query(self.scope.role)
+        rows = self.conn.execute(query, {**self.params, "after": seq, "limit": limit}).all()
+        return [tuple(row) for row in rows]
 
     def high_water(self):
         return self.conn.execute(select(func.max(Change.seq))).scalar() or 0
@@ -151,17 +177,16 @@ class PullFeed:
     def records(self, wanted, after=None, through=None):
         """The page's live records by type, joined to their change rows in the page's
         range (after, through]; tombstoned ids (rare) by id."""
-        from .shapes import fetch, fetch_live
+        from .shapes import collect, fetch
 
         if after is None:
             return fetch(self.conn, self.shaper, wanted)
         out = {}
         for kind, ids in wanted.items():
-            c = aliased(Change)
-            rows = (select(c.record_id).where(
-                c.seq > after, c.seq <= through, c.record_type == kind, c.deleted.is_(False),
-                visible(c, self.scope)).subquery())
-            found = fetch_live(self.conn, self.shaper, kind, rows)
+            query = _records_query(self.scope.role, kind)
+            found = collect(self.conn.execute(
+                query, {**self.params, "after": after, "through": through}).all(),
+                getattr(self.shaper, kind))
             out.update(found)
             missing = [rid for rid in ids if rid not in found]
             if missing:

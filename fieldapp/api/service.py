@@ -28,7 +28,7 @@ from ..models import Change, Device
 from ..models.base import utcnow
 from ..writelock import sqlite_writer
 from .areas import area_index
-from .feed import PullFeed
+from .feed import PullFeed, scope_params
 from .shapes import MODELS, Shaper
 from .store import SqlStore
 
@@ -112,13 +112,14 @@ def push(user, device_id, records, heartbeat):
 def pull(user, device, after, limit):
     """One page of the caller's change feed after position ``after``."""
     scope = scope_of(user)
+    params = scope_params(scope)  # read before the commit below expires the user
     device_id, last_sync = device.id, device.last_sync_at
     db.session.commit()  # the page gets a transaction (and snapshot) of its own
     options = {}
     if db.engine.dialect.name == "postgresql":
         options["isolation_level"] = "REPEATABLE READ"
     conn = db.session.connection(execution_options=options)
-    page = merge.pull_page(PullFeed(conn, scope, Shaper(local_zone())), after, limit)
+    page = merge.pull_page(PullFeed(conn, scope, Shaper(local_zone()), params), after, limit)
     db.session.commit()
     now = utcnow()
     every = timedelta(seconds=current_app.config.get("SYNC_MARK_EVERY", 60))

@@ -7,7 +7,7 @@ phone numbers normalised) and ``server`` (server-owned fields). The pull, a conf
 """
 from collections import namedtuple
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import aliased
 
 from ..models import Area, Enrollment, Household, Outreach, Person, Referral, User, Visit
@@ -17,7 +17,14 @@ _assignee = aliased(User)
 
 
 def _iso(value):
-    return None if value is None else value.isoformat()
+    """A date as YYYY-MM-DD: SQLite hands the stored text (see ``_date_text``), PostgreSQL
+    a date."""
+    return value if value is None or isinstance(value, str) else value.isoformat()
+
+
+def _date_text(column):
+    # Read a date column without SQLAlchemy's parsing: the pull only writes it back out.
+    return type_coerce(column, String).label(column.key)
 
 
 class Shaper:
@@ -29,44 +36,56 @@ class Shaper:
     def _time(self, value):
         return None if value is None else value.astimezone(self.zone).isoformat()
 
+    # Rows are unpacked by position (the column order of QUERIES below): a pull shapes
+    # tens of thousands of them, and attribute access on a Row costs more than the dict.
     def household(self, r):
-        return {"area": r.area, "address": r.address, "head_name": r.head_name,
-                "phone": r.phone, "note": r.note}, {}
+        _id, _version, area, address, head_name, phone, note = r
+        return {"area": area, "address": address, "head_name": head_name, "phone": phone,
+                "note": note}, {}
 
     def person(self, r):
-        return {"household": r.household_id, "full_name": r.full_name,
-                "birth_date": _iso(r.birth_date), "sex": r.sex, "personal_id": r.personal_id,
-                "si_code": r.si_code, "phone": r.phone, "relation": r.relation,
-                "coverage": r.coverage}, {}
+        (_id, _version, household, full_name, birth_date, sex, personal_id, si_code, phone,
+         relation, coverage) = r
+        return {"household": household, "full_name": full_name,
+                "birth_date": birth_date if birth_date is None or birth_date.__class__ is str
+                else birth_date.isoformat(),
+                "sex": sex, "personal_id": personal_id, "si_code": si_code, "phone": phone,
+                "relation": relation, "coverage": coverage}, {}
 
     def visit(self, r):
+        (_id, _version, household, visited_at, outcome, topics, follow_up_on, referral, note,
+         lat, lon, accuracy_m, review_status, review_note, reviewed_at, reviewed_by) = r
         location = None
-        if r.lat is not None:
-            location = {"lat": r.lat, "lon": r.lon, "accuracy_m": r.accuracy_m}
-        data = {"household": r.household_id, "visited_at": self._time(r.visited_at),
-                "outcome": r.outcome, "topics": list(r.topics or ()),
-                "follow_up_on": _iso(r.follow_up_on), "referral": r.referral_id,
-                "note": r.note, "location": location}
-        review = {"status": r.review_status or "pending", "note": r.review_note,
-                  "by": r.reviewed_by, "at": self._time(r.reviewed_at)}
+        if lat is not None:
+            location = {"lat": lat, "lon": lon, "accuracy_m": accuracy_m}
+        data = {"household": household, "visited_at": self._time(visited_at),
+                "outcome": outcome, "topics": list(topics or ()),
+                "follow_up_on": _iso(follow_up_on), "referral": referral, "note": note,
+                "location": location}
+        review = {"status": review_status or "pending", "note": review_note,
+                  "by": reviewed_by, "at": self._time(reviewed_at)}
         return data, {"review": review}
 
     def enrollment(self, r):
-        return {"person": r.person_id, "scheme": r.scheme, "start_month": r.start_month,
-                "period_months": r.period_months, "amount_due": r.amount_due,
-                "visit": r.visit_id, "monthly_income": r.monthly_income,
-                "support_group": r.support_group, "member_order": r.member_order,
-                "receipt_no": r.receipt_no, "paid": bool(r.paid)}, {}
+        (_id, _version, person, scheme, start_month, period_months, amount_due, visit,
+         monthly_income, support_group, member_order, receipt_no, paid) = r
+        return {"person": person, "scheme": scheme, "start_month": start_month,
+                "period_months": period_months, "amount_due": amount_due, "visit": visit,
+                "monthly_income": monthly_income, "support_group": support_group,
+                "member_order": member_order, "receipt_no": receipt_no,
+                "paid": bool(paid)}, {}
 
     def referral(self, r):
-        return {"area": r.area, "contact_name": r.contact_name, "reason": r.reason,
-                "household": r.household_id, "contact_phone": r.contact_phone,
-                "address": r.address, "note": r.note}, {
-                    "status": r.status or "new", "assigned_to": r.assigned_to}
+        (_id, _version, area, contact_name, reason, household, contact_phone, address, note,
+         status, assigned_to) = r
+        return {"area": area, "contact_name": contact_name, "reason": reason,
+                "household": household, "contact_phone": contact_phone, "address": address,
+                "note": note}, {"status": status or "new", "assigned_to": assigned_to}
 
     def outreach(self, r):
-        return {"area": r.area, "kind": r.kind, "held_at": self._time(r.held_at),
-                "attendees": r.attendees, "leads": r.leads, "note": r.note}, {}
+        _id, _version, area, kind, held_at, attendees, leads, note = r
+        return {"area": area, "kind": kind, "held_at": self._time(held_at),
+                "attendees": attendees, "leads": leads, "note": note}, {}
 
     def shape(self, kind, row):
         """(data, server) of one row of ``kind``."""
@@ -83,9 +102,9 @@ QUERIES = {
     "household": select(*_columns(Household, _BASE), Area.code.label("area"),
                         *_columns(Household, ("address", "head_name", "phone", "note")))
     .join(Area, Area.id == Household.area_id),
-    "person": select(*_columns(Person, _BASE + (
-        "household_id", "full_name", "birth_date", "sex", "personal_id", "si_code", "phone",
-        "relation", "coverage")))
+    "person": select(*_columns(Person, _BASE + ("household_id", "full_name")),
+                     _date_text(Person.birth_date), *_columns(Person, (
+                         "sex", "personal_id", "si_code", "phone", "relation", "coverage")))
     .select_from(Person),
     "visit": select(*_columns(Visit, _BASE + (
         "household_id", "visited_at", "outcome", "topics", "follow_up_on", "referral_id",
@@ -117,10 +136,13 @@ ROWS = {kind: namedtuple(f"{kind.title()}Row", [c.name for c in query.selected_c
 _CHUNK = 900  # ids per IN (...): under every database's parameter limit
 
 
-def _collect(out, rows, shape):
+def collect(rows, shape, out=None):
+    """{id: {"version", "data", "server"}} of ``rows`` shaped with ``shape``."""
+    out = {} if out is None else out
     for row in rows:
         data, server = shape(row)
-        out[row.id] = {"version": row.version, "data": data, "server": server}
+        out[row[0]] = {"version": row[1], "data": data, "server": server}
+    return out
 
 
 def fetch(conn, shaper, wanted):
@@ -131,15 +153,11 @@ def fetch(conn, shaper, wanted):
         model = MODELS[kind]
         for start in range(0, len(ids), _CHUNK):
             query = QUERIES[kind].where(model.id.in_(ids[start:start + _CHUNK]))
-            _collect(out, conn.execute(query).all(), getattr(shaper, kind))
+            collect(conn.execute(query).all(), getattr(shaper, kind), out)
     return out
 
 
-def fetch_live(conn, shaper, kind, change_rows):
-    """Like ``fetch`` for the records whose live change rows ``change_rows`` (a filtered
-    selectable of ``changes``) selects: one join, no list of ids to send."""
-    model = MODELS[kind]
-    query = QUERIES[kind].join(change_rows, change_rows.c.record_id == model.id)
-    out = {}
-    _collect(out, conn.execute(query).all(), getattr(shaper, kind))
-    return out
+def live_query(kind, change_rows):
+    """The SELECT of ``kind`` for the records whose change rows ``change_rows`` (a filtered
+    subquery of ``changes``) selects: one join instead of a list of ids."""
+    return QUERIES[kind].join(change_rows, change_rows.c.record_id == MODELS[kind].id)
