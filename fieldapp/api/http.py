@@ -50,6 +50,9 @@ def device_required(roles=None):
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
+            # Push and pull commit along the way (a snapshot per page, a write lock per
+            # batch); the device and its user stay as loaded instead of being read again.
+            db.session().expire_on_commit = False
             device = _device_from_header()
             if device is None:
                 raise unauthorized()
