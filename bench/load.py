@@ -218,7 +218,8 @@ def main():
                         help="communes the devices share (default: one each, as in the field: "
                              "a device pulls what its own collector can see)")
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="gunicorn workers (default 2, one per core: measured best on SQLite)")
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (default 1)")
     args = parser.parse_args()
     args.communes = max(1, min(args.communes or args.devices, args.devices))
