@@ -1,5 +1,8 @@
 """The sync merge (DESIGN §4, §5): judging a pushed batch, and cutting a pull page.
 
+(Longer than our usual module: the judging rules and the change feed's proof of
+completeness are one contract and read best in one place.)
+
 Pure logic: it imports neither Flask nor fieldapp. The server hands it a ``validator`` (the
 WTForms record forms) and a ``store`` (the models); tests can hand it dictionaries.
 
@@ -37,7 +40,8 @@ tombstone is hidden from callers who still see the live row, and a page keeps on
 last row of a record, so no record is ever twice in one page.
 
 Sequence numbers come from one ``counters`` row ('changes'). The writing transaction does
-all its other work first, then as its LAST statements runs
+all its other work first (records, audit, removing the live rows it replaces), then as its
+LAST statements runs
 ``UPDATE counters SET value = value + n WHERE name = 'changes' RETURNING value`` and
 inserts its change rows with the numbers ``value - n + 1 .. value``, then commits. The
 UPDATE takes that row's lock and holds it until COMMIT, so while one writer holds numbers
@@ -54,6 +58,13 @@ already read) cannot happen here. A cursor stays valid: asking again with it rep
 same changes (or newer versions of them). Because the counter is touched last, its lock
 is held only for the few statements that write change rows.
 
+Jumping to the highest number on the last page is safe because a row's visibility never
+changes while it keeps its number: it depends on the row's own type, area, owner and
+``deleted`` flag, which are only ever written with a fresh number. The one outside input,
+"does the caller still see the live row?" (which hides a tombstone), changes only when the
+live row moves; that move writes a new tombstone, at a new number, for the area just left,
+which is exactly what the callers who saw the record there need.
+
 Pull: ``pull_page(feed, after, limit)`` asks the feed for the visible change rows after a
 position, keeps the last row of each record, fetches the records' data and server fields
 per type, and says where the next page starts.
@@ -61,7 +72,7 @@ per type, and says where the next page starts.
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable, Mapping, Protocol
+from typing import Any, Mapping, Protocol
 
 from . import protocol as P
 
