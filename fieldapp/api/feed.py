@@ -28,8 +28,10 @@ def _insert_counter(conn, count):
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    stmt = dialect_insert(Counter).values(name=COUNTER, value=count).on_conflict_do_nothing()
-    return conn.execute(stmt).rowcount == 1
+    stmt = (dialect_insert(Counter).values(name=COUNTER, value=count)
+            .on_conflict_do_nothing().returning(Counter.value))
+    # rowcount is -1 for this statement under psycopg 3: ask for the row instead.
+    return conn.execute(stmt).first() is not None
 
 
 def take_seqs(conn, count):
