@@ -12,6 +12,7 @@ import flask_babel
 from flask import Response, g, request
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from sync import protocol as P
 
@@ -32,7 +33,8 @@ def _device_from_header():
     token = token.strip()
     if scheme.lower() != "bearer" or not token or len(token) > 200:
         return None
-    device = db.session.scalar(select(Device).where(Device.token_hash == hash_token(token)))
+    device = db.session.scalar(select(Device).options(joinedload(Device.user))
+                               .where(Device.token_hash == hash_token(token)))
     if device is None or device.revoked_at is not None:
         return None
     if device.user is None or not device.user.active:
