@@ -11,7 +11,6 @@ transaction is one), so the page, its records and the high-water mark agree.
 """
 from datetime import timedelta
 
-from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import select, update
 from sqlalchemy.exc import DBAPIError
@@ -36,6 +35,8 @@ from .store import SqlStore
 #: failure, deadlock, and a unique key another transaction just inserted.
 _RETRY_SQLSTATES = {"40001", "40P01", "23505"}
 _ATTEMPTS = 4
+#: A completed pull records the device's sync time at most this often.
+_MARK_EVERY = timedelta(seconds=60)
 
 
 def _text(msgid, **params):
@@ -122,8 +123,7 @@ def pull(user, device, after, limit):
     page = merge.pull_page(PullFeed(conn, scope, Shaper(local_zone()), params), after, limit)
     db.session.commit()
     now = utcnow()
-    every = timedelta(seconds=current_app.config.get("SYNC_MARK_EVERY", 60))
-    if not page.more and (last_sync is None or now - last_sync > every):
+    if not page.more and (last_sync is None or now - last_sync > _MARK_EVERY):
         # A completed pull is a sync too; written at most once a minute so pulls stay reads.
         with sqlite_writer(db.engine):
             begin_write()
