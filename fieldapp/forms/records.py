@@ -286,6 +286,38 @@ def _form_for(record_type):
     return form
 
 
+WRONG_LIST = _l("Must be a list.")
+WRONG_BOOL = _l("Must be true or false.")
+WRONG_OBJECT = _l("Must be an object with lat, lon and accuracy_m.")
+WRONG_TEXT = _l("Must be text.")
+
+
+def _shape_errors(form, data):
+    """JSON-type errors, read off the form's field classes (a list where a list belongs...).
+
+    Form data is text, so without this a string "vsi" would pass for the list ["vsi"] and
+    "yes" for a boolean; the protocol says what JSON type each field has.
+    """
+    errors = {}
+    for name, field in form._fields.items():
+        value = data.get(name)
+        if value is None:
+            continue
+        if isinstance(field, SelectMultipleField):
+            ok, message = isinstance(value, list), WRONG_LIST
+        elif isinstance(field, CheckboxField):
+            ok, message = isinstance(value, bool), WRONG_BOOL
+        elif isinstance(field, FormField):
+            ok, message = isinstance(value, dict), WRONG_OBJECT
+        elif isinstance(field, IntField):
+            continue  # digits as text are tolerated; the field itself refuses 1.5 and true
+        else:
+            ok, message = isinstance(value, str), WRONG_TEXT
+        if not ok:
+            errors[name] = [str(message)]
+    return errors
+
+
 def validate_record(record_type, data):
     """Judge one record's ``data`` alone: ({field: value} cleaned, {field: [messages]}).
 
@@ -293,6 +325,9 @@ def validate_record(record_type, data):
     dict or None. Unknown keys are ignored.
     """
     form = _form_for(record_type)
+    shape_errors = _shape_errors(form, data)
+    if shape_errors:
+        return None, shape_errors
     form.process(formdata=to_formdata(data))
     if not form.validate():
         errors = {}
