@@ -158,6 +158,9 @@ def run(url, args, workdir):
         wall = time.monotonic() - started
         cpu = [after - before for before, after in zip(cpu, cpu_seconds(server))]
         stored = server.scalar("SELECT count(*) FROM visits")
+    except Exception:
+        print(f"the server's log ends with:\n{server.log()}", file=sys.stderr)
+        raise
     finally:
         server.stop()
     return timings, errors, wall, stored, cpu
