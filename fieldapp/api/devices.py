@@ -35,12 +35,24 @@ def _clean(text, limit):
     return "".join(ch for ch in text if ch.isprintable())[:limit].strip()
 
 
+def _is_text(value):
+    """A string that is real text: JSON allows lone surrogates ("\\ud800"), which no
+    database or password hash can take."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @bp.post("/devices")
 def pair():
     """Pair a device: username + password -> a bearer token, shown once (201)."""
     body = read_json()
     names = ("username", "password", "device_name")
-    if not isinstance(body, dict) or not all(isinstance(body.get(n), str) for n in names):
+    if not isinstance(body, dict) or not all(_is_text(body.get(n)) for n in names):
         raise bad_request(_("Send username, password and device_name, each as text."))
     username = body["username"].strip()
     wait = ratelimit.blocked(username)

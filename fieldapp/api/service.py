@@ -56,7 +56,8 @@ def _probably_stored(records):
     """
     wanted = {}
     for raw in records:
-        if isinstance(raw, dict) and raw.get("type") in MODELS and isinstance(raw.get("id"), str) \
+        if isinstance(raw, dict) and isinstance(raw.get("type"), str) and raw["type"] in MODELS \
+                and isinstance(raw.get("id"), str) \
                 and P.UUID_RE.match(raw["id"]):
             wanted.setdefault(raw["type"], []).append(raw["id"].lower())
     every = [rid for ids in wanted.values() for rid in ids]
