@@ -8,7 +8,6 @@ a single record can be judged on.
 import threading
 
 from flask_babel import lazy_gettext as _l
-from werkzeug.datastructures import MultiDict
 from wtforms import Form, FormField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.utils import unset_value
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
@@ -232,39 +231,51 @@ REFERENCES = {
 
 
 def to_formdata(data):
-    """Flatten a record's JSON ``data`` into the MultiDict a form reads.
+    """Flatten a record's JSON ``data`` into the form data a form reads.
 
     Lists become repeated keys, the location object ``location-lat`` etc., booleans 'y' or
     nothing, numbers their digits. Anything of the wrong JSON shape is passed as its repr
     so the field refuses it (a dict where a string belongs never slips through as valid).
     """
-    items = []
+    items = _FormData()
     for key, value in data.items():
         if value is None:
             continue
-        if isinstance(value, bool):
+        if isinstance(value, str):  # most values: checked first
+            items[key] = [value]
+        elif isinstance(value, bool):
             if value:
-                items.append((key, "y"))
+                items[key] = ["y"]
             elif key != "paid":
-                items.append((key, "false"))
+                items[key] = ["false"]
         elif isinstance(value, list):
             if key == "topics":
-                items.extend((key, v if isinstance(v, str) else repr(v)) for v in value)
+                items[key] = [v if isinstance(v, str) else repr(v) for v in value]
             else:
-                items.append((key, repr(value)))
+                items[key] = [repr(value)]
         elif isinstance(value, dict):
             if key == "location":
                 for sub, subval in value.items():
                     if subval is not None and sub in ("lat", "lon", "accuracy_m"):
                         ok = isinstance(subval, (int, float)) and not isinstance(subval, bool)
-                        items.append((f"location-{sub}", str(subval) if ok else "x"))
+                        items[f"location-{sub}"] = [str(subval) if ok else "x"]
             else:
-                items.append((key, repr(value)))
-        elif isinstance(value, (int, float)):
-            items.append((key, str(value)))
+                items[key] = [repr(value)]
         else:
-            items.append((key, str(value)))
-    return MultiDict(items)
+            items[key] = [str(value)]
+    return items
+
+
+class _FormData(dict):
+    """{key: [values]} with the one method WTForms reads form data through (``getlist``).
+
+    A werkzeug MultiDict does the same with more work per key; a push builds one per record.
+    """
+
+    __slots__ = ()
+
+    def getlist(self, key):
+        return self.get(key, [])
 
 
 _local = threading.local()
@@ -299,23 +310,34 @@ def _shape_errors(form, data):
     "yes" for a boolean; the protocol says what JSON type each field has.
     """
     errors = {}
-    for name, field in form._fields.items():
+    for name, wanted, message in _shape_plan(form):
         value = data.get(name)
-        if value is None:
-            continue
-        if isinstance(field, SelectMultipleField):
-            ok, message = isinstance(value, list), WRONG_LIST
-        elif isinstance(field, CheckboxField):
-            ok, message = isinstance(value, bool), WRONG_BOOL
-        elif isinstance(field, FormField):
-            ok, message = isinstance(value, dict), WRONG_OBJECT
-        elif isinstance(field, IntField):
-            continue  # digits as text are tolerated; the field itself refuses 1.5 and true
-        else:
-            ok, message = isinstance(value, str), WRONG_TEXT
-        if not ok:
+        if value is not None and not isinstance(value, wanted):
             errors[name] = [str(message)]
     return errors
+
+
+_SHAPE_PLANS = {}
+
+
+def _shape_plan(form):
+    """(field name, JSON type wanted, message) per field of the form's class, built once."""
+    plan = _SHAPE_PLANS.get(type(form))
+    if plan is None:
+        plan = []
+        for name, field in form._fields.items():
+            if isinstance(field, SelectMultipleField):
+                plan.append((name, list, WRONG_LIST))
+            elif isinstance(field, CheckboxField):
+                plan.append((name, bool, WRONG_BOOL))
+            elif isinstance(field, FormField):
+                plan.append((name, dict, WRONG_OBJECT))
+            elif isinstance(field, IntField):
+                continue  # digits as text are tolerated; the field itself refuses 1.5 and true
+            else:
+                plan.append((name, str, WRONG_TEXT))
+        plan = _SHAPE_PLANS[type(form)] = tuple(plan)
+    return plan
 
 
 def validate_record(record_type, data):
