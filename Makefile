@@ -46,6 +46,7 @@ bench: setup-dev
 	$(BIN)/python -m bench.push
 	$(BIN)/python -m bench.pull
 	$(BIN)/python -m bench.app_shell
+	$(BIN)/python -m bench.load
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
