@@ -96,7 +96,10 @@ class Transport:
             try:
                 resp = self.session.request(method, url, json=json, params=params,
                                             headers=headers, timeout=self.timeout)
-            except (requests.ConnectionError, requests.Timeout) as exc:
+            except (requests.ConnectionError, requests.Timeout,
+                    # the connection broke while the answer's body was being read
+                    requests.exceptions.ChunkedEncodingError,
+                    requests.exceptions.ContentDecodingError) as exc:
                 self._report(method, path, None, started)
                 failure, wait = exc, None
             else:

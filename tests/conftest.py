@@ -13,7 +13,11 @@ from werkzeug.security import generate_password_hash
 from fieldapp import create_app
 from fieldapp.extensions import db
 
-PG_URL = os.environ.get("FIELDAPP_TEST_DATABASE_URL", "")
+_PG_BASE = os.environ.get("FIELDAPP_TEST_DATABASE_URL", "")
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+#: Under pytest-xdist each worker has its own PostgreSQL database (<name>_gw0, ...), made by
+#: tests/run_all.py, since tests truncate every table between them.
+PG_URL = f"{_PG_BASE}_{_WORKER}" if _PG_BASE and _WORKER else _PG_BASE
 _pg_schema_ready = False
 
 

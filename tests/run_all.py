@@ -11,6 +11,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
+#: pytest-xdist workers: one per core (the machines have 2); FIELDAPP_TEST_WORKERS=0 runs serially.
+WORKERS = int(os.environ.get("FIELDAPP_TEST_WORKERS") or min(os.cpu_count() or 1, 4))
 
 
 def pg_url():
@@ -22,16 +24,20 @@ def pg_url():
         return None, None
     admin = base.replace("postgresql+psycopg://", "postgresql://")
     try:
+        given = bool(os.environ.get("TEST_DATABASE_URL"))
+        main_db = admin.rsplit("/", 1)[1].split("?")[0] if given else "fieldapp_test"
         with psycopg.connect(admin, connect_timeout=3, autocommit=True) as conn:
-            if os.environ.get("TEST_DATABASE_URL"):
-                return admin, admin
-            exists = conn.execute(
-                "SELECT 1 FROM pg_database WHERE datname = 'fieldapp_test'").fetchone()
-            if not exists:
-                conn.execute("CREATE DATABASE fieldapp_test")
+            names = [] if given else [main_db]
+            for name in names + [f"{main_db}_gw{i}" for i in range(WORKERS)]:
+                exists = conn.execute(
+                    "SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+                if not exists:
+                    conn.execute(f"CREATE DATABASE {name}")
     except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
         print(f"PostgreSQL not reachable ({exc.__class__.__name__}); SQLite pass only.")
         return None, None
+    if given:
+        return admin, admin
     return admin, admin.rsplit("/", 1)[0] + "/fieldapp_test"
 
 
@@ -44,6 +50,8 @@ def run(label, env_extra, args):
 
 def main():
     args = sys.argv[1:] or ["-q", "-p", "no:cacheprovider", "tests"]
+    if WORKERS > 1 and not sys.argv[1:]:
+        args = ["-n", str(WORKERS), *args]
     results = [("SQLite", run("SQLite", {"FIELDAPP_TEST_DATABASE_URL": ""}, args))]
     _admin, url = pg_url()
     if url:

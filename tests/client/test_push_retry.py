@@ -64,3 +64,15 @@ def test_retry_after_as_an_http_date():
     now = datetime(2026, 11, 25, 9, 0, 0, tzinfo=timezone.utc)
     assert retry_after_seconds("Wed, 25 Nov 2026 09:00:30 GMT", now) == 30
     assert retry_after_seconds("soon", now) is None
+
+
+def test_a_connection_broken_while_reading_the_answer_is_retried(tmp_path):
+    """A server killed after sending its headers: the body never comes (IncompleteRead)."""
+    import requests
+
+    broken = requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead")
+    client = make_client(tmp_path, scripted(broken))
+    client.enqueue([household(1)])
+    summary = client.push()
+    assert summary.accepted == 1
+    assert len(client.session.pushes()) == 2
