@@ -5,6 +5,7 @@ the default. Numbers, money and dates keep the Vietnamese shape in both language
 (``1.500.000 ₫``, ``25/11/2026``): the amounts are in đồng and the people reading them,
 whatever language they pick, write them that way.
 """
+import os
 from datetime import date, datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -41,10 +42,12 @@ def compile_catalogs():
                     if message.id and message.string:
                         merged[message.id] = message
         mo.parent.mkdir(exist_ok=True)
-        tmp = mo.with_suffix(".mo.tmp")
+        # A name of its own per process: several gunicorn workers (or test workers) starting
+        # together each compile, and the last atomic rename wins with identical content.
+        tmp = mo.with_name(f"messages.mo.{os.getpid()}.tmp")
         with tmp.open("wb") as fh:
             write_mo(fh, merged)
-        tmp.replace(mo)
+        os.replace(tmp, mo)
 
 
 def catalog(lang):
