@@ -6,6 +6,7 @@ browser) and validate every pushed record (``validate_record``). Rules that need
 a single record can be judged on.
 """
 import threading
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Form, FormField, SelectField, SelectMultipleField, StringField, TextAreaField
@@ -13,6 +14,7 @@ from wtforms.utils import unset_value
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from .choices import CHOICES
+from .lean import LeanForm
 from .fields import (CheckboxField, IntField, IsoDateField, MonthField, OffsetDateTimeField,
                      PhoneField, RefField)
 
@@ -62,7 +64,7 @@ class MultiChoiceField(SelectMultipleField):
         self.data = sorted(set(data), key=data.index)
 
 
-class LocationForm(Form):
+class LocationForm(LeanForm):
     lat = StringField(_l("Latitude"), [Optional()])
     lon = StringField(_l("Longitude"), [Optional()])
     accuracy_m = StringField(_l("Accuracy (m)"), [Optional()])
@@ -109,7 +111,7 @@ class ReusedFormField(FormField):
         return None
 
 
-class HouseholdForm(Form):
+class HouseholdForm(LeanForm):
     area = text(_l("Village"), 32, req=True)
     address = text(_l("Address"), 300, req=True)
     head_name = text(_l("Head of household"), 200, req=True, render_kw={"autocomplete": "off"})
@@ -117,7 +119,7 @@ class HouseholdForm(Form):
     note = text(_l("Note"), 1000, area=True)
 
 
-class PersonForm(Form):
+class PersonForm(LeanForm):
     household = RefField(_l("Household"), [required()])
     full_name = text(_l("Full name"), 200, req=True, render_kw={"autocomplete": "off"})
     birth_date = IsoDateField(_l("Date of birth"), [required()])
@@ -133,13 +135,11 @@ class PersonForm(Form):
     coverage = ChoiceField(_l("Current coverage"), "coverage")
 
     def validate_birth_date(self, field):
-        from datetime import date
-
         if field.data and not (date(1900, 1, 1) <= field.data <= date.today()):
             raise ValidationError(_l("Enter a real date of birth."))
 
 
-class VisitForm(Form):
+class VisitForm(LeanForm):
     household = RefField(_l("Household"), [required()])
     visited_at = OffsetDateTimeField(_l("Visited at"), [required()])
     outcome = ChoiceField(_l("Outcome"), "outcome", req=True)
@@ -159,7 +159,7 @@ class VisitForm(Form):
             raise ValidationError(_l("The follow-up date cannot be before the visit."))
 
 
-class EnrollmentForm(Form):
+class EnrollmentForm(LeanForm):
     person = RefField(_l("Participant"), [required()])
     scheme = ChoiceField(_l("Scheme"), "scheme", req=True)
     start_month = MonthField(_l("Start month"), [required()])
@@ -187,7 +187,7 @@ class EnrollmentForm(Form):
             raise ValidationError(REQUIRED)
 
 
-class ReferralForm(Form):
+class ReferralForm(LeanForm):
     area = text(_l("Village"), 32, req=True)
     contact_name = text(_l("Name of the person referred"), 200, req=True)
     reason = ChoiceField(_l("Reason"), "reason", req=True)
@@ -197,7 +197,7 @@ class ReferralForm(Form):
     note = text(_l("Note"), 1000, area=True)
 
 
-class OutreachForm(Form):
+class OutreachForm(LeanForm):
     area = text(_l("Area"), 32, req=True)
     kind = ChoiceField(_l("Kind of session"), "kind", req=True)
     held_at = OffsetDateTimeField(_l("Held at"), [required()])
