@@ -38,3 +38,14 @@ def record_many(rows):
         for row in rows:
             row.setdefault("at", now)
         insert_rows(db.session.connection(), AuditEntry.__table__, rows)
+
+
+def prepare_many(conn, rows):
+    """``record_many`` in two steps: this builds the statement (fastrows.prepare) that the
+    caller runs in its writing transaction (the sync push builds it before the write lock)."""
+    from .fastrows import prepare
+
+    now = utcnow()
+    for row in rows:
+        row.setdefault("at", now)
+    return prepare(conn, AuditEntry.__table__, rows)

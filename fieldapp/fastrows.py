@@ -93,9 +93,14 @@ def _plan(conn, table, names, key):
     return plan
 
 
-def _run(conn, table, rows, key):
+def prepare(conn, table, rows, key=None):
+    """(sql, driver parameters) for ``rows``, converted now and run later by ``run``.
+
+    Converting is pure Python: a caller can do it before taking the write lock (the sync
+    push does) so that only the database's own work happens while others wait.
+    """
     if not rows:
-        return
+        return None
     names = tuple(rows[0])
     sql, order, converters = _plan(conn, table, names, key)
     pick = itemgetter(*order)
@@ -121,15 +126,20 @@ def _run(conn, table, rows, key):
                             done = seen[key] = conv(value)
                         values[i] = done
             params.append(tuple(values))
-    conn.exec_driver_sql(sql, params)
+    return sql, params
+
+
+def run(conn, prepared):
+    """Execute what ``prepare`` made (nothing for None)."""
+    if prepared is not None:
+        conn.exec_driver_sql(*prepared)
 
 
 def insert_rows(conn, table, rows):
     """INSERT ``rows`` (dicts with the same keys) into ``table`` in one executemany."""
-    _run(conn, table, rows, None)
+    run(conn, prepare(conn, table, rows))
 
 
 def update_rows(conn, table, rows, key="id"):
     """UPDATE ``table`` SET the other keys WHERE ``key`` matches, one executemany."""
-    _run(conn, table, rows, key)
-
+    run(conn, prepare(conn, table, rows, key))

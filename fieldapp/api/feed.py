@@ -81,6 +81,11 @@ def write(conn, live, left=(), replaced=()):
     insert_rows(conn, Change.__table__, rows)
 
 
+def last_seq(conn):
+    """The highest change number ``conn`` sees (0 for an empty feed)."""
+    return conn.execute(select(func.max(Change.seq))).scalar() or 0
+
+
 def touch(kind, ids):
     """Move the live rows of records whose server-owned fields changed to fresh numbers.
 

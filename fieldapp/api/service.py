@@ -10,6 +10,7 @@ Pull reads one page in one snapshot (REPEATABLE READ on PostgreSQL; a SQLite rea
 transaction is one), so the page, its records and the high-water mark agree.
 """
 from datetime import timedelta
+from functools import partial
 
 from flask_babel import gettext
 from sqlalchemy import select, update
@@ -27,7 +28,7 @@ from ..models import Change, Device
 from ..models.base import utcnow
 from ..writelock import sqlite_writer
 from .areas import area_index
-from .feed import PullFeed, scope_params
+from .feed import PullFeed, last_seq, scope_params
 from .shapes import MODELS, Shaper
 from .store import SqlStore
 
@@ -90,25 +91,66 @@ def push(user, device_id, records, heartbeat):
     trusted = _probably_stored(records) if records else set()
     items = merge.prepare(records, validate_record, trusted, _text)
     shaper = Shaper(local_zone())
+    judge = partial(_judged, user, device_id, scope, areas, shaper, items)
+    if db.engine.dialect.name == "sqlite":
+        return _push_sqlite(judge, heartbeat, items)
     for attempt in range(_ATTEMPTS):
         try:
-            with sqlite_writer(db.engine):
-                conn = begin_write()
-                store = SqlStore(conn, user, device_id, scope, areas, shaper, _book)
-                store.prefetch(items)
-                judgement = merge.judge(items, store, validate_record, _text)
-                store.apply(judgement.writes, heartbeat)
-                if judgement.conflicts:
-                    current = store.current(judgement.conflicts, items)
-                    for index, rid in judgement.conflicts:
-                        judgement.results[index]["current"] = current.get(rid)
-                db.session.commit()
+            conn = begin_write()
+            store, judgement, plan = judge(conn)
+            _store(store, judgement, plan, heartbeat, items)
             return judgement.results
         except DBAPIError as exc:
             db.session.rollback()
             if attempt + 1 < _ATTEMPTS and _retryable(exc):
                 continue
             raise
+
+
+def _judged(user, device_id, scope, areas, shaper, items, conn):
+    """Judge ``items`` against the database as ``conn`` sees it and build the rows to write:
+    (store, judgement, plan)."""
+    store = SqlStore(conn, user, device_id, scope, areas, shaper, _book)
+    store.prefetch(items)
+    judgement = merge.judge(items, store, validate_record, _text)
+    return store, judgement, store.plan(judgement.writes)
+
+
+def _store(store, judgement, plan, heartbeat, items):
+    """Write ``plan``, give each conflict the record as stored now, commit."""
+    store.write(plan, heartbeat)
+    if judgement.conflicts:
+        current = store.current(judgement.conflicts, items)
+        for index, rid in judgement.conflicts:
+            judgement.results[index]["current"] = current.get(rid)
+    db.session.commit()
+
+
+def _push_sqlite(judge, heartbeat, items):
+    """SQLite has one writer at a time: keep the reading and the Python out of its turn.
+
+    The batch is judged and its rows built in a read snapshot, without the write lock,
+    while another worker writes. Then, holding the lock, the change feed tells whether
+    anything that judgement read (the batch's ids, the records it references, the holders
+    of its personal IDs) has changed since the snapshot: every write of a synced record
+    moves or adds its change row after the highest number the snapshot saw. Only then is
+    the batch judged again, under the lock; otherwise the rows are written as built.
+    """
+    conn = db.session.connection()
+    mark = last_seq(conn)
+    store, judgement, plan = judge(conn)
+    db.session.commit()  # the snapshot ends; the write transaction starts afresh
+    try:
+        with sqlite_writer(db.engine):
+            conn = begin_write()
+            store.conn = conn
+            if store.changed_since(mark):
+                store, judgement, plan = judge(conn)
+            _store(store, judgement, plan, heartbeat, items)
+    except DBAPIError:
+        db.session.rollback()
+        raise
+    return judgement.results
 
 
 def pull(user, device, after, limit):

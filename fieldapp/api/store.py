@@ -14,8 +14,7 @@ from sqlalchemy import select, text, update
 from sync import protocol as P
 from sync.merge import State
 
-from .. import audit
-from ..fastrows import insert_rows, update_rows
+from .. import audit, fastrows
 from ..models import Change, Device, Person
 from ..models.base import utcnow
 from ..textfold import household_search_text
@@ -23,6 +22,7 @@ from . import feed
 from .shapes import MODELS, ROWS, fetch
 
 _Rec = namedtuple("_Rec", "area_id created_by_id")
+_Plan = namedtuple("_Plan", "now statements live left replaced moved")
 _CHUNK = 500
 #: The field to blame when a record's area is out of reach, by type.
 _AREA_FIELD = {"household": "area", "referral": "area", "outreach": "area",
@@ -41,6 +41,7 @@ class SqlStore:
         self._book_loader, self._book = book_loader, None
         self.is_pg = conn.dialect.name == "postgresql"
         self.pid_holders = {}  # personal_id -> {person ids}
+        self.read_ids = set()  # every record id whose stored state was read (changed_since)
         self.pid_of = {}       # person id -> personal_id, for persons written in this batch
 
     # -- reading ------------------------------------------------------------------------
@@ -63,6 +64,8 @@ class SqlStore:
 
     def lookup(self, wanted):
         out, missing = {}, set()
+        for ids in wanted.values():
+            self.read_ids.update(ids)
         for kind, ids in wanted.items():
             found = self._states(kind, ids)
             out.update(found)
@@ -108,6 +111,26 @@ class SqlStore:
             self.pid_holders[pid] = set(self.conn.scalars(
                 select(Person.id).where(Person.personal_id == pid)))
         return self.pid_holders[pid]
+
+    def changed_since(self, mark):
+        """Has a record this store read, or a holder of a personal ID it read, changed after
+        change number ``mark``? (Every write of a synced record gives it a change row with a
+        higher number: api/feed.py.)"""
+        rows = self.conn.execute(select(Change.record_id, Change.record_type)
+                                 .where(Change.seq > mark)).all()
+        if not rows:
+            return False
+        if any(rid in self.read_ids for rid, _kind in rows):
+            return True
+        persons = sorted({rid for rid, kind in rows if kind == "person"})
+        if not persons or not self.pid_holders:
+            return False
+        for start in range(0, len(persons), _CHUNK):
+            for (pid,) in self.conn.execute(select(Person.personal_id)
+                                            .where(Person.id.in_(persons[start:start + _CHUNK]))):
+                if pid in self.pid_holders:
+                    return True
+        return False
 
     @property
     def book(self):
@@ -226,6 +249,14 @@ class SqlStore:
 
     def apply(self, writes, heartbeat=None):
         """Write the accepted records, their audit entries and change rows, and the heartbeat."""
+        self.write(self.plan(writes), heartbeat)
+
+    def plan(self, writes):
+        """What ``write`` stores for ``writes``: rows built and converted, nothing written.
+
+        It reads (the stored state of updated records, for the audit log) but never writes,
+        so the sync push builds it before taking the write lock (api/service.py).
+        """
         now = utcnow()
         first, last = {}, {}
         for w in writes:
@@ -262,14 +293,15 @@ class SqlStore:
             else:
                 values["id"] = rid
                 updates.setdefault(kind, []).append(values)
+        statements = []
         for kind in P.RECORD_TYPES:  # referenced types first: foreign keys always hold
             table = MODELS[kind].__table__
-            insert_rows(self.conn, table, inserts.get(kind))
-            update_rows(self.conn, table, updates.get(kind))
-        audit.record_many(audits)
-        self._heartbeat(now, heartbeat)
+            statements.append(fastrows.prepare(self.conn, table, inserts.get(kind)))
+            statements.append(fastrows.prepare(self.conn, table, updates.get(kind), "id"))
+        statements.append(audit.prepare_many(self.conn, audits))
 
         live, left, replaced = [], [], []
+        moved = {"household": {}, "person": {}}
         for rid, w in last.items():
             state, prior = w.state, first[rid].prior
             live.append((w.item.type, rid, state.area_id, state.owner_id))
@@ -277,12 +309,18 @@ class SqlStore:
                 replaced.append(rid)
                 if prior.area_id != state.area_id:
                     left.append((w.item.type, rid, prior.area_id, state.owner_id, state.area_id))
-        moved = {"household": {}, "person": {}}
-        for rid, w in last.items():
-            prior = first[rid].prior
-            if w.item.type in moved and prior is not None and prior.area_id != w.state.area_id:
-                moved[w.item.type][rid] = w.state.area_id
-        self._follow(moved, live, left, replaced)
+                    if w.item.type in moved:
+                        moved[w.item.type][rid] = state.area_id
+        return _Plan(now, [st for st in statements if st is not None], live, left, replaced,
+                     moved)
+
+    def write(self, plan, heartbeat=None):
+        """Store a ``plan`` in the writing transaction; the change feed last."""
+        for statement in plan.statements:
+            fastrows.run(self.conn, statement)
+        self._heartbeat(plan.now, heartbeat)
+        live, left, replaced = list(plan.live), list(plan.left), list(plan.replaced)
+        self._follow(plan.moved, live, left, replaced)
         feed.write(self.conn, live, left, replaced)
 
     def _follow(self, moved, live, left, replaced):
