@@ -23,13 +23,10 @@ class ScopeError(Exception):
 
 
 def _area_parent_map():
-    """{area_id: parent_id} for the whole tree, once per request (a province is ~2,000 rows)."""
-    cached = getattr(g, "_area_parents", None) if _has_g() else None
-    if cached is None:
-        cached = dict(db.session.execute(select(Area.id, Area.parent_id)).all())
-        if _has_g():
-            g._area_parents = cached
-    return cached
+    """{area_id: parent_id} for the whole tree (areatree.py: cached, checked per request)."""
+    from .areatree import area_tree
+
+    return area_tree().parents()
 
 
 def _has_g():

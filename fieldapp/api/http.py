@@ -18,7 +18,7 @@ from sync import protocol as P
 
 from ..errors import APIError
 from ..extensions import db
-from ..models import Device, hash_token
+from ..models import Device, User, hash_token
 
 
 def unauthorized():
@@ -33,7 +33,9 @@ def _device_from_header():
     token = token.strip()
     if scheme.lower() != "bearer" or not token or len(token) > 200:
         return None
-    device = db.session.scalar(select(Device).options(joinedload(Device.user))
+    # One statement: the device, its user and the user's areas (scope needs them).
+    device = db.session.scalar(select(Device)
+                               .options(joinedload(Device.user).joinedload(User.areas))
                                .where(Device.token_hash == hash_token(token)))
     if device is None or device.revoked_at is not None:
         return None
@@ -42,11 +44,14 @@ def _device_from_header():
     return device
 
 
-def device_required(roles=None):
+def device_required(roles=None, snapshot=False):
     """View decorator: a valid bearer token (else 401), then one of ``roles`` (else 403).
 
     The token's user becomes ``current_user`` for this request only (no session is made),
-    so messages come in that user's language.
+    so messages come in that user's language. With ``snapshot`` the request's transaction
+    is one consistent snapshot from its first statement (REPEATABLE READ on PostgreSQL;
+    a SQLite read transaction is one): a pull reads its page in the transaction that
+    checked the token, with no second transaction (nor connection check-out) to start.
     """
 
     def decorate(view):
@@ -55,6 +60,12 @@ def device_required(roles=None):
             # Push and pull commit along the way (a snapshot per page, a write lock per
             # batch); the device and its user stay as loaded instead of being read again.
             db.session().expire_on_commit = False
+            if snapshot:
+                options = {}
+                if db.engine.dialect.name == "postgresql":
+                    options["isolation_level"] = "REPEATABLE READ"
+                db.session.connection(execution_options=options)
+                g.api_snapshot = True
             device = _device_from_header()
             if device is None:
                 raise unauthorized()

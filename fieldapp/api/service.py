@@ -12,6 +12,7 @@ transaction is one), so the page, its records and the high-water mark agree.
 from datetime import timedelta
 from functools import partial
 
+from flask import g
 from flask_babel import gettext
 from sqlalchemy import select, update
 from sqlalchemy.exc import DBAPIError
@@ -36,6 +37,8 @@ from .store import SqlStore
 #: failure, deadlock, and a unique key another transaction just inserted.
 _RETRY_SQLSTATES = {"40001", "40P01", "23505"}
 _ATTEMPTS = 4
+#: Batches at least this big are first checked for records already stored.
+_LOOK_FIRST = 100
 #: A completed pull records the device's sync time at most this often.
 _MARK_EVERY = timedelta(seconds=60)
 
@@ -88,7 +91,9 @@ def push(user, device_id, records, heartbeat):
     """Judge and store a batch: the list of per-record results (DESIGN §4)."""
     scope = scope_of(user)
     areas = area_index()
-    trusted = _probably_stored(records) if records else set()
+    # A retried big batch skips validating what is stored already; a small one (a phone's
+    # usual push) is validated faster than that look costs.
+    trusted = _probably_stored(records) if len(records) >= _LOOK_FIRST else set()
     items = merge.prepare(records, validate_record, trusted, _text)
     shaper = Shaper(local_zone())
     judge = partial(_judged, user, device_id, scope, areas, shaper, items)
@@ -96,7 +101,9 @@ def push(user, device_id, records, heartbeat):
         return _push_sqlite(judge, heartbeat, items)
     for attempt in range(_ATTEMPTS):
         try:
-            conn = begin_write()
+            # PostgreSQL (READ COMMITTED): the transaction that loaded the device goes on
+            # writing; every statement sees what is committed, rows are locked as read.
+            conn = db.session.connection()
             store, judgement, plan = judge(conn)
             _store(store, judgement, plan, heartbeat, items)
             return judgement.results
@@ -158,10 +165,12 @@ def pull(user, device, after, limit):
     scope = scope_of(user)
     params = scope_params(scope)  # read before the commit below expires the user
     device_id, last_sync = device.id, device.last_sync_at
-    db.session.commit()  # the page gets a transaction (and snapshot) of its own
     options = {}
-    if db.engine.dialect.name == "postgresql":
-        options["isolation_level"] = "REPEATABLE READ"
+    if not g.get("api_snapshot"):
+        # Not in a snapshot since the request began: the page gets one of its own.
+        db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            options["isolation_level"] = "REPEATABLE READ"
     conn = db.session.connection(execution_options=options)
     page = merge.pull_page(PullFeed(conn, scope, Shaper(local_zone()), params), after, limit)
     db.session.commit()

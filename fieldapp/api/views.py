@@ -90,7 +90,7 @@ def push():
 
 
 @bp.get("/sync/pull")
-@device_required()
+@device_required(snapshot=True)
 def pull():
     """The next page of changes the caller may see, after ``cursor`` (DESIGN §4)."""
     limit_text = request.args.get("limit", "")
