@@ -43,8 +43,10 @@ def _sqlite_date(value):
 
 
 def _sqlite_json(value):
-    if value is None:
-        return None
+    return None if value is None else _orjson_text(value)
+
+
+def _orjson_text(value):
     try:
         return orjson.dumps(value).decode()
     except (TypeError, orjson.JSONEncodeError):
@@ -54,7 +56,8 @@ def _sqlite_json(value):
 def _pg_json(value):
     from psycopg.types.json import Jsonb
 
-    return None if value is None else Jsonb(value)
+    # orjson, not psycopg's default json.dumps: a push sends two JSON values per record.
+    return None if value is None else Jsonb(value, dumps=_orjson_text)
 
 
 def _converter(column, dialect):

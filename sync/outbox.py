@@ -117,6 +117,12 @@ class LocalStore:
         # background thread of a program that made the client in its main thread).
         self.db = sqlite_utils.Database(sqlite3.connect(self.path, check_same_thread=False))
         self.db.execute("PRAGMA busy_timeout=10000")
+        if self.path != ":memory:":
+            # WAL: a commit appends to one file (a rollback journal creates, syncs and deletes
+            # one per transaction), and `python -m sync status` can read during a push.
+            # synchronous stays FULL: a receipt or a queued record survives a power cut.
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
         self._create_tables()
 
     def close(self):

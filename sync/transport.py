@@ -7,6 +7,7 @@ phones that regain the network together do not knock again in step, and no wait 
 A 429's Retry-After is honoured; one longer than the caller will wait ends the call instead.
 """
 import email.utils
+import os
 import random
 import time
 from datetime import datetime, timezone
@@ -45,6 +46,23 @@ def error_of(resp):
         return None, resp.reason or f"HTTP {resp.status_code}"
 
 
+def _session(base_url):
+    """A requests Session that reads the environment once, here, not on every request.
+
+    requests otherwise looks through os.environ (proxies, CA bundle) and ~/.netrc on each
+    call: a tenth of a relay's CPU, and a netrc entry could replace the bearer token.
+    HTTP(S)_PROXY / NO_PROXY and REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE are still honoured.
+    """
+    session = requests.Session()
+    if base_url:
+        session.proxies.update(requests.utils.get_environ_proxies(base_url))
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if bundle:
+        session.verify = bundle
+    session.trust_env = False
+    return session
+
+
 class Transport:
     """Requests to ``base_url``/api/v1 over a requests Session, with retries.
 
@@ -58,7 +76,7 @@ class Transport:
                  on_request=None, headers=None):
         self.base_url = (base_url or "").rstrip("/")
         self.token = token
-        self.session = session or requests.Session()
+        self.session = session or _session(self.base_url)
         self.session.headers.update(headers or {})
         self.timeout = timeout
         self.retries, self.backoff, self.backoff_max = retries, backoff, backoff_max

@@ -26,6 +26,8 @@ class StubSession:
         self.answer = answer
         self.headers = {}
         self.requests = []
+        # What the transport sets up on a real requests.Session.
+        self.proxies, self.verify, self.trust_env = {}, True, True
 
     def request(self, method, url, json=None, params=None, headers=None, timeout=None):
         req = {"method": method, "path": url.split("/api/v1", 1)[1], "json": json,
