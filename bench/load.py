@@ -211,7 +211,24 @@ def cpu_seconds(server):
     except OSError:  # not Linux: no breakdown
         total = float("nan")
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return total, children.ru_utime + children.ru_stime + time.process_time()
+    return total, children.ru_utime + children.ru_stime + time.process_time(), _postgres_cpu()
+
+
+def _postgres_cpu():
+    """CPU seconds of the PostgreSQL server's processes on this machine (0 if none)."""
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name, rest = stat.split("(", 1)[1].rsplit(")", 1)
+        if name == "postgres":
+            fields = rest.split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
 
 
 def report(label, timings, errors, wall, stored, cpu, args):
@@ -225,8 +242,10 @@ def report(label, timings, errors, wall, stored, cpu, args):
           f"({len(timings) / wall:.0f} requests/s, {args.devices * 50 / wall:.0f} records "
           f"pushed/s); {len(errors)} errors; {stored} visits stored (expected "
           f"{args.devices * 20})")
-    print(f"CPU during the run: server {cpu[0]:.1f} s, the {args.devices} clients {cpu[1]:.1f} s "
-          f"(2 cores give {2 * wall:.1f} s in {wall:.1f} s)")
+    database = f", PostgreSQL {cpu[2]:.1f} s" if cpu[2] else ""
+    print(f"CPU during the run: server {cpu[0]:.1f} s, the {args.devices} clients {cpu[1]:.1f} s"
+          f"{database} ({os.cpu_count()} cores give {os.cpu_count() * wall:.1f} s in "
+          f"{wall:.1f} s)")
     for e in errors[:10]:
         print("  error:", e)
     print("| database | requests | n | p50 ms | p99 ms | max ms |")

@@ -11,7 +11,8 @@ thing before committing, so devices pull the new state.
 """
 from functools import lru_cache
 
-from sqlalchemy import and_, bindparam, delete, exists, false, func, or_, select, update
+from sqlalchemy import (and_, bindparam, delete, exists, false, func, or_, select, true,
+                        union_all, update)
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -118,24 +119,29 @@ def touch(kind, ids):
 _SHARED = ("household", "person", "referral", "outreach")
 
 
-def visible(change, role):
+def visible(change, role, by_area=False):
     """SQL condition: may a user of ``role`` see change row ``change`` (DESIGN §4 pull scope).
 
     The user's areas and id are bound as ``areas`` and ``uid`` (see ``scope_params``), so
     the statements are built once per role and reused. ``area_id + 0`` keeps the planner
-    off the area index: a page is read in ``seq`` order (the unique index), not by
-    collecting a whole area and sorting it for every page, and a tombstone's "still seen?"
-    check goes by record id.
+    off the (area_id, seq) index where a query walks the feed in ``seq`` order (a page for
+    a caller with many areas) or goes by record id (a tombstone's "still seen?" check);
+    ``by_area`` leaves it on, for reads that want each area's own range.
     """
-    areas = (change.area_id + 0).in_(bindparam("areas", expanding=True))
+    column = change.area_id if by_area else change.area_id + 0
+    return and_(column.in_(bindparam("areas", expanding=True)), _role_rule(change, role))
+
+
+def _role_rule(change, role):
+    """The part of ``visible`` that is not the area: what the role sees in its areas."""
     uid = bindparam("uid")
     if role in ("admin", "supervisor"):
-        return areas
+        return true()
     if role == "collector":
-        return and_(areas, or_(change.record_type.in_(_SHARED), change.owner_id == uid))
+        return or_(change.record_type.in_(_SHARED), change.owner_id == uid)
     if role == "village_head":
-        return and_(areas, or_(change.record_type == "household",
-                               and_(change.record_type == "referral", change.owner_id == uid)))
+        return or_(change.record_type == "household",
+                   and_(change.record_type == "referral", change.owner_id == uid))
     return false()
 
 
@@ -143,16 +149,50 @@ def scope_params(scope):
     return {"areas": sorted(scope.area_ids), "uid": scope.user.id}
 
 
-@lru_cache(maxsize=None)
-def _page_query(role):
-    c, live = aliased(Change), aliased(Change)
-    # A tombstone matters only to callers who no longer see the record at all.
+#: Callers with at most this many areas (a collector's commune and its villages) read a
+#: page area by area; callers with more (supervisors, admins) see most of the feed anyway
+#: and read it in ``seq`` order.
+AREA_PAGES_UP_TO = 32
+
+
+def _page_rows(c, role):
+    """Conditions every page row meets: visible, and a tombstone only for callers who no
+    longer see the record at all."""
+    live = aliased(Change)
     still_seen = exists().where(live.record_id == c.record_id, live.deleted.is_(False),
                                 visible(live, role))
+    return (c.seq > bindparam("after"), _role_rule(c, role),
+            or_(c.deleted.is_(False), ~still_seen))
+
+
+@lru_cache(maxsize=None)
+def _page_query(role):
+    """A page in ``seq`` order over the whole feed (callers with many areas)."""
+    c = aliased(Change)
+    area = (c.area_id + 0).in_(bindparam("areas", expanding=True))
     return (select(c.seq, c.record_type, c.record_id, c.deleted)
-            .where(c.seq > bindparam("after"), visible(c, role),
-                   or_(c.deleted.is_(False), ~still_seen))
+            .where(area, *_page_rows(c, role))
             .order_by(c.seq).limit(bindparam("limit")))
+
+
+@lru_cache(maxsize=None)
+def _area_page_query(role, areas):
+    """A page for a caller with ``areas`` areas (bound as ``area0`` ...): the first
+    ``limit`` visible changes of each area after ``after``, each read in order from the
+    (area_id, seq) index, merged, and the first ``limit`` of those. The work per page is
+    bounded by the caller's areas times ``limit``, whatever the rest of the feed holds; in
+    seq order over the whole feed, a commune's first pull walked every other commune's
+    changes too.
+    """
+    parts = []
+    for n in range(areas):
+        c = aliased(Change)
+        part = (select(c.seq, c.record_type, c.record_id, c.deleted)
+                .where(c.area_id == bindparam(f"area{n}"), *_page_rows(c, role))
+                .order_by(c.seq).limit(bindparam("limit")).subquery())
+        parts.append(select(part))
+    merged = union_all(*parts).subquery() if areas > 1 else parts[0].subquery()
+    return select(merged).order_by(merged.c.seq).limit(bindparam("limit"))
 
 
 @lru_cache(maxsize=None)
@@ -162,7 +202,7 @@ def _records_query(role, kind):
     c = aliased(Change)
     rows = (select(c.record_id).where(
         c.seq > bindparam("after"), c.seq <= bindparam("through"), c.record_type == kind,
-        c.deleted.is_(False), visible(c, role)).subquery())
+        c.deleted.is_(False), visible(c, role, by_area=True)).subquery())
     return live_query(kind, rows)
 
 
@@ -174,8 +214,14 @@ class PullFeed:
         self.params = params or scope_params(scope)
 
     def changes_after(self, seq, limit):
-        query = _page_query(self.scope.role)
-        rows = self.conn.execute(query, {**self.params, "after": seq, "limit": limit}).all()
+        areas = self.params["areas"]
+        params = {**self.params, "after": seq, "limit": limit}
+        if 0 < len(areas) <= AREA_PAGES_UP_TO:
+            query = _area_page_query(self.scope.role, len(areas))
+            params.update((f"area{n}", area) for n, area in enumerate(areas))
+        else:
+            query = _page_query(self.scope.role)
+        rows = self.conn.execute(query, params).all()
         return [tuple(row) for row in rows]
 
     def high_water(self):

@@ -13,12 +13,14 @@ from ..extensions import db
 
 class Change(db.Model):
     __tablename__ = "changes"
-    __table_args__ = (Index("ix_changes_record", "record_id", "deleted"),)
+    # (area_id, seq): a pull of a few areas reads each one's changes in order (api/feed.py).
+    __table_args__ = (Index("ix_changes_record", "record_id", "deleted"),
+                      Index("ix_changes_area_seq", "area_id", "seq"))
     id: Mapped[int] = mapped_column(BigInteger().with_variant(db.Integer, "sqlite"), primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger, unique=True)
     record_type: Mapped[str] = mapped_column(String(16))
     record_id: Mapped[str] = mapped_column(String(36))
-    area_id: Mapped[int] = mapped_column(index=True)
+    area_id: Mapped[int] = mapped_column()
     owner_id: Mapped[int | None] = mapped_column()
     deleted: Mapped[bool] = mapped_column(default=False)
 
