@@ -120,22 +120,41 @@ def prepare(conn, table, rows, key=None):
             for i, conv in convert:
                 value = values[i]
                 if value is not None:
-                    key = (i, value) if not isinstance(value, (dict, list)) else None
-                    if key is None:
+                    memo = (i, value) if not isinstance(value, (dict, list)) else None
+                    if memo is None:
                         values[i] = conv(value)
                     else:
-                        done = seen.get(key)
+                        done = seen.get(memo)
                         if done is None:
-                            done = seen[key] = conv(value)
+                            done = seen[memo] = conv(value)
                         values[i] = done
             params.append(tuple(values))
-    return sql, params
+    if key is None and len(params) > 1 and conn.dialect.name == "postgresql":
+        columns = ", ".join(f'"{n}"' for n in order)
+        return [(_COPY, f'COPY "{table.name}" ({columns}) FROM STDIN', params)]
+    return [(sql, params)]
+
+
+#: Marks a PostgreSQL COPY in what ``prepare`` returns.
+_COPY = object()
 
 
 def run(conn, prepared):
-    """Execute what ``prepare`` made (nothing for None)."""
-    if prepared is not None:
-        conn.exec_driver_sql(*prepared)
+    """Execute what ``prepare`` made (nothing for None).
+
+    Several rows for PostgreSQL go by COPY on the connection's own transaction: psycopg's
+    executemany sends an execute per row, and one INSERT with every row's parameters still
+    had the driver adapt each value apart; COPY writes rows in its C loop.
+    """
+    for step in prepared or ():
+        if step[0] is _COPY:
+            _, sql, rows = step
+            cursor = conn.connection.driver_connection.cursor()
+            with cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            conn.exec_driver_sql(*step)
 
 
 def insert_rows(conn, table, rows):
