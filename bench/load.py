@@ -1,8 +1,9 @@
 """bench/load: 100 devices sync at once (DESIGN §9: no errors, p99 <= 1 s per request).
 
 Each simulated device is a thread running the real Python client (sync.client.SyncClient) with
-its own outbox file and its own collector account, in a commune of its own. The server is
-warmed up and all devices are paired first (not timed);
+its own outbox file and its own collector account, in a commune of its own; the devices are
+spread over several client processes (``--processes``, default 4), as phones share no
+interpreter lock. The server is warmed up and all devices are paired first (not timed);
 then, released together by a barrier, each pushes a day's work (50 records: 10 households,
 20 members, 20 visits) and pulls its commune from an empty cursor. Every HTTP request is timed
 by the client's ``on_request`` hook; an error is any request that failed or answered non-2xx,
@@ -242,7 +243,7 @@ def report(label, timings, errors, wall, stored, cpu, args):
           f"({len(timings) / wall:.0f} requests/s, {args.devices * 50 / wall:.0f} records "
           f"pushed/s); {len(errors)} errors; {stored} visits stored (expected "
           f"{args.devices * 20})")
-    database = f", PostgreSQL {cpu[2]:.1f} s" if cpu[2] else ""
+    database = f", PostgreSQL {cpu[2]:.1f} s" if label.startswith("PostgreSQL") else ""
     print(f"CPU during the run: server {cpu[0]:.1f} s, the {args.devices} clients {cpu[1]:.1f} s"
           f"{database} ({os.cpu_count()} cores give {os.cpu_count() * wall:.1f} s in "
           f"{wall:.1f} s)")

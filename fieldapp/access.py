@@ -37,10 +37,9 @@ def _has_g():
 
 def subtree_ids(area_ids):
     """The given areas and every area below them."""
-    parents = _area_parent_map()
-    children = {}
-    for child, parent in parents.items():
-        children.setdefault(parent, []).append(child)
+    from .areatree import area_tree
+
+    children = area_tree().children()
     out, stack = set(), list(area_ids)
     while stack:
         area = stack.pop()

@@ -42,6 +42,7 @@ class AreaIndex:
         self.by_id = {n.id: n for n in nodes}
         self.by_code = {n.code: n for n in nodes}
         self.parent_of = {n.id: n.parent_id for n in nodes}
+        self._children = None
 
     def province_code(self, area_id):
         """The code of the province above (or at) ``area_id``; premiums may depend on it."""
@@ -54,6 +55,15 @@ class AreaIndex:
 
     def parents(self):
         return self.parent_of
+
+    def children(self):
+        """{id: [child ids]}, built once per tree (a scope is built on every request)."""
+        if self._children is None:
+            children = {}
+            for child, parent in self.parent_of.items():
+                children.setdefault(parent, []).append(child)
+            self._children = children
+        return self._children
 
 
 def _read():
@@ -68,7 +78,8 @@ def area_tree():
         return index
     # The stamp first, then the tree: a change committed in between leaves a newer tree
     # under an older stamp, which the next request replaces (never the other way round).
-    stamp = db.session.execute(select(Counter.value).where(Counter.name == STAMP)).scalar()
+    stamp = g.pop("_area_stamp", None) if has_app_context() and "_area_stamp" in g \
+        else db.session.execute(select(Counter.value).where(Counter.name == STAMP)).scalar()
     cache = current_app.extensions.setdefault(_CACHE_KEY, {})
     cached = cache.get("tree")
     if stamp is not None and cached is not None and cached[0] == stamp:
@@ -79,6 +90,18 @@ def area_tree():
             cache["tree"] = (stamp, index)
     g._area_tree = index
     return index
+
+
+def stamp_column():
+    """The stamp as a column of another statement: a request that reads it along with
+    something else (the sync API's device check) saves a round trip; hand the value to
+    ``remember_stamp``."""
+    return select(Counter.value).where(Counter.name == STAMP).scalar_subquery()
+
+
+def remember_stamp(value):
+    """The stamp this request read with ``stamp_column``; ``area_tree`` uses it."""
+    g._area_stamp = value
 
 
 def _new_stamp(session):

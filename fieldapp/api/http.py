@@ -18,6 +18,7 @@ from sync import protocol as P
 
 from ..errors import APIError
 from ..extensions import db
+from ..areatree import remember_stamp, stamp_column
 from ..models import Device, User, hash_token
 
 
@@ -33,10 +34,15 @@ def _device_from_header():
     token = token.strip()
     if scheme.lower() != "bearer" or not token or len(token) > 200:
         return None
-    # One statement: the device, its user and the user's areas (scope needs them).
-    device = db.session.scalar(select(Device)
-                               .options(joinedload(Device.user).joinedload(User.areas))
-                               .where(Device.token_hash == hash_token(token)))
+    # One statement: the device, its user and the user's areas (scope needs them), and the
+    # area tree's stamp (areatree.py) so that the tree needs no statement of its own.
+    row = db.session.execute(select(Device, stamp_column())
+                             .options(joinedload(Device.user).joinedload(User.areas))
+                             .where(Device.token_hash == hash_token(token))).unique().first()
+    if row is None:
+        return None
+    device, stamp = row
+    remember_stamp(stamp)
     if device is None or device.revoked_at is not None:
         return None
     if device.user is None or not device.user.active:
