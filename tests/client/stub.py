@@ -20,6 +20,10 @@ class StubResponse:
             raise ValueError("no JSON body")
         return jsonlib.loads(jsonlib.dumps(self._body))
 
+    @property
+    def content(self):
+        return b"" if self._body is None else jsonlib.dumps(self._body).encode()
+
 
 class StubSession:
     def __init__(self, answer):
@@ -29,7 +33,10 @@ class StubSession:
         # What the transport sets up on a real requests.Session.
         self.proxies, self.verify, self.trust_env = {}, True, True
 
-    def request(self, method, url, json=None, params=None, headers=None, timeout=None):
+    def request(self, method, url, json=None, data=None, params=None, headers=None,
+                timeout=None):
+        if data is not None:  # the transport sends JSON it encoded itself
+            json = jsonlib.loads(data)
         req = {"method": method, "path": url.split("/api/v1", 1)[1], "json": json,
                "params": dict(params or {}), "headers": dict(headers or {})}
         self.requests.append(req)

@@ -66,3 +66,18 @@ def test_environment_read_once_proxies_kept(monkeypatch):
     assert session.proxies.get("https") == "http://proxy.test:3128"
     assert session.verify == "/etc/ssl/certs/own-ca.pem"
     transport.close()
+
+
+def test_body_orjson_cannot_encode_still_goes(monkeypatch):
+    """A record typed with a broken character (a lone surrogate) or a huge number is sent
+    as the standard encoder writes it; the server then judges it."""
+    from sync.transport import Transport
+
+    from .stub import StubSession
+
+    session = StubSession(lambda req: (200, {"ok": True}))
+    transport = Transport("http://sync.test", token=lambda: "tok", session=session)
+    transport.request("POST", "/sync/push", json={"note": "x\ud800y", "n": 2 ** 70})
+    assert session.requests[-1]["json"] == {"note": "x\ud800y", "n": 2 ** 70}
+    transport.request("POST", "/sync/push", json={"note": "Thôn Đông"})
+    assert session.requests[-1]["json"] == {"note": "Thôn Đông"}
