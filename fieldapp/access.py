@@ -12,10 +12,8 @@ from functools import wraps
 
 from flask import abort, g
 from flask_login import current_user
-from sqlalchemy import select
 
-from .extensions import db
-from .models import Area
+from .areatree import area_tree
 
 
 class ScopeError(Exception):
@@ -24,8 +22,6 @@ class ScopeError(Exception):
 
 def _area_parent_map():
     """{area_id: parent_id} for the whole tree (areatree.py: cached, checked per request)."""
-    from .areatree import area_tree
-
     return area_tree().parents()
 
 
@@ -37,8 +33,6 @@ def _has_g():
 
 def subtree_ids(area_ids):
     """The given areas and every area below them."""
-    from .areatree import area_tree
-
     children = area_tree().children()
     out, stack = set(), list(area_ids)
     while stack:
