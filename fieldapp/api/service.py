@@ -1,11 +1,13 @@
 """Push and pull as transactions: the glue between the views, sync/merge.py and the store.
 
 Push validates every record with the forms BEFORE taking the write lock (the costly part
-runs in parallel in several workers), then judges and writes in one writing transaction.
-Every record of a batch is therefore stored completely or not at all, and a retried batch
-finds its records stored (``duplicate``). On PostgreSQL two pushes of the same new record
-can race to insert it; the loser's transaction is retried from the start and then finds the
-winner's row.
+runs in parallel in several workers). On SQLite it also judges the batch and builds its rows
+before the lock, then checks under the lock that nothing it read has changed
+(``_push_sqlite``); on PostgreSQL it judges and writes in one transaction that locks what it
+reads. Every record of a batch is stored completely or not at all, and a retried batch finds
+its records stored (``duplicate``). On PostgreSQL two pushes of the same new record can race
+to insert it; the loser's transaction is retried from the start and then finds the winner's
+row.
 Pull reads one page in one snapshot (REPEATABLE READ on PostgreSQL; a SQLite read
 transaction is one), so the page, its records and the high-water mark agree.
 """
