@@ -231,6 +231,8 @@ def cmd_pull(client, args):
         summary = client.pull(limit=args.limit, progress=bar.update)
     held = client.store.counts()["records"]
     local = ", ".join(f"{n:,} {t}" for t, n in held.items()) or "nothing"
+    if summary.reset:
+        print("This user's areas changed on the server: the local copy was replaced.")
     print(f"Pulled {_n(summary.changes, 'change')} in {_n(summary.pages, 'page')}: "
           f"{summary.stored:,} stored, {summary.deleted:,} removed. Local copy: {local}.")
     return EXIT_OK

@@ -43,6 +43,9 @@ class PullSummary:
     changes: int = 0
     stored: int = 0
     deleted: int = 0
+    #: The server started the feed again (this user's areas changed): the local copy of
+    #: pulled records was replaced.
+    reset: bool = False
 
 
 class SyncClient:
@@ -246,7 +249,10 @@ class SyncClient:
             if not isinstance(changes, list) or not all(
                     isinstance(c, dict) and "id" in c and "type" in c for c in changes):
                 raise ServerError("the server's pull page is not a list of changes")
-            stored, deleted = self.store.save_page(changes, page["cursor"], now_iso())
+            reset = page.get("reset") is True
+            stored, deleted = self.store.save_page(changes, page["cursor"], now_iso(),
+                                                   reset=reset)
+            summary.reset = summary.reset or reset
             summary.pages += 1
             summary.changes += len(changes)
             summary.stored += stored

@@ -359,11 +359,13 @@ class LocalStore:
 
     # -- pulled records ---------------------------------------------------------------------
 
-    def save_page(self, changes, cursor, pulled_at):
+    def save_page(self, changes, cursor, pulled_at, reset=False):
         """Store one pull page and the cursor after it together, or neither.
 
         Saving both in one transaction means a crash between pages resumes from the last page
-        stored, never after a page that was lost.
+        stored, never after a page that was lost. ``reset``: the page starts the feed again
+        (the server says the user's areas changed), so the pulled records held so far go
+        first, in the same transaction.
         """
         upserts, deletes = [], []
         for change in changes:
@@ -375,6 +377,8 @@ class LocalStore:
                                 json.dumps(change.get("data"), ensure_ascii=False),
                                 json.dumps(change.get("server"), ensure_ascii=False), pulled_at))
         with self.db.atomic():
+            if reset:
+                self.db.execute("DELETE FROM records")
             self.db.conn.executemany(
                 "INSERT OR REPLACE INTO records (id, type, version, data, server, pulled_at) "
                 "VALUES (?, ?, ?, ?, ?, ?)", upserts)

@@ -11,6 +11,7 @@ row.
 Pull reads one page in one snapshot (REPEATABLE READ on PostgreSQL; a SQLite read
 transaction is one), so the page, its records and the high-water mark agree.
 """
+import hashlib
 from datetime import timedelta
 from functools import partial
 
@@ -162,9 +163,27 @@ def _push_sqlite(judge, heartbeat, items):
     return judgement.results
 
 
-def pull(user, device, after, limit):
-    """One page of the caller's change feed after position ``after``."""
+def scope_key(scope):
+    """A short fingerprint of what ``scope`` sees (role, user, areas), kept in cursors."""
+    text = f"{scope.role}:{scope.user.id}:{','.join(map(str, sorted(scope.area_ids)))}"
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def pull(user, device, after, limit, seen_scope=None):
+    """One page of the caller's change feed after position ``after``: (page, scope key,
+    reset).
+
+    A cursor made when the caller saw other areas (an admin changed them) cannot be
+    continued: records of a new area committed before it would never come, records of a
+    removed area would stay on the device. Such a pull starts again from the beginning and
+    says ``reset``, so the device replaces its copy. Cursors without a scope key (made
+    before keys existed) continue as they are.
+    """
     scope = scope_of(user)
+    key = scope_key(scope)
+    reset = seen_scope is not None and seen_scope != key
+    if reset:
+        after = 0
     params = scope_params(scope)  # read before the commit below expires the user
     device_id, last_sync = device.id, device.last_sync_at
     options = {}
@@ -184,4 +203,4 @@ def pull(user, device, after, limit):
             db.session.execute(update(Device).where(Device.id == device_id)
                                .values(last_sync_at=now))
             db.session.commit()
-    return page
+    return page, key, reset

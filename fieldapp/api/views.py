@@ -103,10 +103,16 @@ def pull():
                             max=P.PULL_MAX_LIMIT))
     codec = _codec()
     try:
-        after = codec.decode(request.args.get("cursor", ""))
+        after, seen_scope = codec.decode_with_scope(request.args.get("cursor", ""))
     except BadCursor:
         raise bad_request(_("This cursor was not made by this server. "
                             "Pull again from the beginning (no cursor).")) from None
-    page = service.pull(g.device.user, g.device, after, limit)
-    return json_response({"changes": page.changes, "cursor": codec.encode(page.cursor),
-                          "more": page.more})
+    page, scope_key, reset = service.pull(g.device.user, g.device, after, limit, seen_scope)
+    body = {"changes": page.changes, "cursor": codec.encode(page.cursor, scope_key),
+            "more": page.more}
+    if reset:
+        # The caller's areas changed since its cursor was made: this page starts the feed
+        # again, and the device should drop what it holds before applying it (DESIGN §4,
+        # extended: "reset" appears only when true).
+        body["reset"] = True
+    return json_response(body)

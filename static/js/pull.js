@@ -5,9 +5,20 @@
 
 import { DATA_STORES, STORES, req, withStore } from './db.js';
 
-export async function applyPage(changes, cursor) {
+// `reset`: the server starts the feed again because this user's areas changed; what the
+// device holds from earlier pulls goes first, in the same transaction (records with an edit
+// still waiting in the outbox stay until their push is judged).
+export async function applyPage(changes, cursor, reset = false) {
   return withStore(['outbox', 'meta', ...DATA_STORES], 'readwrite', async (tx) => {
     const pending = new Set(await req(tx.objectStore('outbox').getAllKeys()));
+    if (reset) {
+      for (const name of DATA_STORES) {
+        const store = tx.objectStore(name);
+        for (const key of await req(store.getAllKeys())) {
+          if (!pending.has(key)) store.delete(key);
+        }
+      }
+    }
     let applied = 0;
     for (const c of changes) {
       const name = STORES[c.type];

@@ -10,7 +10,7 @@ import { ctx } from './context.js';
 import { getMeta, setMeta } from './db.js';
 import { applyReceipts, summary, takeBatch } from './outbox.js';
 import { applyPage } from './pull.js';
-import { markSignedOutByServer } from './session.js';
+import { bootstrap, markSignedOutByServer } from './session.js';
 
 const BATCH = 500;
 const PAGE = 1000;
@@ -77,11 +77,13 @@ async function pullAll() {
     const page = await next;
     if (page.more) next = fetchPage(page.cursor);
     next.catch(() => {}); // its failure is handled when it is awaited
-    await applyPage(page.changes, page.cursor);
+    await applyPage(page.changes, page.cursor, page.reset === true);
+    // This user's areas changed on the server: the villages offered in forms change too.
+    if (page.reset) await bootstrap().catch(() => {});
     cursor = page.cursor;
     pulled += page.changes.length;
     publish({ phase: 'pull', pulled });
-    if (page.changes.length) emit('data', { pulled: page.changes.length });
+    if (page.changes.length || page.reset) emit('data', { pulled: page.changes.length });
     if (!page.more) return pulled;
   }
 }

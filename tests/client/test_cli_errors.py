@@ -51,33 +51,3 @@ def test_logout_refuses_while_records_wait(tmp_path, capsys):
     assert main(["--outbox", str(tmp_path / "o.db"), "logout"]) == 1
     assert "1 record(s) are not on the server yet" in capsys.readouterr().err
 
-
-def test_environment_read_once_proxies_kept(monkeypatch):
-    """The transport's session takes proxies and the CA bundle from the environment once
-    and then stops requests from reading it (and ~/.netrc) on every call."""
-    from sync.transport import Transport
-
-    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.test:3128")
-    monkeypatch.setenv("NO_PROXY", "")
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/own-ca.pem")
-    transport = Transport("https://sync.test", token=lambda: "tok")
-    session = transport.session
-    assert session.trust_env is False
-    assert session.proxies.get("https") == "http://proxy.test:3128"
-    assert session.verify == "/etc/ssl/certs/own-ca.pem"
-    transport.close()
-
-
-def test_body_orjson_cannot_encode_still_goes(monkeypatch):
-    """A record typed with a broken character (a lone surrogate) or a huge number is sent
-    as the standard encoder writes it; the server then judges it."""
-    from sync.transport import Transport
-
-    from .stub import StubSession
-
-    session = StubSession(lambda req: (200, {"ok": True}))
-    transport = Transport("http://sync.test", token=lambda: "tok", session=session)
-    transport.request("POST", "/sync/push", json={"note": "x\ud800y", "n": 2 ** 70})
-    assert session.requests[-1]["json"] == {"note": "x\ud800y", "n": 2 ** 70}
-    transport.request("POST", "/sync/push", json={"note": "Thôn Đông"})
-    assert session.requests[-1]["json"] == {"note": "Thôn Đông"}
