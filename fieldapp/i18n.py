@@ -58,7 +58,10 @@ def catalog(lang):
     for part in sorted((TRANSLATIONS / lang).glob("*.po")):
         with part.open("rb") as fh:
             for message in read_po(fh, locale=lang):
-                if message.id and message.string and isinstance(message.id, str):
+                # The PWA looks strings up by msgid alone; a message with a context (a
+                # second sense of the same English) reaches it through bootstrap's labels.
+                if message.id and message.string and isinstance(message.id, str) \
+                        and not message.context:
                     out[message.id] = message.string
     return out
 

@@ -4,6 +4,7 @@ The values are the protocol's (DESIGN §5); the labels reach the PWA through
 /api/v1/bootstrap and the rendered forms, so nothing is copied into JavaScript.
 """
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 CHOICES = {
     "outcome": [
@@ -49,7 +50,8 @@ CHOICES = {
                ("flagged", _l("Sent back"))],
     "referral_status": [
         ("new", _l("New")), ("assigned", _l("Assigned")), ("visited", _l("Visited")),
-        ("enrolled", _l("Enrolled")), ("closed", _l("Closed")),
+        # "Đã tham gia" here (UX.md's referral chips), "Đã đăng ký" as a visit's outcome.
+        ("enrolled", lazy_pgettext("referral status", "Enrolled")), ("closed", _l("Closed")),
     ],
 }
 

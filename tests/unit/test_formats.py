@@ -28,3 +28,16 @@ def test_dates_in_local_time(app):
         late = datetime(2026, 11, 24, 20, 0, tzinfo=timezone.utc)
         assert format_date(late) == "25/11/2026"
         assert format_datetime(late) == "25/11/2026 03:00"
+
+
+def test_enrolled_has_two_vietnamese_words(app):
+    """A referral that joined is "Đã tham gia" (UX.md's chips); a visit's outcome stays
+    "Đã đăng ký": the same English, two senses (a message context)."""
+    from flask_babel import force_locale
+
+    from fieldapp.forms.choices import labels_json
+
+    with app.test_request_context(), force_locale("vi"):
+        labels = labels_json()
+    assert labels["referral_status"]["enrolled"] == "Đã tham gia"
+    assert labels["outcome"]["enrolled"] == "Đã đăng ký"
