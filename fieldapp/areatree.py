@@ -15,7 +15,7 @@ import secrets
 from dataclasses import dataclass
 from itertools import chain
 
-from flask import current_app, g, has_app_context
+from flask import current_app, g
 from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -73,13 +73,15 @@ def _read():
 
 def area_tree():
     """The AreaIndex as this request's transaction sees it (once per request)."""
-    index = g.get("_area_tree") if has_app_context() else None
+    index = g.get("_area_tree")
     if index is not None:
         return index
     # The stamp first, then the tree: a change committed in between leaves a newer tree
     # under an older stamp, which the next request replaces (never the other way round).
-    stamp = g.pop("_area_stamp", None) if has_app_context() and "_area_stamp" in g \
-        else db.session.execute(select(Counter.value).where(Counter.name == STAMP)).scalar()
+    if "_area_stamp" in g:  # read with the sync API's device check
+        stamp = g.pop("_area_stamp")
+    else:
+        stamp = db.session.execute(select(Counter.value).where(Counter.name == STAMP)).scalar()
     cache = current_app.extensions.setdefault(_CACHE_KEY, {})
     cached = cache.get("tree")
     if stamp is not None and cached is not None and cached[0] == stamp:

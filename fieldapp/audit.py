@@ -26,23 +26,12 @@ def record(action, entity, entity_id, before=None, after=None, user_id=None):
                               before=before, after=after, user_id=user_id, at=utcnow()))
 
 
-def record_many(rows):
-    """Bulk form for the sync path: ``rows`` are dicts with the same AuditEntry columns.
-
-    One executemany on the session's connection (fastrows: the ORM's bulk insert cost more
-    than the database's work on a 500-record push)."""
-    if rows:
-        from .fastrows import insert_rows
-
-        now = utcnow()
-        for row in rows:
-            row.setdefault("at", now)
-        insert_rows(db.session.connection(), AuditEntry.__table__, rows)
-
-
 def prepare_many(conn, rows):
-    """``record_many`` in two steps: this builds the statement (fastrows.prepare) that the
-    caller runs in its writing transaction (the sync push builds it before the write lock)."""
+    """Bulk form for the sync push: the statement (fastrows.prepare; ``rows`` are dicts with
+    the same AuditEntry columns) that the caller runs in its writing transaction with
+    ``fastrows.run``. Built apart from running so the push can build it before the write
+    lock; rows go to the driver in one go (the ORM's bulk insert cost more than the
+    database's own work on a 500-record push)."""
     from .fastrows import prepare
 
     now = utcnow()

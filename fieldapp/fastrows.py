@@ -1,11 +1,12 @@
-"""Bulk INSERT and UPDATE for hot paths (the sync push): one executemany per table.
+"""Bulk INSERT and UPDATE for hot paths (the sync push): one statement per table.
 
 SQLAlchemy's executemany processes every bound value of every row through its type system
 (construct_params, bind processors): the profile of a 500-record push showed it costing more
 than the database's own work. Here each column gets one small converter, chosen from its
 type and the dialect, producing exactly what SQLAlchemy would have sent (SQLite: naive UTC
 'YYYY-MM-DD HH:MM:SS.ffffff', ISO dates, JSON text; PostgreSQL: aware datetimes, JSONB), and
-the rows go to the driver's executemany through ``Connection.exec_driver_sql``. Reads keep
+the rows go to the driver's executemany through ``Connection.exec_driver_sql`` (several rows
+for PostgreSQL: COPY, see ``run``). ``prepare(..., key="id")`` makes an UPDATE. Reads keep
 using SQLAlchemy, which parses these values back as usual (the tests read them both ways).
 """
 import json
@@ -160,8 +161,3 @@ def run(conn, prepared):
 def insert_rows(conn, table, rows):
     """INSERT ``rows`` (dicts with the same keys) into ``table`` in one executemany."""
     run(conn, prepare(conn, table, rows))
-
-
-def update_rows(conn, table, rows, key="id"):
-    """UPDATE ``table`` SET the other keys WHERE ``key`` matches, one executemany."""
-    run(conn, prepare(conn, table, rows, key))

@@ -225,7 +225,7 @@ class PullFeed:
         return [tuple(row) for row in rows]
 
     def high_water(self):
-        return self.conn.execute(select(func.max(Change.seq))).scalar() or 0
+        return last_seq(self.conn)
 
     def records(self, wanted, after=None, through=None):
         """The page's live records by type, joined to their change rows in the page's

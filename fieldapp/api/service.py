@@ -24,6 +24,7 @@ from sync import merge
 from sync import protocol as P
 
 from ..access import scope_of
+from ..areatree import area_tree
 from ..db_util import begin_write
 from ..extensions import db
 from ..forms.records import validate_record
@@ -31,7 +32,6 @@ from ..i18n import local_zone
 from ..models import Change, Device
 from ..models.base import utcnow
 from ..writelock import sqlite_writer
-from .areas import area_index
 from .feed import PullFeed, last_seq, scope_params
 from .shapes import MODELS, Shaper
 from .store import SqlStore
@@ -93,7 +93,7 @@ def _book():
 def push(user, device_id, records, heartbeat):
     """Judge and store a batch: the list of per-record results (DESIGN §4)."""
     scope = scope_of(user)
-    areas = area_index()
+    areas = area_tree()
     # A retried big batch skips validating what is stored already; a small one (a phone's
     # usual push) is validated faster than that look costs.
     trusted = _probably_stored(records) if len(records) >= _LOOK_FIRST else set()

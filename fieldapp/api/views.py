@@ -9,10 +9,10 @@ from sync import protocol as P
 from sync.cursor import BadCursor, CursorCodec
 
 from ..access import ancestor_ids, scope_of
+from ..areatree import area_tree
 from ..errors import APIError
 from ..forms.choices import choices_json, labels_json
 from . import bp, service
-from .areas import area_index
 from .devices import user_json
 from .http import bad_request, device_required, json_response, read_json, too_large
 
@@ -35,7 +35,7 @@ def bootstrap():
 
     user = g.device.user
     scope = scope_of(user)
-    index = area_index()
+    index = area_tree()
     ids = set(scope.area_ids) | ancestor_ids(scope.assigned_ids)
     areas = []
     for area_id in sorted(ids, key=lambda i: index.by_id[i].code):
