@@ -13,6 +13,12 @@ def sign_in(page, username, password="pw"):
     page.wait_for_selector("#strip:not([hidden])")
     wait_synced(page)
     # The service worker is controlling the page: reloading now is served from its cache.
+    # Its clients.claim() can miss a page still busy starting up (Chromium, about one run in
+    # four here); a navigation is always controlled by the active worker, so load once more.
+    page.evaluate("() => navigator.serviceWorker.ready")
+    if not page.evaluate("() => navigator.serviceWorker.controller !== null"):
+        page.reload()
+        page.wait_for_selector("#strip:not([hidden])")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
 
 
