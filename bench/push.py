@@ -97,7 +97,7 @@ def floor_run(db_path, batches, folder):
     if target_path.exists():
         target_path.unlink()
     dst = sqlite3.connect(target_path, isolation_level=None)
-    # The server's own settings (fieldapp._tune_engine), so the floor measures the same SQLite.
+    # The server's own settings (fieldapp.db.engine.tune), so the floor measures the same SQLite.
     for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON",
                    "cache_size=-65536", "wal_autocheckpoint=8000", "temp_store=MEMORY"):
         dst.execute(f"PRAGMA {pragma}")

@@ -135,7 +135,7 @@ class Write:
 
 
 class Store(Protocol):
-    """What ``judge`` needs from the database side (fieldapp/api/store.py implements it)."""
+    """What ``judge`` needs from the database side (fieldapp/syncserver/store.py implements it)."""
 
     def lookup(self, wanted: Mapping[str, set]) -> dict:
         """{id: State} for those of ``wanted`` ({type: ids}) that exist, whatever their real

@@ -113,7 +113,7 @@ def build_world(app, password="pw"):
             db.session.add(u)
         db.session.commit()
         try:
-            from fieldapp.policy import seed_parameters
+            from fieldapp.rules.policy import seed_parameters
         except ImportError:  # the policy module lands separately
             seed_parameters = None
         if seed_parameters:

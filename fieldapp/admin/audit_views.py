@@ -4,10 +4,10 @@ import json
 from flask import render_template, url_for
 from sqlalchemy import select
 
-from ..access import roles_required
+from ..rules.access import roles_required
 from ..extensions import db
 from ..models import AuditEntry, User
-from ..paging import int_arg, paginate, text_arg
+from ..web.paging import int_arg, paginate, text_arg
 from . import bp
 
 #: Longest value shown in a change line; the full JSON stays in the database.

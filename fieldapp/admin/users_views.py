@@ -9,16 +9,16 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from .. import audit
-from ..access import roles_required, scope_of
+from ..rules import audit
+from ..rules.access import roles_required, scope_of
 from ..auth.views import _safe_next
-from ..db_util import begin_write
+from ..db.tx import begin_write
 from ..extensions import db
 from ..forms.fields import UUID_RE
 from ..forms.users import PasswordResetForm, UserCreateForm, UserEditForm
 from ..models import ROLES, Device, Organization, User
 from ..models.base import utcnow
-from ..paging import int_arg, paginate, text_arg
+from ..web.paging import int_arg, paginate, text_arg
 from . import bp
 from .people import MANAGERS, managed_users, manages
 

@@ -1,8 +1,9 @@
 """api blueprint: the sync API at /api/v1 (DESIGN §4), for the PWA and the Python client.
 
 Bearer tokens, no cookies, so it is exempt from CSRF; errors use the JSON shape of
-errors.py everywhere under /api/. The views stay thin: api/service.py runs sync/merge.py
-against api/store.py (push) and api/feed.py (pull).
+web/errors.py everywhere under /api/. The views stay thin: they turn requests into calls of
+fieldapp/syncserver (push and pull, which run sync/merge.py against its store and feed) and
+the results into JSON.
 """
 from flask import Blueprint
 

@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .. import audit, ratelimit
-from ..errors import APIError
+from ..rules import audit
+from ..web import ratelimit
+from ..web.errors import APIError
 from ..extensions import db
 from ..models import Device, User, hash_token
 from ..models.base import utcnow

@@ -16,9 +16,9 @@ from sqlalchemy.orm import joinedload
 
 from sync import protocol as P
 
-from ..errors import APIError
+from ..web.errors import APIError
 from ..extensions import db
-from ..areatree import remember_stamp, stamp_column
+from ..rules.areatree import remember_stamp, stamp_column
 from ..models import Device, User, hash_token
 
 
@@ -35,7 +35,7 @@ def _device_from_header():
     if scheme.lower() != "bearer" or not token or len(token) > 200:
         return None
     # One statement: the device, its user and the user's areas (scope needs them), and the
-    # area tree's stamp (areatree.py) so that the tree needs no statement of its own.
+    # area tree's stamp (rules/areatree.py) so that the tree needs no statement of its own.
     row = db.session.execute(select(Device, stamp_column())
                              .options(joinedload(Device.user).joinedload(User.areas))
                              .where(Device.token_hash == hash_token(token))).unique().first()

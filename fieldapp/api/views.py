@@ -8,11 +8,12 @@ from flask_babel import gettext as _
 from sync import protocol as P
 from sync.cursor import BadCursor, CursorCodec
 
-from ..access import ancestor_ids, scope_of
-from ..areatree import area_tree
-from ..errors import APIError
+from ..rules.access import ancestor_ids, scope_of
+from ..rules.areatree import area_tree
+from ..web.errors import APIError
 from ..forms.choices import choices_json, labels_json
-from . import bp, service
+from . import bp
+from ..syncserver import service
 from .devices import user_json
 from .http import bad_request, device_required, json_response, read_json, too_large
 
@@ -31,7 +32,7 @@ def _codec():
 @device_required()
 def bootstrap():
     """What a device needs before its first pull: user, areas, premiums' parameters, choices."""
-    from ..policy import parameter_sets
+    from ..rules.policy import parameter_sets
 
     user = g.device.user
     scope = scope_of(user)

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .. import ratelimit
+from ..web import ratelimit
 from ..extensions import db
 from ..forms.auth import LoginForm
 from ..models import User

@@ -1,6 +1,6 @@
 """How the record forms reach the browser: each field's kind and its messages as data- attributes.
 
-The rules themselves stay in fieldapp/forms/records.py. HTML carries what it can express
+The rules themselves stay in fieldapp/records/forms.py. HTML carries what it can express
 (required, maxlength, min, max, pattern) and these attributes carry the messages the server
 would give, in the page's language, so the phone explains a problem in the same words before
 the record ever leaves it.
@@ -8,9 +8,9 @@ the record ever leaves it.
 from flask_babel import gettext as _
 from wtforms.validators import InputRequired, Length, Regexp
 
-from ..forms.fields import (CheckboxField, IntField, IsoDateField, MonthField,
-                            OffsetDateTimeField, RefField)
-from ..forms.records import MultiChoiceField
+from ..forms.fields import (CheckboxField, IntField, IsoDateField, MonthField, OffsetDateTimeField,
+                            RefField)
+from ..records.forms import MultiChoiceField
 
 #: Fields required only when another field has a value: {type: {field: (other, value, msgid)}}.
 #: The forms' validate_* methods are the rule; tests/unit/test_app_form_conditions.py checks

@@ -11,7 +11,7 @@ from flask_babel import force_locale
 
 from .. import __version__
 from ..forms.choices import CHOICES
-from ..forms.records import RECORD_FORMS
+from ..records.forms import RECORD_FORMS
 from ..i18n import TRANSLATIONS, catalog
 from . import bp
 from .build import LANGS, STATIC, build_id, module_urls, precache_urls
@@ -53,7 +53,7 @@ def _app_catalog(lang, mtime_key):
     translation of the same English)."""
     from babel.messages.pofile import read_po
 
-    from .. import policy
+    from ..rules import policy
 
     wanted = {getattr(policy, name) for name in dir(policy) if name.startswith("MSG_")}
     merged = catalog(lang)

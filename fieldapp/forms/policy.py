@@ -1,4 +1,4 @@
-"""The form for a new premium parameter set (admin). Field keys map onto policy.py's params.
+"""The form for a new premium parameter set (admin). Field keys map onto rules/policy.py's params.
 
 Amounts are typed as people write them (``2.340.000``), percentages with a comma or a point
 (``4,5``); both are stored exactly: whole đồng and basis points.
@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from ..policy import SUPPORT_GROUPS, check_params
+from ..rules.policy import SUPPORT_GROUPS, check_params
 
 DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 PERCENT_RE = re.compile(r"([0-9]{1,3})(?:[.,]([0-9]{1,2}))?")
@@ -185,7 +185,7 @@ class PolicySetForm(FlaskForm):
         field.data = int(text)
 
     def params(self):
-        """The params dict of policy.py (only after validate())."""
+        """The params dict of rules/policy.py (only after validate())."""
         params = {
             "base_salary": self.base_salary.data,
             "poverty_line": self.poverty_line.data,

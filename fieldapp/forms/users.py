@@ -12,7 +12,7 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from ..extensions import db
-from ..labels import ROLE_LABELS
+from ..web.labels import ROLE_LABELS
 from ..models import ROLES, Area, User
 from .auth import clean_text
 from .fields import PhoneField

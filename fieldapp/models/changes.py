@@ -13,7 +13,7 @@ from ..extensions import db
 
 class Change(db.Model):
     __tablename__ = "changes"
-    # (area_id, seq): a pull of a few areas reads each one's changes in order (api/feed.py).
+    # (area_id, seq): a pull of a few areas reads each one's changes in order (syncserver/feed.py).
     __table_args__ = (Index("ix_changes_record", "record_id", "deleted"),
                       Index("ix_changes_area_seq", "area_id", "seq"))
     id: Mapped[int] = mapped_column(BigInteger().with_variant(db.Integer, "sqlite"), primary_key=True)

@@ -11,7 +11,7 @@ from .base import JSONType, UTCDateTime, utcnow
 class PolicyParameterSet(db.Model):
     """All parameters in force from ``effective_from`` until the next set starts.
 
-    ``params`` holds the numbers (see fieldapp/policy.py for the keys). A set that an
+    ``params`` holds the numbers (see fieldapp/rules/policy.py for the keys). A set that an
     enrollment used is never edited in place: a change is a new set, so payments keep the
     parameters in force when they were made.
     """

@@ -8,12 +8,12 @@ from datetime import datetime, timezone
 
 from sqlalchemy import case, func, or_, select
 
-from ..access import ancestor_ids, subtree_ids
+from ..rules.access import ancestor_ids, subtree_ids
 from ..extensions import db
 from ..forms.fields import normalize_phone
 from ..i18n import local_zone
 from ..models import Area, Enrollment, Household, Person, Visit
-from ..textfold import fold
+from ..records.textfold import fold
 
 
 def month_bounds(now=None):

@@ -2,11 +2,11 @@
 from flask import abort, render_template
 from flask_login import current_user
 
-from ..access import require_area, roles_required, scope_of
+from ..rules.access import require_area, roles_required, scope_of
 from ..extensions import db
 from ..forms.fields import UUID_RE
 from ..models import Area, Household
-from ..paging import int_arg, paginate, text_arg
+from ..web.paging import int_arg, paginate, text_arg
 from . import bp
 from .register import (areas_under, commune_figures, household_detail, household_query,
                        month_bounds, scope_areas)

@@ -1,4 +1,4 @@
-// Premium calculator on the device: the rules of fieldapp/policy.py (read its docstring for
+// Premium calculator on the device: the rules of fieldapp/rules/policy.py (read its docstring for
 // the parameter keys), on the parameter sets from /api/v1/bootstrap. BigInt keeps every step
 // exact, so the amount shown while typing is the amount the server will accept.
 // tests/fixtures/premiums.json is checked against both implementations.

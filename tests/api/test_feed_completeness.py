@@ -11,7 +11,7 @@ import time
 
 from sqlalchemy import select
 
-from fieldapp.api import feed
+from fieldapp.syncserver import feed
 from fieldapp.extensions import db
 from fieldapp.models import Household
 from tests.api.conftest import Api, household, make_token

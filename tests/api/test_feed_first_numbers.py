@@ -1,5 +1,5 @@
 """The change feed's first numbers start at 1 on an empty database (no block lost on PostgreSQL)."""
-from fieldapp.api import feed
+from fieldapp.syncserver import feed
 from fieldapp.extensions import db
 
 

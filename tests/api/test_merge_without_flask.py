@@ -23,7 +23,7 @@ def test_sync_merge_imports_without_flask():
 
 
 def test_protocol_references_match_the_forms():
-    from fieldapp.forms.records import RECORD_FORMS, REFERENCES
+    from fieldapp.records.forms import RECORD_FORMS, REFERENCES
     from sync import protocol
 
     assert protocol.REFERENCES == REFERENCES

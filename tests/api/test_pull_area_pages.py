@@ -1,9 +1,9 @@
 """A caller with few areas reads pages area by area; one with many, in seq order over the
-whole feed (api/feed.py). Both ways must give every caller the same changes, pages and
+whole feed (syncserver/feed.py). Both ways must give every caller the same changes, pages and
 cursors, tombstones included."""
 import pytest
 
-from fieldapp.api import feed
+from fieldapp.syncserver import feed
 from tests.api.conftest import household, outreach, person, referral, visit
 
 USERS = ("col_a", "col_a2", "col_b", "head_a", "sup_a", "sup_b", "admin")

@@ -1,7 +1,7 @@
 """Server-owned fields (review, referral status) reach devices without bumping the version."""
 from datetime import datetime, timezone
 
-from fieldapp.api.feed import touch
+from fieldapp.syncserver.feed import touch
 from fieldapp.extensions import db
 from fieldapp.models import Referral, Visit
 from tests.api.conftest import household, referral, visit

@@ -1,4 +1,4 @@
-"""On SQLite a push is judged in a read snapshot before the write lock (api/service.py).
+"""On SQLite a push is judged in a read snapshot before the write lock (syncserver/service.py).
 
 A write that commits between that snapshot and the lock must make the batch be judged
 again: these tests commit such a write at exactly that moment (another device's push, run
@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import func, select
 
-from fieldapp.api import service
+from fieldapp.syncserver import service
 from fieldapp.extensions import db
 from fieldapp.models import Household, Person
 from tests.api.conftest import Api, household, make_token, person

@@ -1,6 +1,6 @@
 """The village head's app: two large buttons, a referral made offline-first, its status chips
 following the office's work, and the referral reaching the assigned collector's Today."""
-from fieldapp.api.feed import touch
+from fieldapp.syncserver.feed import touch
 from fieldapp.extensions import db
 from fieldapp.models import Referral
 from tests.e2e.conftest import shot

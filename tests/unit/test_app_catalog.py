@@ -13,7 +13,7 @@ TABLES = ("TITLES", "TYPE", "STATE", "REFS")
 def js_msgids():
     ids = set()
     for path in JS.glob("*.js"):
-        if path.name == "premium.js":  # its messages are policy.py's msgids
+        if path.name == "premium.js":  # its messages are rules/policy.py's msgids
             continue
         text = path.read_text(encoding="utf-8")
         for m in CALL.finditer(text):
@@ -41,7 +41,7 @@ def test_catalog_endpoint_serves_app_and_premium_strings(client):
     assert vi["lang"] == "vi"
     assert vi["messages"]["Households"] == "Hộ dân"
     assert vi["messages"]["Update available"] == "Có phiên bản mới"
-    from fieldapp.policy import MSG_FLOOR
+    from fieldapp.rules.policy import MSG_FLOOR
 
     assert MSG_FLOOR in vi["messages"]
     en = client.get("/app/i18n/en.json").get_json()

@@ -1,12 +1,12 @@
 """The app's table of conditionally required fields says what the record forms enforce (#4).
 
 The phone marks "follow-up date" required only when the outcome is "interested", and so on;
-the rule itself lives in fieldapp/forms/records.py. If either side changes alone, this fails.
+the rule itself lives in fieldapp/records/forms.py. If either side changes alone, this fails.
 """
 import pytest
 
 from fieldapp.collector.formmeta import REQUIRED_WHEN
-from fieldapp.forms.records import validate_record
+from fieldapp.records.forms import validate_record
 
 BASE = {
     "visit": {"household": "6f1c1f0e-1111-4111-8111-111111111111",

@@ -1,7 +1,7 @@
 """The area tree is read once per process and read again only after areas change."""
 from sqlalchemy import select
 
-from fieldapp import areatree
+from fieldapp.rules import areatree
 from fieldapp.extensions import db
 from fieldapp.models import Area, Counter
 from tests.api.conftest import household, make_token

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from fieldapp.cli import command_names
+from fieldapp.data.cli import command_names
 from tests.unit.cli_support import invoke
 
 README = Path(__file__).resolve().parents[2] / "README.md"

@@ -1,7 +1,7 @@
 """Rules every import shares: encoding, byte-order mark, header, size, listing problems (#2)."""
 import pytest
 
-from fieldapp import csvfile
+from fieldapp.data import csvfile
 from fieldapp.models import Area, Household, ParticipantCount, Plan
 from tests.unit.cli_support import count, invoke, places, write_csv  # noqa: F401
 

@@ -10,7 +10,7 @@ import flask_migrate
 import pytest
 from sqlalchemy import create_engine, text
 
-from fieldapp import schema
+from fieldapp.db import schema
 from fieldapp.extensions import db
 from fieldapp.models import Area, PolicyParameterSet
 from tests.conftest import PG_URL, make_app

@@ -6,13 +6,13 @@ from datetime import datetime, timezone
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from fieldapp import demo
+from fieldapp.data import demo
 from fieldapp.extensions import db
-from fieldapp.forms.records import validate_record
+from fieldapp.records.forms import validate_record
 from fieldapp.models import (RECORD_MODELS, Area, Change, CollectionPoint, CoordinationProgram,
                              Counter, Enrollment, Household, Organization, Outreach,
                              ParticipantCount, Person, Plan, Referral, User, Visit)
-from fieldapp.policy import PolicyBook
+from fieldapp.rules.policy import PolicyBook
 from tests.conftest import reset_schema
 from tests.unit.cli_support import count, invoke
 

@@ -6,7 +6,7 @@ import pytest
 
 from fieldapp.extensions import db
 from fieldapp.models import AuditEntry, Enrollment, Household, Person, PolicyParameterSet
-from fieldapp.policy import PolicyBook
+from fieldapp.rules.policy import PolicyBook
 from tests.conftest import build_world, make_app, reset_schema
 
 

@@ -1,4 +1,4 @@
-"""static/js/premium.js agrees with fieldapp/policy.py (issue #4): same fixture, same messages.
+"""static/js/premium.js agrees with fieldapp/rules/policy.py (issue #4): same fixture, same messages.
 
 The JS runs in Node on the parameter sets exactly as parameter_sets() returns them (what
 devices get from /api/v1/bootstrap).
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from fieldapp.extensions import db
-from fieldapp.policy import PolicyBook, PremiumError, parameter_sets, seed_parameters
+from fieldapp.rules.policy import PolicyBook, PremiumError, parameter_sets, seed_parameters
 from tests.conftest import make_app, reset_schema
 from tests.unit.test_premiums import run_case
 

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from fieldapp import policy
+from fieldapp.rules import policy
 from fieldapp.extensions import db
 from fieldapp.models import AuditEntry, PolicyParameterSet
-from fieldapp.policy import PolicyBook, PremiumError, parameter_sets, seed_parameters
+from fieldapp.rules.policy import PolicyBook, PremiumError, parameter_sets, seed_parameters
 from tests.conftest import make_app, reset_schema
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "premiums.json"

@@ -3,7 +3,7 @@ import pytest
 
 from fieldapp.auth.views import _safe_next
 from fieldapp.main.views import mask_id
-from fieldapp.textfold import fold, household_search_text
+from fieldapp.records.textfold import fold, household_search_text
 
 
 @pytest.mark.parametrize("value,reveal,shown", [

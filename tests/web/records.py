@@ -4,7 +4,7 @@ from datetime import date, datetime, timezone
 
 from fieldapp.extensions import db
 from fieldapp.models import Device, Enrollment, Household, Person, Visit
-from fieldapp.textfold import household_search_text
+from fieldapp.records.textfold import household_search_text
 
 
 def new_id():

@@ -19,8 +19,7 @@ def test_desk_users_see_areas_and_every_existing_workspace(app, world, login_as,
     assert ("Thành phố Hải Phòng" if username == "admin" else "Phường Hồng Bàng") in page
     role = "admin" if username == "admin" else "supervisor"
     with app.test_request_context():
-        expected = {url_for(ep) for ep, _label, roles in WORKSPACES
-                    if ep in app.view_functions and role in roles}
+        expected = {url_for(ep) for ep, _label, roles in WORKSPACES if role in roles}
     assert expected and expected <= links(page)
     assert 'class="sidenav"' in page and 'class="navmenu"' in page
     assert 'aria-current="page"' in page
@@ -56,3 +55,14 @@ def test_the_menu_marks_the_register_on_a_household_page(app, world, login_as):
     page = login_as("sup_a").get(f"/supervisor/households/{hid}").get_data(as_text=True)
     assert re.search(r'href="/supervisor/households" aria-current="page"', page)
     assert not re.search(r'href="/supervisor/" aria-current="page"', page)
+
+
+def test_every_workspace_in_the_menu_has_a_view(app):
+    """A menu entry whose view is missing fails here instead of silently vanishing (#8)."""
+    missing = [ep for ep, _label, _roles in WORKSPACES if ep not in app.view_functions]
+    assert missing == []
+
+
+def test_every_blueprint_is_registered(app):
+    """The factory registers each blueprint package by name; none is skipped (#8)."""
+    assert set(app.blueprints) == {"main", "auth", "api", "collector", "supervisor", "admin"}

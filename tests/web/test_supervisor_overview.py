@@ -2,7 +2,7 @@
 and sign-ups (months as lived in Vietnam) (issue #2)."""
 from datetime import datetime, timedelta, timezone
 
-from fieldapp.access import scope_of
+from fieldapp.rules.access import scope_of
 from fieldapp.extensions import db
 from fieldapp.models import User
 from fieldapp.supervisor.register import commune_figures, month_bounds

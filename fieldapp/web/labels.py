@@ -30,7 +30,7 @@ def choice_label(field, value):
     """The translated label of ``value`` in choice list ``field``; the value itself if unknown."""
     if value in (None, ""):
         return ""
-    from .forms.choices import CHOICES
+    from ..forms.choices import CHOICES
 
     for key, label in CHOICES.get(field, ()):
         if key == value:

@@ -8,7 +8,7 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 
-from .extensions import db
+from ..extensions import db
 
 
 def init_app(app):
@@ -49,8 +49,8 @@ def init_db_command():
     without migrations (db.create_all) is adopted, not recreated. Also adds the premium
     parameter sets of DOMAIN.md that are missing (never changes existing ones).
     """
-    from . import schema
-    from .policy import seed_parameters
+    from ..db import schema
+    from ..rules.policy import seed_parameters
 
     outcome = schema.init_db()
     added = seed_parameters()
@@ -86,7 +86,7 @@ def seed_demo_command(password, if_empty):
     admin, supervisor, collector1, collector2, village1. The same data every time.
     """
     from . import demo
-    from .models import User
+    from ..models import User
 
     _require_schema()
     if db.session.scalar(db.select(User.id).limit(1)) is not None:
@@ -136,9 +136,9 @@ def _create_user(username, role, area_codes, password, full_name, phone, org_cod
     """Judge the input with UserCreateForm, then add the user and its audit entry."""
     from werkzeug.datastructures import MultiDict
 
-    from . import audit
-    from .forms.users import UserCreateForm
-    from .models import Organization, User
+    from ..rules import audit
+    from ..forms.users import UserCreateForm
+    from ..models import Organization, User
 
     org_id = ""
     if org_code:
@@ -261,7 +261,7 @@ def export_sqlite_command(out, force):
     personal data (names, phone numbers, 12-digit personal IDs): keep the file as safe
     as the database itself.
     """
-    from . import snapshot
+    from . import export as snapshot
 
     _require_schema()
     try:

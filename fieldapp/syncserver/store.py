@@ -14,10 +14,11 @@ from sqlalchemy import select, text, update
 from sync import protocol as P
 from sync.merge import State
 
-from .. import audit, fastrows
+from ..rules import audit
+from ..db import fastrows
 from ..models import Change, Device, Person
 from ..models.base import utcnow
-from ..textfold import household_search_text
+from ..records.textfold import household_search_text
 from . import feed
 from .shapes import MODELS, ROWS, fetch
 
@@ -65,7 +66,7 @@ class SqlStore:
     def lookup(self, wanted):
         """The stored states of the wanted ids, whatever type each is stored as.
 
-        Every stored record has exactly one live change row (api/feed.py), so one look at
+        Every stored record has exactly one live change row (syncserver/feed.py), so one look at
         the feed tells which ids exist and as what; only those are read (and on PostgreSQL
         locked) in their tables. A batch of new records costs one statement.
         """
@@ -116,7 +117,7 @@ class SqlStore:
     def changed_since(self, mark):
         """Has a record this store read, or a holder of a personal ID it read, changed after
         change number ``mark``? (Every write of a synced record gives it a change row with a
-        higher number: api/feed.py.)"""
+        higher number: syncserver/feed.py.)"""
         rows = self.conn.execute(select(Change.record_id, Change.record_type)
                                  .where(Change.seq > mark)).all()
         if not rows:
@@ -177,7 +178,7 @@ class SqlStore:
         return {}, facts
 
     def _premium(self, data, area_id, facts):
-        from ..policy import PremiumError
+        from ..rules.policy import PremiumError
 
         try:
             premium = self.book.compute(
@@ -256,7 +257,7 @@ class SqlStore:
         """What ``write`` stores for ``writes``: rows built and converted, nothing written.
 
         It reads (the stored state of updated records, for the audit log) but never writes,
-        so the sync push builds it before taking the write lock (api/service.py).
+        so the sync push builds it before taking the write lock (syncserver/service.py).
         """
         now = utcnow()
         first, last = {}, {}

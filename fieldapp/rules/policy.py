@@ -44,7 +44,7 @@ from datetime import date
 from flask import g, has_app_context, has_request_context
 from flask_babel import gettext
 
-from .i18n import format_money
+from ..i18n import format_money
 
 SCHEMES = ("vsi", "hhi")
 SUPPORT_GROUPS = ("poor", "near_poor", "ethnic_minority", "other")
@@ -193,8 +193,8 @@ class PolicyBook:
     @classmethod
     def load(cls):
         """Every set in the database (one query)."""
-        from .extensions import db
-        from .models import PolicyParameterSet
+        from ..extensions import db
+        from ..models import PolicyParameterSet
 
         return cls(db.session.scalars(db.select(PolicyParameterSet)).all())
 
@@ -320,8 +320,8 @@ def seed_parameters():
     numbers by a newer set). Adds to the session; the caller commits.
     """
     from . import audit
-    from .extensions import db
-    from .models import PolicyParameterSet
+    from ..extensions import db
+    from ..models import PolicyParameterSet
 
     have = set(db.session.scalars(db.select(PolicyParameterSet.effective_from)))
     added = 0

@@ -1,9 +1,9 @@
 """Writing the audit log. Every create, update and delete of a business record calls here."""
 from datetime import date, datetime
 
-from .extensions import db
-from .models import AuditEntry
-from .models.base import utcnow
+from ..extensions import db
+from ..models import AuditEntry
+from ..models.base import utcnow
 
 
 def _plain(value):
@@ -32,7 +32,7 @@ def prepare_many(conn, rows):
     ``fastrows.run``. Built apart from running so the push can build it before the write
     lock; rows go to the driver in one go (the ORM's bulk insert cost more than the
     database's own work on a 500-record push)."""
-    from .fastrows import prepare
+    from ..db.fastrows import prepare
 
     now = utcnow()
     for row in rows:

@@ -15,13 +15,14 @@ from datetime import date
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from . import audit, bulk
+from ..rules import audit
+from ..syncserver import bulk
 from .csvfile import read_csv
-from .db_util import begin_write
-from .extensions import db
-from .forms.records import validate_record
-from .models import LEVELS, Area, Household, ParticipantCount, Plan
-from .textfold import fold, household_search_text
+from ..db.tx import begin_write
+from ..extensions import db
+from ..records.forms import validate_record
+from ..models import LEVELS, Area, Household, ParticipantCount, Plan
+from ..records.textfold import fold, household_search_text
 
 SCHEMES = ("vsi", "hhi")
 LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}

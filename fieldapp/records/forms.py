@@ -13,10 +13,10 @@ from wtforms import Form, FormField, SelectField, SelectMultipleField, StringFie
 from wtforms.utils import unset_value
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
-from .choices import CHOICES
+from ..forms.choices import CHOICES
 from .lean import LeanForm
-from .fields import (CheckboxField, IntField, IsoDateField, MonthField, OffsetDateTimeField,
-                     PhoneField, RefField)
+from ..forms.fields import (CheckboxField, IntField, IsoDateField, MonthField, OffsetDateTimeField,
+                            PhoneField, RefField)
 
 REQUIRED = _l("This field is required.")
 BAD_CHOICE = _l("Not one of the allowed values.")

@@ -1,7 +1,7 @@
 """changes: index (area_id, seq) instead of (area_id)
 
 A pull reads a small area's changes in sequence order by ranges of this index, instead of
-walking the whole feed in sequence order past every other area's changes (api/feed.py).
+walking the whole feed in sequence order past every other area's changes (syncserver/feed.py).
 
 Revision ID: c3d1f0a9e5b2
 Revises: beba0c48273a

@@ -16,7 +16,7 @@ from operator import itemgetter
 import orjson
 from sqlalchemy import JSON, Date
 
-from .models.base import UTCDateTime
+from ..models.base import UTCDateTime
 
 _cache = {}
 

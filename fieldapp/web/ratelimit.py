@@ -9,7 +9,7 @@ import time
 from flask import current_app, request
 from limits import RateLimitItemPerSecond
 
-from .extensions import limiter
+from ..extensions import limiter
 
 
 def _items():

@@ -23,15 +23,15 @@ from sqlalchemy.exc import DBAPIError
 from sync import merge
 from sync import protocol as P
 
-from ..access import scope_of
-from ..areatree import area_tree
-from ..db_util import begin_write
+from ..rules.access import scope_of
+from ..rules.areatree import area_tree
+from ..db.tx import begin_write
 from ..extensions import db
-from ..forms.records import validate_record
+from ..records.forms import validate_record
 from ..i18n import local_zone
 from ..models import Change, Device
 from ..models.base import utcnow
-from ..writelock import sqlite_writer
+from ..db.writelock import sqlite_writer
 from .feed import PullFeed, last_seq, scope_params
 from .shapes import MODELS, Shaper
 from .store import SqlStore
@@ -85,7 +85,7 @@ def _probably_stored(records):
 
 
 def _book():
-    from ..policy import PolicyBook
+    from ..rules.policy import PolicyBook
 
     return PolicyBook.load()
 

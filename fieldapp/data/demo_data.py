@@ -1,4 +1,4 @@
-"""The raw material of the demo city: places, names and phrases (used by fieldapp/demo.py).
+"""The raw material of the demo city: places, names and phrases (used by data/demo.py).
 
 Hải Phòng's communes after the July 2025 reform; the 5-digit codes have the official shape
 but are made up for the demo. Names follow the usual spread of Vietnamese family names (about

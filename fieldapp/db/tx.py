@@ -1,5 +1,5 @@
 """Small database helpers shared by views, the sync API and the CLI."""
-from .extensions import db
+from ..extensions import db
 
 
 def begin_write():

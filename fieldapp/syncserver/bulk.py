@@ -2,7 +2,7 @@
 
 Devices learn about records only through the change feed (DESIGN §4), so a household
 imported from a spreadsheet must get its live ``Change`` row exactly as if a collector had
-pushed it; the rows are written by the sync API's own feed writer (api/feed.py), last in
+pushed it; the rows are written by the sync API's own feed writer (syncserver/feed.py), last in
 the writing transaction. ``content_hash`` stays empty: it only lets a device's exact retry
 of its own push count as a duplicate, and these records were never pushed.
 """
@@ -10,9 +10,9 @@ import uuid
 
 from sqlalchemy import insert
 
-from .extensions import db
-from .models import RECORD_MODELS
-from .models.base import utcnow
+from ..extensions import db
+from ..models import RECORD_MODELS
+from ..models.base import utcnow
 
 _TYPE_OF = {model: name for name, model in RECORD_MODELS.items()}
 
@@ -28,9 +28,9 @@ def register_changes(entries):
     """Add live change-feed rows for new records: ``entries`` are (type, id, area_id, owner_id).
 
     Call it last in the writing transaction, after the records themselves are inserted; the
-    numbering is the sync API's own (api/feed.py).
+    numbering is the sync API's own (syncserver/feed.py).
     """
-    from .api import feed
+    from . import feed
 
     feed.write(db.session.connection(), entries)
 

@@ -14,7 +14,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
-from .extensions import db
+from ..extensions import db
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -21,7 +21,7 @@ class ScopeError(Exception):
 
 
 def _area_parent_map():
-    """{area_id: parent_id} for the whole tree (areatree.py: cached, checked per request)."""
+    """{area_id: parent_id} for the whole tree (areatree.py beside it: cached, checked per request)."""
     return area_tree().parents()
 
 
@@ -122,7 +122,7 @@ def roles_required(*roles):
         @wraps(view)
         def wrapper(*args, **kwargs):
             if not current_user.is_authenticated:
-                from .extensions import login_manager
+                from ..extensions import login_manager
 
                 return login_manager.unauthorized()
             if current_user.role not in roles:

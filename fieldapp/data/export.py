@@ -15,9 +15,9 @@ import sqlite_utils
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from .extensions import db
-from .models import (Area, Enrollment, Household, Organization, Outreach, ParticipantCount,
-                     Person, Plan, Referral, User, Visit)
+from ..extensions import db
+from ..models import (Area, Enrollment, Household, Organization, Outreach, ParticipantCount, Person,
+                      Plan, Referral, User, Visit)
 
 
 def _username(fk_column, name):

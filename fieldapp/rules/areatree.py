@@ -19,8 +19,8 @@ from flask import current_app, g
 from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
 
-from .extensions import db
-from .models import Area, Counter
+from ..extensions import db
+from ..models import Area, Counter
 
 STAMP = "areas"
 _CACHE_KEY = "fieldapp.area_tree"

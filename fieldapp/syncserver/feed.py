@@ -16,7 +16,7 @@ from sqlalchemy import (and_, bindparam, delete, exists, false, func, or_, selec
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
-from ..fastrows import insert_rows
+from ..db.fastrows import insert_rows
 from ..models import Change, Counter
 
 COUNTER = "changes"
@@ -207,7 +207,7 @@ def _records_query(role, kind):
 
 
 class PullFeed:
-    """sync.merge.Feed for one caller, read inside one snapshot (see api/service.py)."""
+    """sync.merge.Feed for one caller, read inside one snapshot (see syncserver/service.py)."""
 
     def __init__(self, conn, scope, shaper, params=None):
         self.conn, self.scope, self.shaper = conn, scope, shaper

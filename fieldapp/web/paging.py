@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask import request, url_for
 from sqlalchemy import func, select
 
-from .extensions import db
+from ..extensions import db
 
 PER_PAGE = 50
 #: Beyond this no one is paging by hand; it also keeps OFFSET inside 64 bits everywhere.

@@ -17,14 +17,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, select
 from werkzeug.security import generate_password_hash
 
-from . import audit, bulk
+from ..rules import audit
+from ..syncserver import bulk
 from . import demo_data as D
-from .db_util import begin_write
-from .extensions import db
-from .models import (Area, CollectionPoint, CoordinationProgram, Enrollment, Household,
-                     Organization, Outreach, ParticipantCount, Person, Plan, Referral, User,
-                     Visit)
-from .textfold import household_search_text
+from ..db.tx import begin_write
+from ..extensions import db
+from ..models import (Area, CollectionPoint, CoordinationProgram, Enrollment, Household,
+                      Organization, Outreach, ParticipantCount, Person, Plan, Referral, User, Visit)
+from ..records.textfold import household_search_text
 
 SEED = 20261125
 USERNAMES = tuple(D.USERS)
@@ -45,7 +45,7 @@ class DemoError(Exception):
 
 def seed(password="demo", now=None):
     """Add the demo city in one transaction; returns {what: how many}."""
-    from .policy import PolicyBook, seed_parameters
+    from ..rules.policy import PolicyBook, seed_parameters
 
     if db.session.scalar(select(Area.id).where(Area.code == D.PROVINCE[0])) is not None:
         raise DemoError(f"area {D.PROVINCE[0]} already exists; the demo needs an empty database.")

@@ -1,1 +1,0 @@
-"""village blueprint (see its views module)."""
