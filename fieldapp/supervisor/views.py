@@ -8,8 +8,8 @@ from ..forms.fields import UUID_RE
 from ..models import Area, Household
 from ..web.paging import int_arg, paginate, text_arg
 from . import bp
-from .register import (areas_under, commune_figures, household_detail, household_query,
-                       month_bounds, scope_areas)
+from ..reports.overview import commune_figures, month_bounds
+from .register import areas_under, household_detail, household_query, scope_areas
 
 DESK = ("admin", "supervisor")
 

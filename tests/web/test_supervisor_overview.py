@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 from fieldapp.rules.access import scope_of
 from fieldapp.extensions import db
 from fieldapp.models import User
-from fieldapp.supervisor.register import commune_figures, month_bounds
+from fieldapp.reports.overview import commune_figures, month_bounds
 from tests.web import records
 
 NOW = datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc)
