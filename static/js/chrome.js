@@ -53,7 +53,8 @@ function stripText() {
   if (navigator.onLine && status.phase !== 'idle') {
     parts.unshift(`↻ ${t('Syncing…')}`);
   } else if (!parts.length) {
-    parts.push(status.lastSync ? `✓ ${t('Synced at %(time)s', { time: formatTime(status.lastSync) })}` : t('Not synced yet'));
+    parts.push(status.lastSync
+      ? `✓ ${t('Synced at %(time)s', { time: formatTime(status.lastSync) })}` : t('Not synced yet'));
   } else if (navigator.onLine && status.error && status.nextTry) {
     parts.push(t('no connection to the server, trying again at %(time)s', { time: formatTime(status.nextTry) }));
   }

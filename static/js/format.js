@@ -2,8 +2,10 @@
 // '1.500.000 ₫', '25/11/2026', '09:42'; and folding for search without diacritics.
 
 const ZONE = 'Asia/Ho_Chi_Minh';
-const dateFmt = new Intl.DateTimeFormat('en-GB', { timeZone: ZONE, day: '2-digit', month: '2-digit', year: 'numeric' });
-const timeFmt = new Intl.DateTimeFormat('en-GB', { timeZone: ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const dateFmt = new Intl.DateTimeFormat('en-GB',
+  { timeZone: ZONE, day: '2-digit', month: '2-digit', year: 'numeric' });
+const timeFmt = new Intl.DateTimeFormat('en-GB',
+  { timeZone: ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 export const formatNumber = (n) => (n === null || n === undefined || n === '' ? ''
   : String(Math.trunc(Number(n))).replace(/\B(?=(\d{3})+(?!\d))/g, '.'));

@@ -114,7 +114,10 @@ export function readValues(form) {
     }
     if (el.type === 'radio') { if (el.checked) data[name] = el.value; continue; }
     if (el.type === 'checkbox') {
-      if (kind === 'list') { data[name] = data[name] || []; if (el.checked) data[name].push(el.value); } else data[name] = el.checked;
+      if (kind === 'list') {
+        data[name] = data[name] || [];
+        if (el.checked) data[name].push(el.value);
+      } else data[name] = el.checked;
       continue;
     }
     const raw = (el.value || '').trim();
@@ -143,7 +146,10 @@ export function check(form) {
     const inputs = [...box.querySelectorAll('input, select, textarea')].filter((e) => !skipped(e));
     if (msgs.requiredWhen) {
       const [other, wanted] = msgs.requiredWhen.split('=');
-      if (value(form, other) === wanted && inputs.every((e) => !e.value)) { errors[name] = msgs.msgRequired; continue; }
+      if (value(form, other) === wanted && inputs.every((e) => !e.value)) {
+        errors[name] = msgs.msgRequired;
+        continue;
+      }
     }
     for (const el of inputs) {
       const v = el.validity;
@@ -166,7 +172,10 @@ export function showErrors(form, errors, generalBox = null) {
     const text = Array.isArray(msg) ? msg.join(' ') : String(msg);
     const box = form.querySelector(`[data-field="${name}"]`);
     const p = box && box.querySelector('.error');
-    if (!p || box.closest('[hidden]')) { general.push(name === '_' ? text : `${fieldLabel(form.dataset.type, name)}: ${text}`); continue; }
+    if (!p || box.closest('[hidden]')) {
+      general.push(name === '_' ? text : `${fieldLabel(form.dataset.type, name)}: ${text}`);
+      continue;
+    }
     p.textContent = text;
     p.hidden = false;
     box.classList.add('has-error');

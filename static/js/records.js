@@ -33,7 +33,8 @@ export function householdDetail(id) {
 }
 
 export function membersOf(householdId) {
-  return withStore('persons', 'readonly', (tx) => req(tx.objectStore('persons').index('household').getAll(householdId)));
+  return withStore('persons', 'readonly',
+    (tx) => req(tx.objectStore('persons').index('household').getAll(householdId)));
 }
 
 /** People on the phone holding `personalId`, with their household's head name. */

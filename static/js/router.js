@@ -31,7 +31,8 @@ export async function render() {
   const view = document.createElement('div');
   view.className = 'screen';
   // Screens append optional parts as `cond ? el : null`; DOM append would print "null".
-  view.append = (...nodes) => Element.prototype.append.call(view, ...nodes.filter((n) => n !== null && n !== undefined && n !== false));
+  const shown = (n) => n !== null && n !== undefined && n !== false;
+  view.append = (...nodes) => Element.prototype.append.call(view, ...nodes.filter(shown));
   for (const r of routes) {
     const m = r.re.exec(path);
     if (m) {

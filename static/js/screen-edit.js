@@ -22,7 +22,10 @@ const TITLES = {
 
 /** A short description of a record for the sync screen. */
 export async function describe(type, data) {
-  const hhName = async (hid) => { const hh = hid ? await getRecord('household', hid) : null; return hh ? hh.data.head_name : ''; };
+  const hhName = async (hid) => {
+    const hh = hid ? await getRecord('household', hid) : null;
+    return hh ? hh.data.head_name : '';
+  };
   switch (type) {
     case 'household': return data.head_name;
     case 'person': return data.full_name;
@@ -37,7 +40,10 @@ async function defaults(type, query) {
   const now = isoWithOffset();
   switch (type) {
     case 'household': return { head_name: query.name, address: query.address, phone: query.phone };
-    case 'person': return { household: query.household, relation: (await membersOf(query.household)).length ? undefined : 'head' };
+    case 'person': {
+      const first = !(await membersOf(query.household)).length;
+      return { household: query.household, relation: first ? 'head' : undefined };
+    }
     case 'visit': return { household: query.household, referral: query.referral, visited_at: now };
     case 'referral': return {};
     case 'outreach': return { held_at: now };
@@ -55,9 +61,13 @@ function backFor(type, data, query) {
 }
 
 function next(type, id, data, query) {
-  if (type === 'household') return query.referral ? `/visit/new?household=${id}&referral=${query.referral}` : `/household/${id}`;
+  if (type === 'household') {
+    return query.referral ? `/visit/new?household=${id}&referral=${query.referral}` : `/household/${id}`;
+  }
   if (type === 'person') return `/household/${data.household}`;
-  if (type === 'visit') return data.outcome === 'enrolled' ? `/signup/${data.household}?visit=${id}` : `/household/${data.household}`;
+  if (type === 'visit') {
+    return data.outcome === 'enrolled' ? `/signup/${data.household}?visit=${id}` : `/household/${data.household}`;
+  }
   if (type === 'referral') return ctx.user.role === 'village_head' ? '/referrals' : '/today';
   return '/groups';
 }
@@ -70,14 +80,24 @@ function attentionBanner(type, id, pending, form) {
       t('The server did not accept this record. Fix what is marked and save to send it again.'));
   }
   const serverCopy = pending.current && pending.current.data;
+  const keepMine = async () => {
+    await resend(id);
+    toast(t('Your version will be sent.'));
+    go(backFor(type, pending.data, {}).slice(1));
+  };
+  const takeTheirs = async () => {
+    await takeServerCopy(id);
+    setValues(form, serverCopy);
+    clearErrors(form);
+    toast(t('The server’s version is on the phone.'));
+  };
   return h('div', { class: 'banner bad', role: 'alert' },
     h('strong', {}, t('Needs attention')), ' ',
     t('Someone changed this record on the server after you. Keep your version or take the server’s.'),
     h('div', { class: 'actions two' },
-      h('button', { type: 'button', on: { click: async () => { await resend(id); toast(t('Your version will be sent.')); go(backFor(type, pending.data, {}).slice(1)); } } }, t('Keep mine')),
-      serverCopy ? h('button', { type: 'button', on: { click: async () => {
-        await takeServerCopy(id); setValues(form, serverCopy); clearErrors(form); toast(t('The server’s version is on the phone.'));
-      } } }, t('Take the server’s')) : null));
+      h('button', { type: 'button', on: { click: keepMine } }, t('Keep mine')),
+      serverCopy
+        ? h('button', { type: 'button', on: { click: takeTheirs } }, t('Take the server’s')) : null));
 }
 
 function wireVisit(form) {
@@ -91,7 +111,12 @@ function wireVisit(form) {
     if (has) state.textContent = t('Location added (± %(m)s m)', { m: Math.round(Number(inputs[2].value) || 0) });
   };
   button.addEventListener('click', () => {
-    if (inputs[0].value !== '') { inputs.forEach((i) => { i.value = ''; }); state.textContent = t('No location.'); show(); return; }
+    if (inputs[0].value !== '') {
+      inputs.forEach((i) => { i.value = ''; });
+      state.textContent = t('No location.');
+      show();
+      return;
+    }
     if (!navigator.geolocation) { state.textContent = t('This phone cannot give a location.'); return; }
     state.textContent = t('Finding the location…');
     navigator.geolocation.getCurrentPosition((pos) => {
@@ -111,8 +136,8 @@ async function personalIdWarning(form, id, data) {
   const others = pid ? (await peopleWithPersonalId(pid)).filter((p) => p.id !== id) : [];
   if (!others.length) { box.hidden = true; return null; }
   const o = others[0];
-  box.textContent = t('Personal ID %(pid)s is already on this phone: %(name)s, household of %(head)s. Check the number; tap Save again to keep it.',
-    { pid, name: o.data.full_name, head: o.householdName });
+  box.textContent = t('Personal ID %(pid)s is already on this phone: %(name)s, household of %(head)s. '
+    + 'Check the number; tap Save again to keep it.', { pid, name: o.data.full_name, head: o.householdName });
   box.hidden = false;
   return pid;
 }
@@ -139,7 +164,8 @@ export async function showEdit(view, type, id, query) {
     const hh = await getRecord('household', data.household);
     sub = hh ? `${hh.data.head_name} · ${hh.data.address}` : null;
   }
-  view.append(header(title, backFor(type, { ...data, id }, query), sub), flagged, attentionBanner(type, recordId, pending, form), form);
+  view.append(header(title, backFor(type, { ...data, id }, query), sub), flagged,
+    attentionBanner(type, recordId, pending, form), form);
   if (pending && pending.state === 'rejected') showErrors(form, pending.errors || {});
 
   let saving = false;
@@ -155,7 +181,11 @@ export async function showEdit(view, type, id, query) {
     const values = readValues(form);
     if (type === 'person' && values.personal_id && acceptedPid !== values.personal_id) {
       const warned = await personalIdWarning(form, recordId, values);
-      if (warned) { acceptedPid = warned; form.querySelector('[data-warning]').scrollIntoView({ block: 'center' }); return; }
+      if (warned) {
+        acceptedPid = warned;
+        form.querySelector('[data-warning]').scrollIntoView({ block: 'center' });
+        return;
+      }
     }
     saving = true;
     form.querySelector('button.save').disabled = true;

@@ -8,6 +8,7 @@ import { allOf, statesOf } from './records.js';
 import { empty, h, header, linkButton, stateChip } from './ui.js';
 
 const STATUS_CLS = { new: '', assigned: 'info', visited: 'warn', enrolled: 'ok', closed: 'muted' };
+const statusOf = (r) => (r.server && r.server.status) || 'new';
 
 export function showHeadHome(view) {
   view.append(
@@ -19,45 +20,72 @@ export function showHeadHome(view) {
     h('p', { class: 'foot-link' }, h('a', { href: '#/more' }, t('Settings and sign out'))));
 }
 
+/** The chip of a referral: the phone's own state while unsent, else the server's status. */
+function referralChip(r, state) {
+  if (state) return stateChip(state);
+  const status = statusOf(r);
+  return h('span', { class: `badge status ${STATUS_CLS[status] || ''}`, data: { status } },
+    label('referral_status', status));
+}
+
+function referralRow(r, state) {
+  return h('li', {}, h('a', { class: 'row', href: `#/referral/${r.id}/edit` },
+    h('strong', {}, r.data.contact_name, ' ', referralChip(r, state)),
+    h('span', {}, [label('reason', r.data.reason), r.data.address].filter(Boolean).join(' · ')),
+    r.data.contact_phone ? h('small', {}, r.data.contact_phone) : null));
+}
+
 export async function showReferrals(view) {
   const all = await allOf('referral');
   const states = await statesOf(all.map((r) => r.id));
   all.sort((a, b) => ((a.server && a.server.at) || a.id) < ((b.server && b.server.at) || b.id) ? 1 : -1);
-  const status = (r) => (r.server && r.server.status) || 'new';
   view.append(header(t('People I referred'), '#/'),
-    all.length ? h('ul', { class: 'list', id: 'referral-list' }, all.map((r) => h('li', {}, h('a', { class: 'row', href: `#/referral/${r.id}/edit` },
-      h('strong', {}, r.data.contact_name, ' ', states.get(r.id) ? stateChip(states.get(r.id))
-        : h('span', { class: `badge status ${STATUS_CLS[status(r)] || ''}`, data: { status: status(r) } }, label('referral_status', status(r)))),
-      h('span', {}, [label('reason', r.data.reason), r.data.address].filter(Boolean).join(' · ')),
-      r.data.contact_phone ? h('small', {}, r.data.contact_phone) : null))))
+    all.length
+      ? h('ul', { class: 'list', id: 'referral-list' }, all.map((r) => referralRow(r, states.get(r.id))))
       : empty(t('You have not referred anyone yet.')),
-    h('div', { class: 'actions sticky' }, linkButton('#/referral/new', `+ ${t('Refer a participant')}`, 'primary wide')));
+    h('div', { class: 'actions sticky' },
+      linkButton('#/referral/new', `+ ${t('Refer a participant')}`, 'primary wide')));
 }
+
+/** The new-household form filled from a referral whose person has no household yet. */
+const newHouseholdHref = (id, d) => `#/household/new?referral=${id}`
+  + `&name=${encodeURIComponent(d.contact_name)}&address=${encodeURIComponent(d.address || '')}`
+  + `&phone=${encodeURIComponent(d.contact_phone || '')}`;
 
 /** A referral assigned to the collector: who, why, and the way to visit them. */
 export async function showReferral(view, id) {
   const [r] = (await allOf('referral')).filter((x) => x.id === id);
-  if (!r) { view.append(header(t('Referral'), '#/today'), empty(t('This referral is not on the phone.'))); return; }
+  if (!r) {
+    view.append(header(t('Referral'), '#/today'), empty(t('This referral is not on the phone.')));
+    return;
+  }
   const d = r.data;
   const visitHref = d.household ? `#/visit/new?household=${d.household}&referral=${id}`
-    : `#/household/new?referral=${id}&name=${encodeURIComponent(d.contact_name)}&address=${encodeURIComponent(d.address || '')}&phone=${encodeURIComponent(d.contact_phone || '')}`;
-  view.append(header(d.contact_name, '#/today', label('referral_status', (r.server && r.server.status) || 'new')),
+    : newHouseholdHref(id, d);
+  view.append(header(d.contact_name, '#/today', label('referral_status', statusOf(r))),
     h('div', { class: 'card' },
       h('p', {}, label('reason', d.reason)),
       d.address ? h('p', {}, d.address) : null,
       d.contact_phone ? h('p', {}, h('a', { href: `tel:${d.contact_phone}` }, d.contact_phone)) : null,
       d.note ? h('p', { class: 'note' }, d.note) : null,
       h('p', { class: 'sub' }, formatDate(r.server && r.server.at))),
-    h('div', { class: 'actions sticky' }, linkButton(visitHref, d.household ? t('Log a visit') : t('Add the household and log a visit'), 'primary wide')));
+    h('div', { class: 'actions sticky' }, linkButton(visitHref,
+      d.household ? t('Log a visit') : t('Add the household and log a visit'), 'primary wide')));
+}
+
+function groupRow(o, state) {
+  const counts = t('%(attendees)s attendees, %(leads)s interested',
+    { attendees: o.data.attendees, leads: o.data.leads ?? 0 });
+  return h('li', {}, h('a', { class: 'row', href: `#/group/${o.id}/edit` },
+    h('strong', {}, label('kind', o.data.kind), ' · ', formatDate(o.data.held_at), ' ', stateChip(state)),
+    h('span', {}, counts)));
 }
 
 export async function showGroups(view) {
   const all = (await allOf('outreach')).sort((a, b) => (a.data.held_at < b.data.held_at ? 1 : -1));
   const states = await statesOf(all.map((r) => r.id));
   view.append(header(t('Group sessions'), '#/more'),
-    all.length ? h('ul', { class: 'list' }, all.map((o) => h('li', {}, h('a', { class: 'row', href: `#/group/${o.id}/edit` },
-      h('strong', {}, label('kind', o.data.kind), ' · ', formatDate(o.data.held_at), ' ', stateChip(states.get(o.id))),
-      h('span', {}, t('%(attendees)s attendees, %(leads)s interested', { attendees: o.data.attendees, leads: o.data.leads ?? 0 }))))))
+    all.length ? h('ul', { class: 'list' }, all.map((o) => groupRow(o, states.get(o.id))))
       : empty(t('No group session yet.')),
     h('div', { class: 'actions sticky' }, linkButton('#/group/new', `+ ${t('Log a group session')}`, 'primary wide')));
 }

@@ -10,6 +10,42 @@ function phoneLink(phone) {
   return phone ? h('a', { href: `tel:${phone}` }, phone) : null;
 }
 
+function memberRow(m, state) {
+  const head = m.data.relation === 'head' ? chip(label('relation', 'head')) : null;
+  const relation = m.data.relation && m.data.relation !== 'head' ? label('relation', m.data.relation) : '';
+  const facts = [m.data.birth_date ? formatDate(m.data.birth_date) : '', relation,
+    m.data.personal_id ? `CCCD ${m.data.personal_id}` : ''].filter(Boolean).join(' · ');
+  const coverage = m.data.coverage
+    ? h('small', {}, chip(label('coverage', m.data.coverage), m.data.coverage === 'none' ? 'warn' : 'ok')) : null;
+  return h('li', {}, h('a', { class: 'row', href: `#/person/${m.id}/edit` },
+    h('strong', {}, m.data.full_name, ' ', head, ' ', stateChip(state)),
+    h('span', {}, facts),
+    coverage));
+}
+
+function visitRow(v, state) {
+  const review = v.server && v.server.review;
+  const followUp = v.data.follow_up_on
+    ? h('span', {}, t('follow up on %(date)s', { date: formatDate(v.data.follow_up_on) })) : null;
+  const flagged = review && review.status === 'flagged'
+    ? h('small', { class: 'flagged' }, `⚑ ${t('Sent back')}: ${review.note || ''}`) : null;
+  return h('li', {}, h('a', { class: 'row', href: `#/visit/${v.id}/edit` },
+    h('strong', {}, formatDate(v.data.visited_at), ' · ', label('outcome', v.data.outcome), ' ',
+      stateChip(state)),
+    followUp,
+    v.data.note ? h('small', {}, v.data.note) : null,
+    flagged));
+}
+
+function enrollRow(householdId, e, name, state) {
+  const terms = `${t('from %(month)s', { month: formatMonth(e.data.start_month) })}`
+    + ` · ${label('period_months', String(e.data.period_months))} · ${formatMoney(e.data.amount_due)}`;
+  return h('li', {}, h('a', { class: 'row', href: `#/signup/${householdId}?edit=${e.id}` },
+    h('strong', {}, name || '', ' · ', label('scheme', e.data.scheme), ' ', stateChip(state)),
+    h('span', {}, terms),
+    e.data.paid ? h('small', {}, chip(t('Paid'), 'ok')) : null));
+}
+
 export async function showHousehold(view, id) {
   const d = await householdDetail(id);
   if (!d) {
@@ -19,31 +55,17 @@ export async function showHousehold(view, id) {
   const { household: hh, members, visits, enrollments, states } = d;
   const names = new Map(members.map((m) => [m.id, m.data.full_name]));
 
-  const memberList = h('ul', { class: 'list' }, members.map((m) => h('li', {}, h('a', { class: 'row', href: `#/person/${m.id}/edit` },
-    h('strong', {}, m.data.full_name, ' ', m.data.relation === 'head' ? chip(label('relation', 'head')) : null, ' ', stateChip(states.get(m.id))),
-    h('span', {}, [m.data.birth_date ? formatDate(m.data.birth_date) : '', m.data.relation && m.data.relation !== 'head' ? label('relation', m.data.relation) : '',
-      m.data.personal_id ? `CCCD ${m.data.personal_id}` : ''].filter(Boolean).join(' · ')),
-    m.data.coverage ? h('small', {}, chip(label('coverage', m.data.coverage), m.data.coverage === 'none' ? 'warn' : 'ok')) : null))));
-
-  const visitList = h('ul', { class: 'list' }, visits.map((v) => {
-    const review = v.server && v.server.review;
-    return h('li', {}, h('a', { class: 'row', href: `#/visit/${v.id}/edit` },
-      h('strong', {}, formatDate(v.data.visited_at), ' · ', label('outcome', v.data.outcome), ' ', stateChip(states.get(v.id))),
-      v.data.follow_up_on ? h('span', {}, t('follow up on %(date)s', { date: formatDate(v.data.follow_up_on) })) : null,
-      v.data.note ? h('small', {}, v.data.note) : null,
-      review && review.status === 'flagged' ? h('small', { class: 'flagged' }, `⚑ ${t('Sent back')}: ${review.note || ''}`) : null));
-  }));
-
-  const enrollList = h('ul', { class: 'list' }, enrollments.map((e) => h('li', {}, h('a', { class: 'row', href: `#/signup/${id}?edit=${e.id}` },
-    h('strong', {}, names.get(e.data.person) || '', ' · ', label('scheme', e.data.scheme), ' ', stateChip(states.get(e.id))),
-    h('span', {}, `${t('from %(month)s', { month: formatMonth(e.data.start_month) })} · ${label('period_months', String(e.data.period_months))} · ${formatMoney(e.data.amount_due)}`),
-    e.data.paid ? h('small', {}, chip(t('Paid'), 'ok')) : null))));
+  const memberList = h('ul', { class: 'list' }, members.map((m) => memberRow(m, states.get(m.id))));
+  const visitList = h('ul', { class: 'list' }, visits.map((v) => visitRow(v, states.get(v.id))));
+  const enrollList = h('ul', { class: 'list' },
+    enrollments.map((e) => enrollRow(id, e, names.get(e.data.person), states.get(e.id))));
 
   view.append(
     header(hh.data.head_name, '#/households'),
     h('div', { class: 'card hh-card' },
       h('p', {}, hh.data.address, ' ', stateChip(states.get(id))),
-      h('p', { class: 'sub' }, [areaLong(hh.data.area)].filter(Boolean).join(' · '), hh.data.phone ? ' · ' : '', phoneLink(hh.data.phone)),
+      h('p', { class: 'sub' }, [areaLong(hh.data.area)].filter(Boolean).join(' · '),
+        hh.data.phone ? ' · ' : '', phoneLink(hh.data.phone)),
       h('p', { class: 'sub' }, tn('%(num)s member', '%(num)s members', members.length)),
       hh.data.note ? h('p', { class: 'note' }, hh.data.note) : null,
       h('a', { href: `#/household/${id}/edit`, class: 'small-link' }, t('Edit household'))),

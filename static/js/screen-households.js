@@ -10,6 +10,19 @@ import { empty, h, linkButton, stateChip } from './ui.js';
 
 let lastQuery = '';
 
+/** One search result; `pick`: the tap starts a visit instead of opening the household. */
+function householdRow(hh, state, pick) {
+  const last = hh.lastVisit;
+  const lastVisit = last
+    ? `${t('Last visit')} ${formatDate(last.data.visited_at)} · ${label('outcome', last.data.outcome)}`
+    : t('Not visited yet');
+  const href = pick ? `#/visit/new?household=${hh.id}` : `#/household/${hh.id}`;
+  return h('li', {}, h('a', { class: 'row', href },
+    h('strong', {}, hh.data.head_name, ' ', stateChip(state)),
+    h('span', {}, hh.data.address),
+    h('small', {}, [hh.data.phone, lastVisit].filter(Boolean).join(' · '))));
+}
+
 export async function showHouseholds(view, query) {
   const pick = query.pick === 'visit';
   const input = h('input', { id: 'hh-search', type: 'search', value: query.q ?? lastQuery, autocomplete: 'off',
@@ -24,22 +37,21 @@ export async function showHouseholds(view, query) {
     const { items, total } = await searchHouseholds(input.value);
     if (mine !== ticket) return;
     const states = await statesOf(items.map((i) => i.id));
-    results.replaceChildren(...items.map((hh) => h('li', {}, h('a', {
-      class: 'row', href: pick ? `#/visit/new?household=${hh.id}` : `#/household/${hh.id}` },
-    h('strong', {}, hh.data.head_name, ' ', stateChip(states.get(hh.id))),
-    h('span', {}, hh.data.address),
-    h('small', {}, [hh.data.phone, hh.lastVisit ? `${t('Last visit')} ${formatDate(hh.lastVisit.data.visited_at)} · ${label('outcome', hh.lastVisit.data.outcome)}` : t('Not visited yet')]
-      .filter(Boolean).join(' · '))))));
+    results.replaceChildren(...items.map((hh) => householdRow(hh, states.get(hh.id), pick)));
     count.textContent = tn('%(num)s household', '%(num)s households', total)
       + (total > items.length ? ` · ${t('showing the first %(num)s', { num: items.length })}` : '');
-    if (!items.length) results.replaceChildren(empty(t('No household found. Check the spelling or add the household.')));
+    if (!items.length) {
+      results.replaceChildren(empty(t('No household found. Check the spelling or add the household.')));
+    }
   };
   input.addEventListener('input', run);
 
   view.append(
     h('header', { class: 'screen-head' }, h('div', {}, h('h1', {}, pick ? t('Which household?') : t('Households')))),
-    h('div', { class: 'field search' }, h('label', { for: 'hh-search' }, t('Search by head of household, address, phone or personal ID')), input),
+    h('div', { class: 'field search' },
+      h('label', { for: 'hh-search' }, t('Search by head of household, address, phone or personal ID')), input),
     count, results,
-    h('div', { class: 'actions sticky' }, linkButton('#/household/new', `+ ${t('Add a household')}`, pick ? 'wide' : 'primary wide')));
+    h('div', { class: 'actions sticky' },
+      linkButton('#/household/new', `+ ${t('Add a household')}`, pick ? 'wide' : 'primary wide')));
   await run();
 }

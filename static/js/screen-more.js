@@ -15,7 +15,9 @@ async function storageLine() {
   if (!navigator.storage || !navigator.storage.estimate) return t('This browser does not report storage use.');
   const [est, persisted] = await Promise.all([navigator.storage.estimate(),
     navigator.storage.persisted ? navigator.storage.persisted() : Promise.resolve(false)]);
-  return `${t('Storage used: %(used)s of %(quota)s available', { used: mb(est.usage || 0), quota: mb(est.quota || 0) })} · `
+  const used = t('Storage used: %(used)s of %(quota)s available',
+    { used: mb(est.usage || 0), quota: mb(est.quota || 0) });
+  return `${used} · `
     + (persisted ? t('kept by the phone (persistent)') : t('the phone may clear it when space runs low'));
 }
 
@@ -45,21 +47,27 @@ export async function showMore(view, onSignedOut) {
     onSignedOut();
   } } }, t('Sign out'));
 
+  const checkUpdates = async () => {
+    if (!navigator.onLine) { updateState.textContent = t('No network: try again later.'); return; }
+    const coming = await checkForUpdate().catch(() => false);
+    updateState.textContent = coming ? t('A new version is being prepared.') : t('This is the latest version.');
+  };
+
   const isCollector = ctx.user && ctx.user.role === 'collector';
+  const role = ctx.user.role === 'collector' ? t('Collector') : t('Village head');
   view.append(
     header(t('More'), isCollector ? null : '#/'),
     h('div', { class: 'card' }, h('strong', {}, ctx.user.full_name || ctx.user.username),
-      h('p', { class: 'sub' }, `${ctx.user.username} · ${(ctx.user.role === 'collector' ? t('Collector') : t('Village head'))}`)),
-    isCollector ? section(t('Group sessions'), h('p', { class: 'sub' }, t('Customer conferences and small-group talks.')),
+      h('p', { class: 'sub' }, `${ctx.user.username} · ${role}`)),
+    isCollector ? section(t('Group sessions'),
+      h('p', { class: 'sub' }, t('Customer conferences and small-group talks.')),
       linkButton('#/groups', t('Group sessions'), 'wide')) : null,
     !isCollector ? section(t('Sync'), linkButton('#/sync', t('Sync'), 'wide')) : null,
     section(t('Language'), h('div', { class: 'actions two' }, langButtons)),
     section(t('Storage'), storage),
     section(t('App version'), h('p', { class: 'sub' }, versions.join(', ') || document.body.dataset.build),
-      h('button', { type: 'button', class: 'wide', on: { click: async () => {
-        if (!navigator.onLine) { updateState.textContent = t('No network: try again later.'); return; }
-        updateState.textContent = (await checkForUpdate().catch(() => false)) ? t('A new version is being prepared.') : t('This is the latest version.');
-      } } }, t('Check for updates')), updateState),
+      h('button', { type: 'button', class: 'wide', on: { click: checkUpdates } }, t('Check for updates')),
+      updateState),
     section(null, out));
   storageLine().then((text) => { storage.textContent = text; });
   if (!ctx.token) toast(t('Signed out.'));

@@ -36,7 +36,9 @@ export async function showSignup(view, householdId, query) {
   form.id = 'form-enrollment-live';
   form.prepend(h('p', { class: 'form-errors', role: 'alert', hidden: true }));
   const personSelect = field(form, 'person');
-  for (const m of people) personSelect.append(new Option(`${m.data.full_name} · ${(m.data.birth_date || '').slice(0, 4)}`, m.id));
+  for (const m of people) {
+    personSelect.append(new Option(`${m.data.full_name} · ${(m.data.birth_date || '').slice(0, 4)}`, m.id));
+  }
   if (people.length === 1 || query.person) personSelect.value = query.person || people[0].id;
 
   // HHI: one row per member: tick, place in the ladder, amount.
@@ -65,8 +67,10 @@ export async function showSignup(view, householdId, query) {
   const earlierPlaces = (startMonth) => {
     const now = new Set(rows.filter((r) => r.tick.checked).map((r) => r.m.id));
     const ids = new Set(members.map((m) => m.id));
-    return new Set(allEnrollments.filter((e) => e.data.scheme === 'hhi' && ids.has(e.data.person) && !now.has(e.data.person)
-      && (e.data.start_month || '').slice(0, 4) === (startMonth || '').slice(0, 4)).map((e) => e.data.person)).size;
+    const year = (startMonth || '').slice(0, 4);
+    const earlier = allEnrollments.filter((e) => e.data.scheme === 'hhi' && ids.has(e.data.person)
+      && !now.has(e.data.person) && (e.data.start_month || '').slice(0, 4) === year);
+    return new Set(earlier.map((e) => e.data.person)).size;
   };
   const renumber = () => {
     let place = earlierPlaces(field(form, 'start_month').value);
@@ -102,7 +106,11 @@ export async function showSignup(view, householdId, query) {
       if (r.error) { showFieldError(r.error, t(r.message, r.params)); return; }
       const months = Number(period.value);
       calc.textContent = [
-        t('Income %(income)s × %(rate)s = %(gross)s', { income: formatMoney(field(form, 'monthly_income').value), rate: formatBp(set.vsi_rate_bp), gross: formatMoney(r.monthly_gross) }),
+        t('Income %(income)s × %(rate)s = %(gross)s', {
+          income: formatMoney(field(form, 'monthly_income').value),
+          rate: formatBp(set.vsi_rate_bp),
+          gross: formatMoney(r.monthly_gross),
+        }),
         t('State support − %(amount)s', { amount: formatMoney(r.monthly_support) }),
         t('Per month %(amount)s', { amount: formatMoney(r.monthly_amount) }),
         t('%(months)s months: %(amount)s', { months, amount: formatMoney(r.amount_due) }),
@@ -117,7 +125,10 @@ export async function showSignup(view, householdId, query) {
     const out = [];
     for (const r of chosen) {
       const p = computePremium(ctx.policy, { ...base, member_order: r.place.value });
-      if (p.error) { showFieldError(p.error === 'member_order' ? 'member_order' : p.error, t(p.message, p.params)); return; }
+      if (p.error) {
+        showFieldError(p.error === 'member_order' ? 'member_order' : p.error, t(p.message, p.params));
+        return;
+      }
       r.amount.textContent = `${formatMoney(p.monthly_amount)}/${t('month')} · ${formatMoney(p.amount_due)}`;
       out.push({ id: hhiIds.get(r.m.id), person: r.m.id, place: Number(r.place.value), premium: p });
     }
@@ -128,20 +139,28 @@ export async function showSignup(view, householdId, query) {
   };
 
   form.addEventListener('input', compute);
-  form.addEventListener('change', (e) => { if (e.target.type === 'checkbox' && e.target.id.startsWith('hhi-')) renumber(); compute(); });
+  form.addEventListener('change', (e) => {
+    if (e.target.type === 'checkbox' && e.target.id.startsWith('hhi-')) renumber();
+    compute();
+  });
 
   const initial = editing ? editing.data : { start_month: localMonth(), visit: query.visit };
   setValues(form, Object.fromEntries(Object.entries(initial).filter(([, v]) => v !== undefined && v !== null)));
   if (editing) {
     form.querySelectorAll('input[name="scheme"]').forEach((r) => { r.disabled = r.value !== editing.data.scheme; });
-    if (editing.data.scheme === 'hhi') { rows[0].tick.checked = true; renumber(); rows[0].place.value = String(editing.data.member_order); }
+    if (editing.data.scheme === 'hhi') {
+      rows[0].tick.checked = true;
+      renumber();
+      rows[0].place.value = String(editing.data.member_order);
+    }
   } else if (query.scheme) {
     const r = form.querySelector(`input[name="scheme"][value="${query.scheme}"]`);
     if (r) r.checked = true;
   }
   compute();
 
-  view.append(header(editing ? t('Edit sign-up') : t('Sign up'), `#/household/${householdId}`, `${hh.data.head_name} · ${hh.data.address}`), form);
+  view.append(header(editing ? t('Edit sign-up') : t('Sign up'), `#/household/${householdId}`,
+    `${hh.data.head_name} · ${hh.data.address}`), form);
 
   let saving = false;
   form.addEventListener('submit', async (event) => {
@@ -153,7 +172,10 @@ export async function showSignup(view, householdId, query) {
     const scheme = radio(form, 'scheme');
     if (scheme === 'hhi' && !rows.some((r) => r.tick.checked)) errors.member_order = t('Tick at least one member.');
     if (showErrors(form, errors)) return;
-    if (!result) { showErrors(form, { amount_due: t('The amount cannot be worked out yet: check the fields above.') }); return; }
+    if (!result) {
+      showErrors(form, { amount_due: t('The amount cannot be worked out yet: check the fields above.') });
+      return;
+    }
     const common = readValues(form);
     for (const k of ['person', 'monthly_income', 'support_group', 'member_order', 'amount_due']) delete common[k];
     if (!common.visit) delete common.visit;
@@ -161,8 +183,12 @@ export async function showSignup(view, householdId, query) {
     form.querySelector('button.save').disabled = true;
     for (const item of result) {
       const data = { ...common, person: item.person, scheme, amount_due: item.premium.amount_due };
-      if (scheme === 'vsi') Object.assign(data, { monthly_income: Number(field(form, 'monthly_income').value), support_group: field(form, 'support_group').value });
-      else data.member_order = item.place;
+      if (scheme === 'vsi') {
+        Object.assign(data, { monthly_income: Number(field(form, 'monthly_income').value),
+          support_group: field(form, 'support_group').value });
+      } else {
+        data.member_order = item.place;
+      }
       const who = people.find((m) => m.id === item.person);
       await enqueue('enrollment', item.id, data, `${who ? who.data.full_name : ''} · ${label('scheme', scheme)}`);
     }

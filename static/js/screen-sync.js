@@ -39,23 +39,56 @@ function reasons(e) {
   });
 }
 
+/** A button of an outbox entry that runs `click` (`cls`: its class, if any). */
+const action = (text, click, cls) => h('button', { type: 'button', class: cls, on: { click } }, text);
+
 function attentionItem(e, refresh) {
   const href = editHref(e);
   const actions = [];
   if (e.state === 'conflict') {
-    actions.push(h('button', { type: 'button', on: { click: async () => { await resend(e.id); toast(t('Your version will be sent.')); refresh(); syncNow(); } } }, t('Keep mine')));
-    actions.push(h('button', { type: 'button', on: { click: async () => { await takeServerCopy(e.id); refresh(); } } }, t('Take the server’s')));
+    actions.push(action(t('Keep mine'), async () => {
+      await resend(e.id);
+      toast(t('Your version will be sent.'));
+      refresh();
+      syncNow();
+    }));
+    actions.push(action(t('Take the server’s'), async () => { await takeServerCopy(e.id); refresh(); }));
   } else {
     if (href) actions.push(h('a', { class: 'button primary', href }, t('Fix')));
-    actions.push(h('button', { type: 'button', on: { click: async () => { await resend(e.id); refresh(); syncNow(); } } }, t('Send again')));
+    actions.push(action(t('Send again'), async () => { await resend(e.id); refresh(); syncNow(); }));
     if (e.base === 0) {
-      actions.push(h('button', { type: 'button', class: 'danger', on: { click: async () => { await discard(e.id); refresh(); } } }, t('Delete')));
+      actions.push(action(t('Delete'), async () => { await discard(e.id); refresh(); }, 'danger'));
     }
   }
   return h('li', { class: 'outbox-item attention', data: { id: e.id } },
     h('strong', {}, `${t(TYPE[e.type] || e.type)} · ${e.label || ''} `, stateChip(e.state)),
     h('ul', { class: 'reasons' }, reasons(e).map((r) => h('li', {}, r))),
     h('div', { class: 'actions two' }, actions));
+}
+
+function waitingItem(e) {
+  return h('li', { class: 'outbox-item', data: { id: e.id } },
+    h('strong', {}, `${t(TYPE[e.type] || e.type)} · ${e.label || ''} `, stateChip('waiting')),
+    h('small', {}, t('saved at %(time)s', { time: formatDateTime(e.saved_at) })));
+}
+
+function syncedItem(r) {
+  return h('li', { class: 'outbox-item', data: { id: r.id } },
+    h('span', {}, `${t(TYPE[r.type] || r.type)} · ${r.label || ''} `, stateChip('synced', true)),
+    h('small', {}, formatTime(r.at)));
+}
+
+/** The line under "Sync now": offline, sending, receiving, waiting to try again, or nothing. */
+function progressText(s) {
+  if (!navigator.onLine) {
+    return `● ${t('Offline')}: ${t('records are kept on the phone and sent when the network returns.')}`;
+  }
+  if (s.phase === 'push') return tn('Sending %(num)s record…', 'Sending %(num)s records…', s.sent || 0);
+  if (s.phase === 'pull') return t('Receiving changes: %(num)s', { num: formatNumber(s.pulled || 0) });
+  if (s.error && s.nextTry) {
+    return t('No connection to the server. Trying again at %(time)s.', { time: formatTime(s.nextTry) });
+  }
+  return '';
 }
 
 export async function showSync(view) {
@@ -70,22 +103,22 @@ export async function showSync(view) {
     const attention = all.filter((e) => ATTENTION.has(e.state));
     const waiting = all.filter((e) => !ATTENTION.has(e.state));
     last.textContent = lastSync ? t('Last synced: %(when)s', { when: formatDateTime(lastSync) }) : t('Not synced yet');
+    const attentionList = attention.length
+      ? h('ul', { class: 'list' }, attention.map((e) => attentionItem(e, paint))) : null;
+    const waitingList = waiting.length
+      ? h('ul', { class: 'list', id: 'outbox-waiting' }, waiting.map((e) => waitingItem(e)))
+      : empty(t('Nothing is waiting: everything on the phone has reached the office.'));
+    const recentList = recent.length
+      ? h('ul', { class: 'list', id: 'outbox-synced' }, recent.slice(0, 20).map((r) => syncedItem(r)))
+      : empty(t('Nothing yet.'));
     body.replaceChildren(...[
-      attention.length ? section(`${t('Needs attention')} (${attention.length})`, h('ul', { class: 'list' }, attention.map((e) => attentionItem(e, paint)))) : null,
-      section(`${t('Waiting to sync')} (${waiting.length})`, waiting.length ? h('ul', { class: 'list', id: 'outbox-waiting' }, waiting.map((e) => h('li', { class: 'outbox-item', data: { id: e.id } },
-        h('strong', {}, `${t(TYPE[e.type] || e.type)} · ${e.label || ''} `, stateChip('waiting')),
-        h('small', {}, t('saved at %(time)s', { time: formatDateTime(e.saved_at) }))))) : empty(t('Nothing is waiting: everything on the phone has reached the office.'))),
-      section(t('Synced recently'), recent.length ? h('ul', { class: 'list', id: 'outbox-synced' }, recent.slice(0, 20).map((r) => h('li', { class: 'outbox-item', data: { id: r.id } },
-        h('span', {}, `${t(TYPE[r.type] || r.type)} · ${r.label || ''} `, stateChip('synced', true)),
-        h('small', {}, formatTime(r.at))))) : empty(t('Nothing yet.')))].filter(Boolean));
+      attentionList ? section(`${t('Needs attention')} (${attention.length})`, attentionList) : null,
+      section(`${t('Waiting to sync')} (${waiting.length})`, waitingList),
+      section(t('Synced recently'), recentList)].filter(Boolean));
   };
 
   const showStatus = (s) => {
-    if (!navigator.onLine) progress.textContent = `● ${t('Offline')}: ${t('records are kept on the phone and sent when the network returns.')}`;
-    else if (s.phase === 'push') progress.textContent = tn('Sending %(num)s record…', 'Sending %(num)s records…', s.sent || 0);
-    else if (s.phase === 'pull') progress.textContent = t('Receiving changes: %(num)s', { num: formatNumber(s.pulled || 0) });
-    else if (s.error && s.nextTry) progress.textContent = t('No connection to the server. Trying again at %(time)s.', { time: formatTime(s.nextTry) });
-    else progress.textContent = '';
+    progress.textContent = progressText(s);
     button.disabled = s.phase !== 'idle';
   };
 

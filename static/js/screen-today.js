@@ -18,28 +18,34 @@ export async function showToday(view) {
   const today = localDate();
   const list = h('ul', { class: 'tasks' });
   for (const f of tasks.followUps) {
+    const late = f.due < today;
     list.append(item('◷', `#/household/${f.household}`, `${t('Follow up')}: ${f.name}`,
-      f.due < today ? t('Due since %(date)s', { date: formatDate(f.due) }) : t('Due today'), f.due < today ? 'late' : ''));
+      late ? t('Due since %(date)s', { date: formatDate(f.due) }) : t('Due today'), late ? 'late' : ''));
   }
   for (const r of tasks.referrals) {
     list.append(item('✉', `#/referral/${r.referral}`, `${t('Referral')}: ${r.name}`,
       [label('reason', r.reason), r.address].filter(Boolean).join(' · ')));
   }
   for (const s of tasks.sentBack) {
-    list.append(item('⚑', `#/visit/${s.visit}/edit`, `${t('Sent back')}: ${t('visit of %(date)s', { date: formatDate(s.visited_at) })} · ${s.name}`,
+    const visit = t('visit of %(date)s', { date: formatDate(s.visited_at) });
+    list.append(item('⚑', `#/visit/${s.visit}/edit`, `${t('Sent back')}: ${visit} · ${s.name}`,
       s.note ? `“${s.note}”` : '', 'flagged'));
   }
   for (const p of tasks.payments) {
-    list.append(item('₫', p.household ? `#/household/${p.household}` : '#/households', `${t('Payment due')}: ${p.name}`,
+    const href = p.household ? `#/household/${p.household}` : '#/households';
+    list.append(item('₫', href, `${t('Payment due')}: ${p.name}`,
       `${label('scheme', p.scheme)} · ${formatMonth(p.due_month)} · ${formatMoney(p.amount)}`));
   }
   const d = new Date();
+  const date = `${String(d.getDate()).padStart(2, '0')}/${String(d.getMonth() + 1).padStart(2, '0')}`;
+  const counts = `${tn('%(num)s visit', '%(num)s visits', tasks.counts.visits)}`
+    + ` · ${tn('%(num)s sign-up', '%(num)s sign-ups', tasks.counts.signups)}`;
   view.append(
     h('header', { class: 'screen-head' }, h('div', {},
-      h('h1', {}, t('Today, %(date)s', { date: `${String(d.getDate()).padStart(2, '0')}/${String(d.getMonth() + 1).padStart(2, '0')}` })),
-      h('p', { class: 'sub counts', id: 'today-counts' },
-        `${tn('%(num)s visit', '%(num)s visits', tasks.counts.visits)} · ${tn('%(num)s sign-up', '%(num)s sign-ups', tasks.counts.signups)}`))),
+      h('h1', {}, t('Today, %(date)s', { date })),
+      h('p', { class: 'sub counts', id: 'today-counts' }, counts))),
     h('section', { class: 'block' }, h('h2', {}, t('To do')),
       list.children.length ? list : empty(t('Nothing due today. Search a household to log a visit.'))),
-    h('div', { class: 'actions sticky' }, linkButton('#/households?pick=visit', `+ ${t('Log a visit')}`, 'primary wide')));
+    h('div', { class: 'actions sticky' },
+      linkButton('#/households?pick=visit', `+ ${t('Log a visit')}`, 'primary wide')));
 }

@@ -55,7 +55,8 @@ export async function rebuildTasks() {
 
       const referrals = (await req(tx.objectStore('referrals').getAll())).filter((r) => r.server
         && r.server.assigned_to === me && ACTIVE_REFERRAL.has(r.server.status))
-        .map((r) => ({ referral: r.id, name: r.data.contact_name, reason: r.data.reason, address: r.data.address || '' }));
+        .map((r) => ({ referral: r.id, name: r.data.contact_name, reason: r.data.reason,
+          address: r.data.address || '' }));
 
       // Payments: the latest sign-up per person and scheme; due when its period runs out.
       const latest = new Map();
@@ -79,9 +80,10 @@ export async function rebuildTasks() {
 
       const visitsToday = allVisits.filter((v) => dayOf(v.data.visited_at) === today).length;
       const waiting = await req(tx.objectStore('outbox').getAll());
+      const signedUpToday = (type, at) => type === 'enrollment' && localDate(new Date(at)) === today;
       const signups = new Set([
-        ...waiting.filter((o) => o.type === 'enrollment' && localDate(new Date(o.saved_at)) === today).map((o) => o.id),
-        ...recent.filter((r) => r.type === 'enrollment' && localDate(new Date(r.at)) === today).map((r) => r.id)]);
+        ...waiting.filter((o) => signedUpToday(o.type, o.saved_at)).map((o) => o.id),
+        ...recent.filter((r) => signedUpToday(r.type, r.at)).map((r) => r.id)]);
       const row = { key: 'today', date: today, followUps, referrals, sentBack, payments,
         counts: { visits: visitsToday, signups: signups.size } };
       tx.objectStore('tasks').put(row);

@@ -7,6 +7,8 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parents[2]
 JS = ROOT / "static" / "js"
 CALL = re.compile(r"\btn?\(\s*'((?:[^'\\]|\\.)*)'(?:\s*,\s*'((?:[^'\\]|\\.)*)')?")
+# A msgid too long for one line is written 'first part '\n + 'rest': read as one literal.
+JOINED = re.compile(r"'\s*\+\s*'")
 TABLES = ("TITLES", "TYPE", "STATE", "REFS")
 
 
@@ -15,7 +17,7 @@ def js_msgids():
     for path in JS.glob("*.js"):
         if path.name == "premium.js":  # its messages are rules/policy.py's msgids
             continue
-        text = path.read_text(encoding="utf-8")
+        text = JOINED.sub("", path.read_text(encoding="utf-8"))
         for m in CALL.finditer(text):
             ids.add(m.group(1))
             if m.group(0).startswith("tn") and m.group(2):
