@@ -12,7 +12,8 @@ from .errors import (Forbidden, NotPaired, ProtocolMismatch, RateLimited,  # noq
                      RequestRefused, ServerError, ServerUnreachable, SignedOut, SyncError,
                      UnsyncedRecords, WrongPassword)
 from .outbox import LocalStore, describe_errors, now_iso
-from .protocol import MAX_BODY, MAX_RECORDS, PROTOCOL_VERSION, RECORD_TYPES  # noqa: F401
+from .protocol import (CONFLICT, MAX_BODY, MAX_RECORDS, PROTOCOL_VERSION,  # noqa: F401
+                       RECORD_TYPES, REJECTED)
 from .transport import Transport, retry_after_seconds  # noqa: F401
 
 #: Batches stay well under the server's body limit (a 413 splits a batch all the same).
@@ -176,7 +177,7 @@ class SyncClient:
             if len(batch) == 1:
                 self.store.hold(batch[0], "too_large", "too large for the server to accept")
                 summary.rejected += 1
-                summary.problems.append(self._problem(batch[0], "rejected",
+                summary.problems.append(self._problem(batch[0], REJECTED,
                                                       "too large for the server to accept"))
                 return
             half = len(batch) // 2
@@ -189,8 +190,8 @@ class SyncClient:
             raise ServerError(f"the server's answer is not a valid receipt: {exc}") from None
         for item, status, result in zip(batch, statuses, results):
             setattr(summary, status, getattr(summary, status) + 1)
-            if status in ("rejected", "conflict"):
-                detail = (describe_errors(result.get("errors")) if status == "rejected" else
+            if status in (REJECTED, CONFLICT):
+                detail = (describe_errors(result.get("errors")) if status == REJECTED else
                           f"the server has version {result.get('version')}, this record was "
                           f"based on version {item['record']['version']}")
                 summary.problems.append(self._problem(item, status, detail))

@@ -28,6 +28,8 @@ from datetime import datetime, timezone
 
 import sqlite_utils
 
+from .protocol import ACCEPTED, DUPLICATE, REJECTED, STATUSES
+
 SCHEMA_VERSION = 1
 
 WAITING = "waiting"
@@ -268,8 +270,7 @@ class LocalStore:
         for item, result in zip(batch, results):
             if (not isinstance(result, dict)
                     or str(result.get("id", "")).lower() != item["record"]["id"]
-                    or result.get("status") not in ("accepted", "duplicate", "rejected",
-                                                    "conflict")):
+                    or result.get("status") not in STATUSES):
                 raise ValueError(f"the server's result for {item['record']['id']} is not a receipt")
         # Plain SQL and one statement per kind of change: a receipt costs microseconds, so
         # a laptop relaying a hundred phones spends its time on the network, not here.
@@ -285,7 +286,7 @@ class LocalStore:
             # process): the receipt is for the old content, so the new one stays, based on
             # the version the old content got.
             edited = row is None or row != (record["version"], canonical_json(record["data"]))
-            if status in ("accepted", "duplicate"):
+            if status in (ACCEPTED, DUPLICATE):
                 receipts.append((record["id"], record["type"], result.get("version"), status,
                                  content_hash(record["type"], record["data"]), item["source"],
                                  received_at))
@@ -295,7 +296,7 @@ class LocalStore:
                     rebases.append((result.get("version"), seq))
             elif not edited:
                 errors, current = result.get("errors"), result.get("current")
-                message = (describe_errors(errors) if status == "rejected" else
+                message = (describe_errors(errors) if status == REJECTED else
                            f"the server has version {result.get('version')}, "
                            f"this record was based on version {record['version']}")
                 holds.append((NEEDS_ATTENTION, status,

@@ -43,8 +43,20 @@ PULL_MAX_LIMIT = 1000
 REVIEW_STATUSES = ("pending", "approved", "flagged")
 REFERRAL_STATUSES = ("new", "assigned", "visited", "enrolled", "closed")
 
-#: An id in its canonical 36-character form, any UUID version, either case.
-UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
+#: An enrollment's ``scheme``: voluntary social insurance, household health insurance.
+SCHEMES = ("vsi", "hhi")
+
+# The patterns hold the whole string (``\A``...``\Z``) whether called with ``match`` or
+# ``fullmatch``: ``$`` would let a value ending in a newline through, and ``\d`` any
+# script's digits. Every check of an id, a reference or a month uses these.
+
+#: An id or a reference in its canonical 36-character form, any UUID version, either case.
+UUID_RE = re.compile(
+    r"\A[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
+
+#: A month, YYYY-MM (an enrollment's ``start_month``, the plan files); groups: year, month.
+#: static/js/premium.js has the same pattern between ``^`` and ``$`` (a test compares them).
+MONTH_RE = re.compile(r"\A([0-9]{4})-(0[1-9]|1[0-2])\Z")
 
 #: Error codes and their HTTP statuses (DESIGN §4).
 ERROR_STATUS = {

@@ -9,12 +9,13 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from sync.protocol import UUID_RE
+
 from ..rules import audit
 from ..rules.access import roles_required, scope_of
 from ..auth.views import _safe_next
 from ..db.tx import begin_write
 from ..extensions import db
-from ..forms.fields import UUID_RE
 from ..forms.users import PasswordResetForm, UserCreateForm, UserEditForm
 from ..models import ROLES, Device, Organization, User
 from ..models.base import utcnow

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, select
 from werkzeug.security import generate_password_hash
 
+from sync.protocol import SCHEMES
+
 from ..rules import audit
 from ..syncserver import bulk
 from . import demo_data as D
@@ -409,7 +411,7 @@ class _Demo:
             person["coverage"] = "voluntary_si" if scheme == "vsi" else (
                 person["coverage"] if person["coverage"] == "voluntary_si" else "household_hi")
             topics.add(scheme)
-        visit["topics"] = sorted(topics, key=("vsi", "hhi").index)
+        visit["topics"] = sorted(topics, key=SCHEMES.index)
 
     def outreach(self):
         rng = self.rng

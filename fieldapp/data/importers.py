@@ -15,6 +15,8 @@ from datetime import date
 from flask_babel import force_locale
 from sqlalchemy import select
 
+from sync.protocol import MONTH_RE, SCHEMES
+
 from ..rules import audit
 from ..syncserver import bulk
 from .csvfile import read_csv
@@ -24,7 +26,6 @@ from ..records.forms import validate_record
 from ..models import LEVELS, Area, Household, ParticipantCount, Plan
 from ..records.textfold import fold, household_search_text
 
-SCHEMES = ("vsi", "hhi")
 LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}
 #: Official code shapes: province 2 digits, district 3, commune 5; a village is
 #: ``<commune code>-<n>`` (checked against its parent).
@@ -33,7 +34,6 @@ CODE_SHAPES = {"province": re.compile(r"^\d{2}$"), "district": re.compile(r"^\d{
 CODE_HINTS = {"province": "2 digits", "district": "3 digits", "commune": "5 digits",
               "village": "<commune code>-<number>, e.g. 31001-3"}
 WHOLE_RE = re.compile(r"^\d{1,9}$")
-MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 WHOLE_MSG = "must be a whole number ≥ 0 (digits only, no separators)."
 

@@ -6,7 +6,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Field, StringField
 from wtforms.validators import ValidationError
 
-UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+from sync.protocol import MONTH_RE, UUID_RE
+
 PHONE_CHARS_RE = re.compile(r"[\s.\-()]")
 #: National form after normalising: mobile 0 + 9 digits, landline 02 + 9 digits.
 PHONE_RE = re.compile(r"^0(?:[35789]\d{8}|2\d{9})$")
@@ -76,14 +77,12 @@ class IsoDateField(StringField):
 class MonthField(StringField):
     """YYYY-MM, kept as that string."""
 
-    MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs.setdefault("render_kw", {"type": "month"})
         super().__init__(label, validators, **kwargs)
 
     def pre_validate(self, form):
-        if self.data and not self.MONTH_RE.match(self.data):
+        if self.data and not MONTH_RE.match(self.data):
             raise ValidationError(_l("Enter a month as YYYY-MM."))
         if self.data:
             year = int(self.data[:4])

@@ -4,12 +4,11 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from sync.protocol import REFERRAL_STATUSES, REVIEW_STATUSES  # noqa: F401 (models' names)
+
 from ..extensions import db
 from .base import JSONType, UTCDateTime
 from .syncable import Synced
-
-REVIEW_STATUSES = ("pending", "approved", "flagged")
-REFERRAL_STATUSES = ("new", "assigned", "visited", "enrolled", "closed")
 
 
 class Visit(Synced, db.Model):

@@ -7,17 +7,54 @@ those areas and everything below them. Roles then narrow what they may do there:
 - collector: the shared register (households, persons), referrals and outreach of their
   subtree; visits and enrollments only their own;
 - village_head: their own referrals in their village, and the households of that village.
+
+``ROLE_RULES`` says this once. ``Scope`` answers from it in Python (pushes, views) and the
+change feed builds its SQL from it (pulls: syncserver/feed.py), so the two cannot drift;
+tests/api/test_access_rules.py holds them to each other and to the list above.
 """
+from dataclasses import dataclass
 from functools import wraps
+from types import MappingProxyType
 
 from flask import abort, g
 from flask_login import current_user
 
+from sync.protocol import RECORD_TYPES
+
 from .areatree import area_tree
 
+#: How far a role reaches records of one type in its areas: every one (AREA) or those its
+#: user created (OWN). Writing OWN: new records, and updates of the user's own.
+AREA, OWN = "area", "own"
 
-class ScopeError(Exception):
-    """The user may not touch that area or record."""
+
+@dataclass(frozen=True)
+class RoleRules:
+    """{record type: AREA | OWN} a role may read, and may write; a type absent is refused."""
+
+    read: MappingProxyType
+    write: MappingProxyType
+
+
+def _rules(read, write):
+    return RoleRules(MappingProxyType(dict(read)), MappingProxyType(dict(write)))
+
+
+_EVERYTHING = {kind: AREA for kind in RECORD_TYPES}
+# Listed in this order so the feed's SQL reads as it always did (same text, same plans).
+_COLLECTOR = {"household": AREA, "person": AREA, "referral": AREA, "outreach": AREA,
+              "visit": OWN, "enrollment": OWN}
+
+#: The rules of each of ``models.ROLES``. The roles with a ``write`` are exactly
+#: sync.protocol.PUSH_ROLES (a test checks it).
+ROLE_RULES = MappingProxyType({
+    "admin": _rules(read=_EVERYTHING, write={}),
+    "supervisor": _rules(read=_EVERYTHING, write={}),
+    "collector": _rules(read=_COLLECTOR, write=_COLLECTOR),
+    "village_head": _rules(read={"household": AREA, "referral": OWN}, write={"referral": OWN}),
+})
+#: An unknown role reads and writes nothing.
+NO_RULES = _rules({}, {})
 
 
 def _area_parent_map():
@@ -62,47 +99,30 @@ class Scope:
     def __init__(self, user):
         self.user = user
         self.role = user.role
+        self.user_id = user.id
         self.assigned_ids = {a.id for a in user.areas}
         self.area_ids = frozenset(subtree_ids(self.assigned_ids))
+        rules = ROLE_RULES.get(self.role, NO_RULES)
+        self._read, self._write = rules.read, rules.write
 
     def sees_area(self, area_id):
         return area_id in self.area_ids
 
     def sees_record(self, record_type, record):
-        """May this user read ``record`` (a model instance of ``record_type``)?"""
+        """May this user read ``record`` (anything with ``area_id`` and ``created_by_id``,
+        e.g. a model instance) of ``record_type``?"""
         if record.area_id not in self.area_ids:
             return False
-        if self.role in ("admin", "supervisor"):
-            return True
-        mine = record.created_by_id == self.user.id
-        if self.role == "collector":
-            if record_type in ("visit", "enrollment"):
-                return mine
-            return record_type in ("household", "person", "referral", "outreach")
-        if self.role == "village_head":
-            if record_type == "referral":
-                return mine
-            return record_type == "household"
-        return False
+        reach = self._read.get(record_type)
+        return reach == AREA or (reach == OWN and record.created_by_id == self.user_id)
 
     def may_write(self, record_type, area_id, existing=None):
         """May this user push ``record_type`` into ``area_id`` (over ``existing``, if any)?"""
         if area_id not in self.area_ids:
             return False
-        if self.role == "collector":
-            if record_type in ("visit", "enrollment") and existing is not None:
-                return existing.created_by_id == self.user.id
-            return record_type in ("household", "person", "visit", "enrollment", "referral",
-                                   "outreach")
-        if self.role == "village_head":
-            if record_type != "referral":
-                return False
-            return existing is None or existing.created_by_id == self.user.id
-        return False
-
-    def check_area(self, area_id):
-        if not self.sees_area(area_id):
-            raise ScopeError(area_id)
+        reach = self._write.get(record_type)
+        return reach == AREA or (reach == OWN and (existing is None
+                                                   or existing.created_by_id == self.user_id))
 
 
 def scope_of(user):

@@ -44,9 +44,10 @@ from datetime import date
 from flask import g, has_app_context, has_request_context
 from flask_babel import gettext
 
+from sync.protocol import MONTH_RE, SCHEMES
+
 from ..i18n import format_money
 
-SCHEMES = ("vsi", "hhi")
 SUPPORT_GROUPS = ("poor", "near_poor", "ethnic_minority", "other")
 PARAM_KEYS = ("base_salary", "poverty_line", "vsi_rate_bp", "vsi_ceiling_multiple",
               "vsi_support_bp", "vsi_periods", "hhi_rate_bp", "hhi_ladder_bp", "hhi_periods")
@@ -54,8 +55,6 @@ BP = 10_000
 #: Common denominator: bp × bp × bp (HHI gross with a province share has three factors).
 DEN = BP ** 3
 
-# ASCII digits and no trailing newline, exactly as premium.js reads them.
-MONTH_RE = re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])")
 DIGITS_RE = re.compile(r"[0-9]{1,15}")
 
 # English source strings; the PWA (premium.js) returns the same msgids for its catalog.

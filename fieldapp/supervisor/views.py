@@ -2,9 +2,10 @@
 from flask import abort, render_template
 from flask_login import current_user
 
+from sync.protocol import UUID_RE
+
 from ..rules.access import require_area, roles_required, scope_of
 from ..extensions import db
-from ..forms.fields import UUID_RE
 from ..models import Area, Household
 from ..web.paging import int_arg, paginate, text_arg
 from . import bp

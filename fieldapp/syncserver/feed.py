@@ -15,9 +15,12 @@ from sqlalchemy import (and_, bindparam, delete, exists, false, func, or_, selec
                         union_all, update)
 from sqlalchemy.orm import aliased
 
+from sync.protocol import RECORD_TYPES
+
 from ..extensions import db
 from ..db.fastrows import insert_rows
 from ..models import Change, Counter
+from ..rules.access import AREA, NO_RULES, OWN, ROLE_RULES
 
 COUNTER = "changes"
 _CHUNK = 500
@@ -116,9 +119,6 @@ def touch(kind, ids):
 
 # -- reading -------------------------------------------------------------------------------
 
-_SHARED = ("household", "person", "referral", "outreach")
-
-
 def visible(change, role, by_area=False):
     """SQL condition: may a user of ``role`` see change row ``change`` (DESIGN §4 pull scope).
 
@@ -133,20 +133,29 @@ def visible(change, role, by_area=False):
 
 
 def _role_rule(change, role):
-    """The part of ``visible`` that is not the area: what the role sees in its areas."""
-    uid = bindparam("uid")
-    if role in ("admin", "supervisor"):
+    """The part of ``visible`` that is not the area: what the role reads in its areas, from
+    rules/access.py's ROLE_RULES (the table ``Scope.sees_record`` answers from)."""
+    read = ROLE_RULES.get(role, NO_RULES).read
+    area = [kind for kind, reach in read.items() if reach == AREA]
+    own = [kind for kind, reach in read.items() if reach == OWN]
+    if len(area) == len(RECORD_TYPES):
         return true()
-    if role == "collector":
-        return or_(change.record_type.in_(_SHARED), change.owner_id == uid)
-    if role == "village_head":
-        return or_(change.record_type == "household",
-                   and_(change.record_type == "referral", change.owner_id == uid))
-    return false()
+    terms = [_type_in(change, area)] if area else []
+    if own:
+        mine = change.owner_id == bindparam("uid")
+        # The feed holds only RECORD_TYPES: when the rest are all OWN, naming them adds
+        # nothing (and the statement stays the one the planner always had).
+        terms.append(mine if len(area) + len(own) == len(RECORD_TYPES)
+                     else and_(_type_in(change, own), mine))
+    return or_(*terms) if terms else false()
+
+
+def _type_in(change, kinds):
+    return change.record_type == kinds[0] if len(kinds) == 1 else change.record_type.in_(kinds)
 
 
 def scope_params(scope):
-    return {"areas": sorted(scope.area_ids), "uid": scope.user.id}
+    return {"areas": sorted(scope.area_ids), "uid": scope.user_id}
 
 
 #: Callers with at most this many areas (a collector's commune and its villages) read a

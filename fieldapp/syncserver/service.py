@@ -165,7 +165,7 @@ def _push_sqlite(judge, heartbeat, items):
 
 def scope_key(scope):
     """A short fingerprint of what ``scope`` sees (role, user, areas), kept in cursors."""
-    text = f"{scope.role}:{scope.user.id}:{','.join(map(str, sorted(scope.area_ids)))}"
+    text = f"{scope.role}:{scope.user_id}:{','.join(map(str, sorted(scope.area_ids)))}"
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 

@@ -6,8 +6,9 @@
 import { STORES, req, withStore } from './db.js';
 import { emit } from './bus.js';
 import { isoWithOffset } from './format.js';
+import { ACCEPTED, CONFLICT, DUPLICATE, REJECTED } from './protocol.js';
 
-export const ATTENTION = new Set(['rejected', 'conflict']);
+export const ATTENTION = new Set([REJECTED, CONFLICT]);
 
 /**
  * Save `data` as record `id` of `type`: local copy + outbox entry. Resolves once committed.
@@ -83,7 +84,7 @@ export async function applyReceipts(sent, results) {
       if (!result || result.id !== record.id) continue; // the server answers in order; be safe
       const current = await req(outbox.get(record.id));
       const same = current && current.rev === rev;
-      if (result.status === 'accepted' || result.status === 'duplicate') {
+      if (result.status === ACCEPTED || result.status === DUPLICATE) {
         const records = tx.objectStore(STORES[record.type]);
         const local = await req(records.get(record.id));
         if (local) { local.version = result.version; records.put(local); }
@@ -91,7 +92,7 @@ export async function applyReceipts(sent, results) {
         else if (current) { current.base = result.version; outbox.put(current); }
         recent.unshift({ id: record.id, type: record.type, label, at: Date.now() });
         done.push(record.id);
-      } else if (same && (result.status === 'rejected' || result.status === 'conflict')) {
+      } else if (same && ATTENTION.has(result.status)) {
         current.state = result.status;
         current.errors = result.errors || null;
         current.current = result.current || null;

@@ -5,7 +5,7 @@
 
 const BP = 10000n;
 const DEN = BP * BP * BP;
-const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
+const MONTH_RE = /^([0-9]{4})-(0[1-9]|1[0-2])$/; // sync/protocol.py MONTH_RE
 const DIGITS_RE = /^\d{1,15}$/;
 
 // The msgids of policy.py: the caller translates them with the catalog from bootstrap.

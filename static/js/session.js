@@ -6,8 +6,9 @@ import { clearAll, getMeta, req, withStore } from './db.js';
 import { lang } from './i18n.js';
 import { ctx, loadContext } from './context.js';
 import { summary } from './outbox.js';
+import { PUSH_ROLES } from './protocol.js';
 
-export const APP_ROLES = ['collector', 'village_head'];
+export const APP_ROLES = PUSH_ROLES;
 
 function deviceName() {
   const ua = navigator.userAgent;

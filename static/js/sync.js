@@ -9,6 +9,7 @@ import { emit, on } from './bus.js';
 import { ctx } from './context.js';
 import { getMeta, setMeta } from './db.js';
 import { applyReceipts, summary, takeBatch } from './outbox.js';
+import { PROTOCOL_VERSION } from './protocol.js';
 import { applyPage } from './pull.js';
 import { bootstrap, markSignedOutByServer } from './session.js';
 
@@ -43,7 +44,7 @@ async function pushAll() {
     let reply;
     try {
       reply = await api('POST', '/sync/push', { token: ctx.token, body: {
-        protocol: 1, device: { outbox: total, app_version: APP_VERSION },
+        protocol: PROTOCOL_VERSION, device: { outbox: total, app_version: APP_VERSION },
         records: batch.map((b) => b.record) } });
     } catch (err) {
       if (err.status === 413 && size > 1) { size = Math.ceil(size / 2); continue; }
