@@ -222,10 +222,6 @@ class SqlStore:
             row["area"] = self.areas.by_id[state.area_id].code
         return self.shaper.shape(kind, ROWS[kind](**row))[0]
 
-    def apply(self, writes, heartbeat=None):
-        """Write the accepted records, their audit entries and change rows, and the heartbeat."""
-        self.write(self.plan(writes), heartbeat)
-
     def plan(self, writes):
         """What ``write`` stores for ``writes``: rows built and converted, nothing written.
 
