@@ -159,7 +159,7 @@ def _create_user(username, role, area_codes, password, full_name, phone, org_cod
     user.areas = list(form.area_objects)
     db.session.add(user)
     db.session.flush()
-    audit.record("create", "user", user.id, after=audit.snapshot(user))
+    audit.record("create", "user", user.id, after=audit.values_of(user))
     db.session.commit()
     return user
 
