@@ -25,7 +25,11 @@ Push, in two steps so the expensive part runs outside the database's write lock:
    before it in ``protocol.RECORD_TYPES`` (enrollment -> visit -> referral -> household,
    enrollment -> person -> household), so judging on demand can never go round in a
    circle; a guard turns a circle a broken client could still build into a rejection.
-   The store then writes the accepted records in one transaction (``Write`` list).
+   ``judge`` writes nothing: it returns the accepted records (``Judgement.writes``, a
+   ``Write`` list), which the caller stores all or none in its writing transaction (the
+   server's store builds the rows with ``plan`` and stores them with ``write``; on SQLite
+   the server judges in a read snapshot before the write lock and judges again under it
+   when anything it read has changed, fieldapp/syncserver/service.py).
 
 The change feed, and why a reader following cursors never skips a change
 ------------------------------------------------------------------------
@@ -135,7 +139,11 @@ class Write:
 
 
 class Store(Protocol):
-    """What ``judge`` needs from the database side (fieldapp/syncserver/store.py implements it)."""
+    """What ``judge`` calls on the database side, and all it calls: reading states, the rules
+    that need other records, and being told of each acceptance. Reading ahead and writing
+    are the caller's business, outside this protocol (fieldapp/syncserver/store.py
+    implements it; fieldapp/syncserver/service.py also calls its ``prefetch``, ``plan``,
+    ``write`` and ``current``)."""
 
     def lookup(self, wanted: Mapping[str, set]) -> dict:
         """{id: State} for those of ``wanted`` ({type: ids}) that exist, whatever their real

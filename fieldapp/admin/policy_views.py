@@ -114,7 +114,7 @@ def policy_new():
                       "choose another date."))
             else:
                 audit.record("create", "policy_parameter_set", row.id,
-                             after=audit.snapshot(row), user_id=current_user.id)
+                             after=audit.values_of(row), user_id=current_user.id)
                 db.session.commit()
                 g.pop("_policy_book", None)  # this request's book predates the new set
                 flash(_("The new parameter set takes effect on %(date)s.",

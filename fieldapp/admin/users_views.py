@@ -27,10 +27,11 @@ from .people import MANAGERS, managed_users, manages
 USER_FIELDS = ("username", "full_name", "phone", "role", "organization_id", "active")
 
 
-def user_snapshot(user):
-    snap = {f: getattr(user, f) for f in USER_FIELDS}
-    snap["areas"] = sorted(a.code for a in user.areas)
-    return snap
+def user_values(user):
+    """A user as the audit log's ``before`` / ``after`` holds it: USER_FIELDS and area codes."""
+    values = {f: getattr(user, f) for f in USER_FIELDS}
+    values["areas"] = sorted(a.code for a in user.areas)
+    return values
 
 
 def devices_by_user(user_ids):
@@ -94,7 +95,7 @@ def user_new():
         db.session.add(user)
         try:
             db.session.flush()
-            audit.record("create", "user", user.id, None, user_snapshot(user), current_user.id)
+            audit.record("create", "user", user.id, None, user_values(user), current_user.id)
             db.session.commit()
         except IntegrityError:  # the same username created a moment ago by someone else
             db.session.rollback()
@@ -126,12 +127,12 @@ def user_edit(user_id):
         else:
             begin_write()
             user = db.session.get(User, user_id)
-            before = user_snapshot(user)
+            before = user_values(user)
             user.full_name, user.phone = form.full_name.data, form.phone.data
             user.role, user.organization_id = form.role.data, form.organization_id()
             user.active = form.active.data
             user.areas = list(form.area_objects)
-            after = user_snapshot(user)
+            after = user_values(user)
             if after != before:
                 audit.record("update", "user", user.id, before, after, current_user.id)
             db.session.commit()

@@ -56,7 +56,8 @@ def device_required(roles=None, snapshot=False):
     The token's user becomes ``current_user`` for this request only (no session is made),
     so messages come in that user's language. With ``snapshot`` the request's transaction
     is one consistent snapshot from its first statement (REPEATABLE READ on PostgreSQL;
-    a SQLite read transaction is one): a pull reads its page in the transaction that
+    a SQLite read transaction is one), marked in ``g.api_snapshot``: the pull view hands
+    that to syncserver/service.py, which then reads its page in the transaction that
     checked the token, with no second transaction (nor connection check-out) to start.
     """
 

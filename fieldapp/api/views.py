@@ -108,7 +108,8 @@ def pull():
     except BadCursor:
         raise bad_request(_("This cursor was not made by this server. "
                             "Pull again from the beginning (no cursor).")) from None
-    page, scope_key, reset = service.pull(g.device.user, g.device, after, limit, seen_scope)
+    page, scope_key, reset = service.pull(g.device.user, g.device, after, limit, seen_scope,
+                                          in_snapshot=g.get("api_snapshot", False))
     body = {"changes": page.changes, "cursor": codec.encode(page.cursor, scope_key),
             "more": page.more}
     if reset:

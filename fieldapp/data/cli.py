@@ -1,7 +1,7 @@
 """Flask commands (DESIGN §7): `flask --app app <command>`.
 
 The commands only adapt the console to the modules that do the work (schema, demo,
-importers, snapshot); their errors become one readable message and a non-zero exit code.
+importers, export); their errors become one readable message and a non-zero exit code.
 Console text is English: these are operators' tools.
 """
 import click
@@ -159,7 +159,7 @@ def _create_user(username, role, area_codes, password, full_name, phone, org_cod
     user.areas = list(form.area_objects)
     db.session.add(user)
     db.session.flush()
-    audit.record("create", "user", user.id, after=audit.snapshot(user))
+    audit.record("create", "user", user.id, after=audit.values_of(user))
     db.session.commit()
     return user
 
@@ -249,23 +249,23 @@ def import_plans_command(file):
 
 
 @click.command(
-    "export-sqlite", short_help="Write a SQLite snapshot for analysts (holds personal data).")
+    "export-sqlite", short_help="Write a SQLite export for analysts (holds personal data).")
 @with_appcontext
 @click.argument("out", type=click.Path(dir_okay=False, writable=True))
 @click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
 def export_sqlite_command(out, force):
-    """Write a snapshot of the synced data to the SQLite file OUT, for analysts.
+    """Write an export of the synced data to the SQLite file OUT, for analysts.
 
     Tables: areas, organizations, households, persons, visits, enrollments, referrals,
     outreach, plans, participant_counts, with foreign keys and indexes. It INCLUDES
     personal data (names, phone numbers, 12-digit personal IDs): keep the file as safe
     as the database itself.
     """
-    from . import export as snapshot
+    from .export import export
 
     _require_schema()
     try:
-        counts = snapshot.export(out, overwrite=force)
+        counts = export(out, overwrite=force)
     except FileExistsError:
         _fail(f"{out} exists; add --force to overwrite it.")
     click.echo(f"Wrote {out}: " + ", ".join(f"{n} {table}" for table, n in counts.items()) + ".")

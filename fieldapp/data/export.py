@@ -1,4 +1,4 @@
-"""The analyst's snapshot (`export-sqlite`): synced data copied into a standalone SQLite file.
+"""The analyst's export (`export-sqlite`): synced data copied into a standalone SQLite file.
 
 Column names are spelled for a reader with no knowledge of the app: users appear by
 username (``collector``, ``created_by``), areas also by code, times as ISO 8601 in UTC,
@@ -146,7 +146,7 @@ def _plain(value):
 
 
 def export(out, overwrite=False):
-    """Write the snapshot to ``out``; returns {table: rows}. FileExistsError if ``out``
+    """Write the export to ``out``; returns {table: rows}. FileExistsError if ``out``
     exists and ``overwrite`` is false."""
     out = Path(out)
     if out.exists() and not overwrite:

@@ -189,11 +189,11 @@ def import_areas(path):
                 by_code[code] = area
                 result.created += 1
             elif any(getattr(area, k) != v for k, v in values.items()):
-                before = audit.snapshot(area)
+                before = audit.values_of(area)
                 for key, value in values.items():
                     setattr(area, key, value)
                 db.session.flush()
-                audit.record("update", "area", area.id, before=before, after=audit.snapshot(area))
+                audit.record("update", "area", area.id, before=before, after=audit.values_of(area))
                 result.updated += 1
             else:
                 result.unchanged += 1

@@ -98,7 +98,9 @@ def _plan(conn, table, names, key):
 
 
 def prepare(conn, table, rows, key=None):
-    """(sql, driver parameters) for ``rows``, converted now and run later by ``run``.
+    """The statement for ``rows``, converted now and run later by ``run``: a list of steps,
+    ``[(sql, driver parameters)]``, or for several new rows on PostgreSQL
+    ``[(_COPY, copy sql, rows)]``; None when there are no rows.
 
     Converting is pure Python: a caller can do it before taking the write lock (the sync
     push does) so that only the database's own work happens while others wait.

@@ -15,7 +15,7 @@ decides the common validators' passing case inline (``Optional`` on a filled fie
 ``InputRequired`` / ``Length`` / ``Regexp`` is still called, so its message is its own.
 A class using anything the plan does not know (a filter, a default other than None, a
 ``process_data`` that does more than store None) keeps the stock driver.
-``tests/forms/test_lean.py`` runs both drivers on the fixtures and on generated records and
+``tests/unit/test_forms_lean.py`` runs both drivers on the fixtures and on generated records and
 requires the same data and the same errors.
 """
 import re

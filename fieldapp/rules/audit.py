@@ -12,7 +12,7 @@ def _plain(value):
     return value
 
 
-def snapshot(obj, fields=None):
+def values_of(obj, fields=None):
     """A JSON-safe dict of a model instance's columns (for ``before`` / ``after``)."""
     if obj is None:
         return None

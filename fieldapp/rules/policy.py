@@ -330,6 +330,6 @@ def seed_parameters():
         row = PolicyParameterSet(effective_from=when, params=params, note="DOMAIN.md")
         db.session.add(row)
         db.session.flush()
-        audit.record("create", "policy_parameter_set", row.id, after=audit.snapshot(row))
+        audit.record("create", "policy_parameter_set", row.id, after=audit.values_of(row))
         added += 1
     return added

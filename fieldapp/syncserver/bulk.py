@@ -2,9 +2,11 @@
 
 Devices learn about records only through the change feed (DESIGN §4), so a household
 imported from a spreadsheet must get its live ``Change`` row exactly as if a collector had
-pushed it; the rows are written by the sync API's own feed writer (syncserver/feed.py), last in
+pushed it; the rows are written by the push's own feed writer (syncserver/feed.py), last in
 the writing transaction. ``content_hash`` stays empty: it only lets a device's exact retry
-of its own push count as a duplicate, and these records were never pushed.
+of its own push count as a duplicate, and these records were never pushed. (A server-owned
+field of a record already stored changes through ``feed.touch`` instead.) Like the rest of
+syncserver/, it needs no request and never imports the sync API's views.
 """
 import uuid
 

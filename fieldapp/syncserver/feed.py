@@ -5,9 +5,10 @@ The rules that matter here: a writer touches the 'changes' counter LAST (after e
 write of its transaction, right before inserting its change rows and committing), and a
 record has one live row, which every change deletes and re-inserts at a fresh number.
 
-For other parts of the app: a view that changes a server-owned field of a synced record (a
+For other parts of the app: whatever changes a server-owned field of a synced record (a
 visit's review, a referral's status or assignee) calls ``touch(kind, ids)`` as the last
-thing before committing, so devices pull the new state.
+thing before committing, so devices pull the new state; nothing else writes change rows for
+such fields.
 """
 from functools import lru_cache
 
@@ -93,8 +94,14 @@ def last_seq(conn):
 def touch(kind, ids):
     """Move the live rows of records whose server-owned fields changed to fresh numbers.
 
+    The one way for a change of a server-owned field (a visit's review, a referral's status
+    or assignee) to reach devices: whatever writes such a field calls ``touch`` with the
+    records' type and ids, in the same transaction. A push's own writes go through
+    ``write`` (syncserver/store.py); new records entered by the server (demo data,
+    imports) through syncserver/bulk.py.
+
     Their ``version`` stays (a review never makes the device's next edit conflict). Call it
-    as the last statement before ``db.session.commit()``.
+    as the last statement before ``db.session.commit()``: it takes the feed's counter.
     """
     ids = sorted(set(ids))
     if not ids:

@@ -15,7 +15,6 @@ import hashlib
 from datetime import timedelta
 from functools import partial
 
-from flask import g
 from flask_babel import gettext
 from sqlalchemy import select, update
 from sqlalchemy.exc import DBAPIError
@@ -169,9 +168,13 @@ def scope_key(scope):
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-def pull(user, device, after, limit, seen_scope=None):
+def pull(user, device, after, limit, seen_scope=None, in_snapshot=False):
     """One page of the caller's change feed after position ``after``: (page, scope key,
     reset).
+
+    ``in_snapshot``: the caller's transaction has been one read snapshot since its first
+    statement (the sync API opens it before checking the token, api/http.py); the page is
+    read in it. Otherwise the page gets a snapshot of its own.
 
     A cursor made when the caller saw other areas (an admin changed them) cannot be
     continued: records of a new area committed before it would never come, records of a
@@ -187,8 +190,7 @@ def pull(user, device, after, limit, seen_scope=None):
     params = scope_params(scope)  # read before the commit below expires the user
     device_id, last_sync = device.id, device.last_sync_at
     options = {}
-    if not g.get("api_snapshot"):
-        # Not in a snapshot since the request began: the page gets one of its own.
+    if not in_snapshot:
         db.session.commit()
         if db.engine.dialect.name == "postgresql":
             options["isolation_level"] = "REPEATABLE READ"

@@ -1,14 +1,16 @@
 """sync.merge.Store over the models: what the pure merge cannot know by itself.
 
 Inside one writing transaction it reads the stored state of a batch's ids (bulk, one SELECT
-per type), applies the rules that need the database or the caller (area codes, scope,
-premiums recomputed with policy.PolicyBook, personal IDs unique), and writes the accepted
-records with Core executemany: record rows, audit entries, the device heartbeat, areas that
-follow a moved household, and finally the change feed (feed.write takes the counter last).
+per type), hands each record to the rules that need the database or the caller
+(syncserver/checks.py: areas, scope, personal IDs unique, premiums recomputed), and writes
+the accepted records with Core executemany: record rows, audit entries, the device
+heartbeat, areas that follow a moved household, and finally the change feed (feed.write
+takes the counter last). syncserver/service.py calls ``prefetch``, then ``sync.merge.judge``
+(``lookup``, ``check``, ``accepted``), ``plan`` and ``write``, and ``current`` for
+conflicts.
 """
 from collections import namedtuple
 
-from flask_babel import gettext as _
 from sqlalchemy import select, text, update
 
 from sync import protocol as P
@@ -19,17 +21,11 @@ from ..db import fastrows
 from ..models import Change, Device, Person
 from ..models.base import utcnow
 from ..records.textfold import household_search_text
-from . import feed
+from . import checks, feed
 from .shapes import MODELS, ROWS, fetch
 
-_Rec = namedtuple("_Rec", "area_id created_by_id")
 _Plan = namedtuple("_Plan", "now statements live left replaced moved")
 _CHUNK = 500
-#: The field to blame when a record's area is out of reach, by type.
-_AREA_FIELD = {"household": "area", "referral": "area", "outreach": "area",
-               "person": "household", "visit": "household", "enrollment": "person"}
-#: Types whose ``area`` names a village (DESIGN §5); outreach may name any area.
-_VILLAGE_TYPES = ("household", "referral")
 
 
 class SqlStore:
@@ -59,7 +55,7 @@ class SqlStore:
                 # the same record waits and then judges against this one's outcome.
                 query = query.order_by(model.id).with_for_update()
             for rid, version, digest, area_id, owner_id in self.conn.execute(query):
-                seen = self.scope.sees_record(kind, _Rec(area_id, owner_id))
+                seen = self.scope.sees_record(kind, checks.Owned(area_id, owner_id))
                 out[rid] = State(kind, version, digest, area_id, owner_id, seen)
         return out
 
@@ -141,60 +137,37 @@ class SqlStore:
         return self._book
 
     # -- rules --------------------------------------------------------------------------
-    def _may_write_kind(self, kind):
-        return any(self.scope.may_write(kind, area_id) for area_id in self.scope.assigned_ids)
-
     def check(self, item, prior, refs):
+        """The cross-record rules of syncserver/checks.py, in their order: (errors, facts)."""
         kind, data = item.type, item.cleaned
-        if not self._may_write_kind(kind):
-            return {"_": [_("You may not send this kind of record.")]}, None
-        if kind in ("household", "referral", "outreach"):
+        errors = checks.kind_allowed(self.scope, kind)
+        if errors:
+            return errors, None
+        if kind in checks.CODED_TYPES:
             node = self.areas.by_code.get(data["area"])
-            if node is None:
-                return {"area": [_("Unknown area code.")]}, None
-            if kind in _VILLAGE_TYPES and node.level != "village":
-                return {"area": [_("Choose a village (thôn or tổ dân phố), not a larger area.")]}, None
+            errors = checks.area_known(node) or checks.area_is_village(kind, node)
+            if errors:
+                return errors, None
             area_id = node.id
         elif kind in ("person", "visit"):
             area_id = refs["household"].area_id
         else:
             area_id = refs["person"].area_id
-        existing = _Rec(prior.area_id, prior.owner_id) if prior is not None else None
-        if not self.scope.may_write(kind, area_id, existing):
-            field = _AREA_FIELD[kind]
-            message = (_("This area is outside your areas.") if field == "area" else
-                       _("This record is outside your areas."))
-            return {field: [message]}, None
+        errors = checks.area_in_scope(self.scope, kind, area_id, prior)
+        if errors:
+            return errors, None
         facts = {"area_id": area_id,
                  "owner_id": prior.owner_id if prior is not None else self.user_id}
         if kind == "person" and data.get("personal_id"):
-            if self._pid_holders(data["personal_id"]) - {item.id}:
-                return {"personal_id": [
-                    _("This personal ID is already registered to another person.")]}, None
+            errors = checks.personal_id_unique(item.id, self._pid_holders(data["personal_id"]))
+            if errors:
+                return errors, None
         if kind == "enrollment":
-            errors = self._premium(data, area_id, facts)
+            errors = checks.premium_matches(self.book, data, self.areas.province_code(area_id),
+                                            facts)
             if errors:
                 return errors, None
         return {}, facts
-
-    def _premium(self, data, area_id, facts):
-        from ..rules.policy import PremiumError
-
-        try:
-            premium = self.book.compute(
-                data["scheme"], data["start_month"], data["period_months"],
-                monthly_income=data.get("monthly_income"),
-                support_group=data.get("support_group"),
-                member_order=data.get("member_order"),
-                province=self.areas.province_code(area_id))
-        except PremiumError as err:
-            return {err.field: [err.message]}
-        if premium.amount_due != data["amount_due"]:
-            # Plain digits, machine-readable: the device shows its own sentence.
-            return {"amount_due": [f"expected {premium.amount_due}"]}
-        facts.update(monthly_amount=premium.monthly_amount,
-                     monthly_support=premium.monthly_support, policy_set_id=premium.set_id)
-        return None
 
     def accepted(self, write):
         if write.item.type == "person":
@@ -248,10 +221,6 @@ class SqlStore:
         if "area" in row:
             row["area"] = self.areas.by_id[state.area_id].code
         return self.shaper.shape(kind, ROWS[kind](**row))[0]
-
-    def apply(self, writes, heartbeat=None):
-        """Write the accepted records, their audit entries and change rows, and the heartbeat."""
-        self.write(self.plan(writes), heartbeat)
 
     def plan(self, writes):
         """What ``write`` stores for ``writes``: rows built and converted, nothing written.

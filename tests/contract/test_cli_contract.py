@@ -1,14 +1,14 @@
 """The command line of DESIGN §7 from the outside: `flask --app app <command>` and its effects.
 
 Effects are observed the way an operator or a device would: pairing and pulling over the
-sync API, and reading the analyst's snapshot (export-sqlite) with Python's own sqlite3 (the
+sync API, and reading the analyst's export (export-sqlite) with Python's own sqlite3 (the
 "any SQLite tool" of §7). Nothing of the application is imported.
 
 How the sentences are read here: "errors name the file, line and field" means the message
 holds the file's name, "line N" with N counted in the file as a text editor shows it (the
 header is line 1) and the column's name; "import nothing" is checked on what the import
 would have made visible (areas in bootstrap, households in a pull, counts and plans in the
-snapshot). import-households' columns are not in §7; those of its --help are used.
+export). import-households' columns are not in §7; those of its --help are used.
 """
 import os
 import sqlite3
@@ -44,8 +44,8 @@ def _device(client, username, password):
     return Device(client, resp.get_json()["token"], resp.get_json())
 
 
-def _snapshot_values(runner, tmp_path, name="snap.db"):
-    """Every value of every table of a fresh export-sqlite snapshot: {table: [row dicts]}."""
+def _export_values(runner, tmp_path, name="export.db"):
+    """Every value of every table of a fresh export-sqlite file: {table: [row dicts]}."""
     out = tmp_path / name
     _ok(runner.invoke(args=["export-sqlite", str(out), "--force"]))
     conn = sqlite3.connect(out)
@@ -58,8 +58,8 @@ def _snapshot_values(runner, tmp_path, name="snap.db"):
         conn.close()
 
 
-def _holds(snapshot, value):
-    return any(value in row.values() for rows in snapshot.values() for row in rows)
+def _holds(exported, value):
+    return any(value in row.values() for rows in exported.values() for row in rows)
 
 
 def _csv(tmp_path, name, text):
@@ -139,11 +139,11 @@ def test_seed_demo_makes_the_demo_city_and_users_with_the_default_password(app, 
     assert sum(a["level"] == "commune" for a in areas) >= 2
     pulled = devices["collector1"].pull_all()[0]
     assert any(c["type"] == "household" for c in pulled)
-    snapshot = _snapshot_values(runner, tmp_path)
-    assert snapshot["organizations"], "a collection organization"
-    assert snapshot["households"]
-    assert snapshot["plans"], "a plan"
-    months = {row["month"] for row in snapshot["participant_counts"]}
+    exported = _export_values(runner, tmp_path)
+    assert exported["organizations"], "a collection organization"
+    assert exported["households"]
+    assert exported["plans"], "a plan"
+    months = {row["month"] for row in exported["participant_counts"]}
     assert len(months) >= 2, "official counts for past months"
 
 
@@ -213,8 +213,8 @@ def test_import_counts_and_plans(runner, world, tmp_path):
                  "31001,2026,vsi,434343\n")
     _ok(runner.invoke(args=["import-counts", str(counts)]))
     _ok(runner.invoke(args=["import-plans", str(plans)]))
-    snapshot = _snapshot_values(runner, tmp_path)
-    assert all(_holds(snapshot, n) for n in (424241, 424242, 434343))
+    exported = _export_values(runner, tmp_path)
+    assert all(_holds(exported, n) for n in (424241, 424242, 434343))
 
 
 BAD_FILES = [
@@ -251,8 +251,8 @@ def test_a_bad_file_names_file_line_and_field_and_imports_nothing(client, runner
     assert "Traceback" not in out
     assert {"31004", "31005", "31004-1"}.isdisjoint(_admin_area_codes(client))
     assert _device(client, "col_a", "pw").pull_all()[0] == []
-    snapshot = _snapshot_values(runner, tmp_path)
-    assert not any(_holds(snapshot, n) for n in (424241, 424242, 434343))
+    exported = _export_values(runner, tmp_path)
+    assert not any(_holds(exported, n) for n in (424241, 424242, 434343))
 
 
 @pytest.mark.parametrize("command,header", [
@@ -271,7 +271,7 @@ def test_a_file_missing_a_column_names_the_file_and_the_column(runner, world, tm
 
 # -- export-sqlite ---------------------------------------------------------------------
 
-def test_export_sqlite_is_a_snapshot_any_sqlite_tool_reads(client, runner, world, tmp_path):
+def test_export_sqlite_writes_a_file_any_sqlite_tool_reads(client, runner, world, tmp_path):
     device = _device(client, "col_a", "pw")
     h = household(phone="+84 912 345 678")
     device.accepted([h])
