@@ -99,13 +99,3 @@ def one_of_each(area_village="31001-1", area_commune="31001"):
     return {"household": h, "person": p, "visit": v, "enrollment": e, "referral": r,
             "outreach": o}
 
-
-def day_of_work(n_households, village="31001-1"):
-    """Households, each followed by a member and a visit, as typed into the sync client: every
-    person and visit refers to a record of the same batch or of an earlier one."""
-    out = []
-    for n in range(n_households):
-        h = household(village, address=f"Số {n}, tổ {n % 7 + 1}", head_name=f"Nguyễn Văn {n}")
-        out += [typed(h), typed(person(h["id"], full_name=f"Trần Thị {n}")),
-                typed(visit(h["id"], outcome="not_interested", follow_up_on=None))]
-    return out
