@@ -25,13 +25,22 @@ setup: $(VENV)/.runtime
 
 setup-dev: $(VENV)/.dev browser
 
-# Browser tests drive Debian's Chromium; elsewhere Playwright's own download is the fallback.
+# Browser tests drive Debian's Chromium and the premium calculator's JS is checked in Node. As
+# root, Debian's packages are installed when missing; elsewhere Playwright's own download is the
+# browser's fallback. Tests whose tool is still missing are skipped, but fail when CI is set.
 browser:
-	@if [ -x /usr/bin/chromium ]; then :; \
+	@need=""; \
+	[ -x /usr/bin/chromium ] || need="$$need chromium fonts-noto-core"; \
+	command -v node >/dev/null || need="$$need nodejs"; \
+	if [ -z "$$need" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null) \
-	  || echo "could not install chromium; browser tests will be skipped"; \
-	else $(BIN)/python -m playwright install chromium || echo "no browser; browser tests will be skipped"; fi
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need >/dev/null) \
+	  || echo "could not install$$need; their tests will be skipped (and fail in CI)"; \
+	else \
+	  command -v node >/dev/null || echo "no node (apt-get install nodejs); its tests will be skipped"; \
+	  [ -x /usr/bin/chromium ] || $(BIN)/python -m playwright install chromium \
+	  || echo "no browser; browser tests will be skipped"; \
+	fi
 
 run: setup
 	$(BIN)/flask --app app init-db

@@ -219,16 +219,6 @@ RECORD_FORMS = {
     "outreach": OutreachForm,
 }
 
-#: Fields that name another record, per type: {field: referenced type}.
-REFERENCES = {
-    "household": {},
-    "person": {"household": "household"},
-    "visit": {"household": "household", "referral": "referral"},
-    "enrollment": {"person": "person", "visit": "visit"},
-    "referral": {"household": "household"},
-    "outreach": {},
-}
-
 
 def to_formdata(data):
     """Flatten a record's JSON ``data`` into the form data a form reads.

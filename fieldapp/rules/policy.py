@@ -41,7 +41,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from flask import g, has_app_context, has_request_context
+from flask import has_request_context
 from flask_babel import gettext
 
 from sync.protocol import MONTH_RE, SCHEMES
@@ -267,24 +267,6 @@ class PolicyBook:
         if support_group and isinstance(support_group, str):
             share = extra.get("hhi_bp", {}).get(support_group, 0)
         return gross * BP, gross * share
-
-
-def current_book():
-    """The PolicyBook of this app context, i.e. of one request: loaded on first use, never
-    kept across requests (several workers must all see a set an admin just added)."""
-    if not has_app_context():
-        return PolicyBook.load()
-    book = g.get("_policy_book")
-    if book is None:
-        book = g._policy_book = PolicyBook.load()
-    return book
-
-
-def compute(scheme, start_month, period_months, monthly_income=None, support_group=None,
-            member_order=None, province=None):
-    """``PolicyBook.compute`` on the sets in the database (see ``current_book``)."""
-    return current_book().compute(scheme, start_month, period_months, monthly_income,
-                                  support_group, member_order, province)
 
 
 def parameter_sets():

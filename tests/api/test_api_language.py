@@ -1,7 +1,6 @@
-"""Messages come in the device user's language: theirs if set, else Vietnamese."""
-from fieldapp.extensions import db
-from fieldapp.models import User
-from tests.api.conftest import household
+"""The wording of messages in Vietnamese, the default language (switching to the user's own
+language: the contract suite)."""
+from tests.records import household
 
 
 def test_messages_default_to_vietnamese(api):
@@ -13,15 +12,6 @@ def test_messages_default_to_vietnamese(api):
     assert unknown["errors"] == {"type": ["Loại bản ghi không hợp lệ."]}
     [outside] = col.push_ok([household(area="31002-1")])
     assert outside["errors"] == {"area": ["Địa bàn này nằm ngoài địa bàn được giao cho bạn."]}
-
-
-def test_messages_in_english_for_a_user_who_chose_it(app, world, api):
-    with app.app_context():
-        db.session.get(User, world.users["col_a"]).locale = "en"
-        db.session.commit()
-    col = api("col_a")
-    [result] = col.push_ok([household(head_name="")])
-    assert result["errors"]["head_name"] == ["This field is required."]
 
 
 def test_unauthorized_message_is_vietnamese(client, world):

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from fieldapp.syncserver import feed
 from fieldapp.extensions import db
 from fieldapp.models import Household
-from tests.api.conftest import Api, household, make_token
+from tests.api.conftest import device_of
+from tests.records import household
 
 WRITERS, BATCHES, PER_BATCH = 4, 8, 15
 
@@ -28,9 +29,9 @@ def test_reader_sees_every_change_once_while_others_push(app, world, monkeypatch
         return first
 
     monkeypatch.setattr(feed, "take_seqs", slow_take)
-    writers = [Api(app.test_client(), make_token(app, world.users[u]))
+    writers = [device_of(app, world.users[u])
                for u in ("col_a", "col_a2", "col_a", "col_a2")[:WRITERS]]
-    reader = Api(app.test_client(), make_token(app, world.users["sup_a"]))
+    reader = device_of(app, world.users["sup_a"])
     errors, done = [], threading.Event()
 
     def write(api, seed):

@@ -22,9 +22,18 @@ def test_sync_merge_imports_without_flask():
     assert out.stdout.strip() == "ok"
 
 
-def test_protocol_references_match_the_forms():
-    from fieldapp.records.forms import RECORD_FORMS, REFERENCES
+def test_protocol_references_are_the_reference_fields_of_the_forms():
+    """sync/protocol.py lists the fields that name another record; the record forms declare
+    them as RefFields, each named after the type it points at."""
+    from wtforms.fields.core import UnboundField
+
+    from fieldapp.forms.fields import RefField
+    from fieldapp.records.forms import RECORD_FORMS
     from sync import protocol
 
-    assert protocol.REFERENCES == REFERENCES
     assert set(protocol.RECORD_TYPES) == set(RECORD_FORMS)
+    for kind, form in RECORD_FORMS.items():
+        refs = {name: name for name in dir(form)
+                if isinstance(getattr(form, name), UnboundField)
+                and issubclass(getattr(form, name).field_class, RefField)}
+        assert protocol.REFERENCES[kind] == refs, kind

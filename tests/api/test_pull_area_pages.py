@@ -4,7 +4,7 @@ cursors, tombstones included."""
 import pytest
 
 from fieldapp.syncserver import feed
-from tests.api.conftest import household, outreach, person, referral, visit
+from tests.records import household, outreach, person, referral, visit
 
 USERS = ("col_a", "col_a2", "col_b", "head_a", "sup_a", "sup_b", "admin")
 

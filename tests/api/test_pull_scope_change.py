@@ -3,7 +3,7 @@ feed again with ``reset: true`` (DESIGN §4, extended), so records of the new ar
 written long before come, and the device drops what it may no longer see."""
 from fieldapp.extensions import db
 from fieldapp.models import Area, User
-from tests.api.conftest import household
+from tests.records import household
 
 
 def _areas(app, world, username, codes):

@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from fieldapp.extensions import db
 from fieldapp.models import AuditEntry
-from tests.api.conftest import household
+from tests.records import household
 
 
 def test_create_and_update_are_audited_with_before_and_after(app, world, api):
@@ -18,6 +18,6 @@ def test_create_and_update_are_audited_with_before_and_after(app, world, api):
         assert [(e.action, e.entity, e.user_id) for e in entries] == [
             ("create", "household", world.users["col_a"]),
             ("update", "household", world.users["col_a"])]
-        assert entries[0].before is None and entries[0].after["address"] == "Số 12, thôn Đông"
-        assert entries[1].before["address"] == "Số 12, thôn Đông"
+        assert entries[0].before is None and entries[0].after["address"] == h["data"]["address"]
+        assert entries[1].before["address"] == h["data"]["address"]
         assert entries[1].after["address"] == "Số 14"

@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 
 from fieldapp.extensions import db
 from fieldapp.models import Change, Household, Person
-from tests.api.conftest import Api, household, make_token, person
+from tests.api.conftest import device_of
+from tests.records import household, person
 
 
 def test_two_devices_pushing_the_same_records_store_them_once(app, world):
@@ -14,7 +15,7 @@ def test_two_devices_pushing_the_same_records_store_them_once(app, world):
     for _ in range(6):
         h = household()
         batches.append([h] + [person(h["id"], full_name=f"Thành viên {n}") for n in range(3)])
-    devices = [Api(app.test_client(), make_token(app, world.users[u]))
+    devices = [device_of(app, world.users[u])
                for u in ("col_a", "col_a2", "col_a")]
     outcomes, errors = [], []
     start = threading.Barrier(len(devices))

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from fieldapp.syncserver import service
 from fieldapp.extensions import db
 from fieldapp.models import Household, Person
-from tests.api.conftest import Api, household, make_token, person
+from tests.api.conftest import device_of
+from tests.records import household, person
 
 
 @pytest.fixture
@@ -54,7 +55,7 @@ def judged(monkeypatch):
 
 
 def _other_device(app, world):
-    return Api(app.test_client(), make_token(app, world.users["col_a2"], name="other"))
+    return device_of(app, world.users["col_a2"], name="other")
 
 
 def test_same_new_record_committed_meanwhile_is_a_duplicate(app, world, api, meddle, judged,

@@ -7,6 +7,8 @@ import json as jsonlib
 
 import requests
 
+from tests import records
+
 
 class StubResponse:
     def __init__(self, status, body=None, headers=None):
@@ -84,5 +86,6 @@ def make_client(tmp_path, answer, **kw):
 
 
 def household(n, area="31001-1"):
-    return {"type": "household",
-            "data": {"area": area, "address": f"Số {n}", "head_name": f"Hộ {n}"}}
+    """A household typed from paper: no id, so the client makes one from its content."""
+    rec = records.household(area, address=f"Số {n}", head_name=f"Hộ {n}")
+    return {"type": rec["type"], "data": rec["data"]}

@@ -20,7 +20,8 @@ import pytest
 
 from tests.conftest import make_app
 
-from .conftest import Device, household, pair_raw
+from tests.device import Device, pair_raw
+from tests.records import household
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMANDS = ["init-db", "seed-demo", "create-user", "import-areas", "import-households",
@@ -39,9 +40,7 @@ def _failed(result):
 
 
 def _device(client, username, password):
-    resp = pair_raw(client, username, password)
-    assert resp.status_code == 201, resp.get_data(as_text=True)
-    return Device(client, resp.get_json()["token"], resp.get_json())
+    return Device.paired(client, username, password)
 
 
 def _export_values(runner, tmp_path, name="export.db"):

@@ -1,6 +1,6 @@
 """Browser tests of the field app (issue #4): a live server subprocess on a free port, its
 own database seeded with the small world of tests/conftest.py, and Debian's Chromium driven
-by Playwright. Skipped, with the reason, when Playwright or a Chromium is missing.
+by Playwright. Skipped, with the reason, when Playwright or a Chromium is missing (failed in CI).
 """
 import os
 import shutil
@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from fieldapp.extensions import db
-from tests.conftest import PG_URL, build_world, make_app, reset_schema
+from tests.conftest import PG_URL, build_world, make_app, missing_tool, reset_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("FIELDAPP_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -36,12 +36,12 @@ def _skip_reason():
     return None
 
 
-def pytest_collection_modifyitems(config, items):
+@pytest.fixture(scope="session", autouse=True)
+def _browser():
+    """First of every browser test's fixtures: no server is started without a browser."""
     reason = _skip_reason()
     if reason:
-        for item in items:
-            if "tests/e2e" in str(item.fspath):
-                item.add_marker(pytest.mark.skip(reason=reason))
+        missing_tool(reason)
 
 
 def free_port():

@@ -4,7 +4,8 @@ from sqlalchemy import select
 from fieldapp.rules import areatree
 from fieldapp.extensions import db
 from fieldapp.models import Area, Counter
-from tests.api.conftest import household, make_token
+from tests.api.conftest import make_token
+from tests.records import household
 
 
 def _reads(monkeypatch):

@@ -12,14 +12,18 @@ import pytest
 
 from fieldapp.extensions import db
 from fieldapp.rules.policy import PolicyBook, PremiumError, parameter_sets, seed_parameters
-from tests.conftest import make_app, reset_schema
+from tests.conftest import make_app, missing_tool, reset_schema
 from tests.unit.test_premiums import run_case
 
 HERE = Path(__file__).parent
 FIXTURE = HERE.parent / "fixtures" / "premiums.json"
 NODE = shutil.which("node")
 
-pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
+
+@pytest.fixture(autouse=True)
+def _node():
+    if NODE is None:
+        missing_tool("node is not installed (apt-get install nodejs, as make setup-dev does)")
 
 
 @pytest.fixture(scope="module")

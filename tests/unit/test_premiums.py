@@ -84,7 +84,8 @@ def test_seed_is_idempotent_and_never_overwrites(app):
         assert seed_parameters() == 0
         db.session.commit()
         assert db.session.query(PolicyParameterSet).count() == 4
-        assert policy.compute("hhi", "2025-09", 3, member_order=1).monthly_amount == 112_500
+        premium = PolicyBook.load().compute("hhi", "2025-09", 3, member_order=1)
+        assert premium.monthly_amount == 112_500
         assert db.session.query(AuditEntry).filter_by(entity="policy_parameter_set").count() == 4
 
 
@@ -94,7 +95,7 @@ def test_premium_names_the_set_it_used(app):
         db.session.commit()
         row = db.session.scalar(db.select(PolicyParameterSet).filter_by(
             effective_from=date(2024, 7, 1)))
-        premium = policy.compute("vsi", "2025-06", 3, 1_500_000, "other")
+        premium = PolicyBook.load().compute("vsi", "2025-06", 3, 1_500_000, "other")
         assert (premium.set_id, premium.effective_from) == (row.id, date(2024, 7, 1))
 
 
