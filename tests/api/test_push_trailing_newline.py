@@ -5,7 +5,8 @@ as malformed, but a reference to "<id>\\n" passed the form and came back as "not
 month "2025-09\\n" passed the form and was caught by the premium rules instead.
 """
 from sync import protocol as P
-from tests.api.conftest import enrollment, household, person, referral, visit
+from tests.records import household, person, referral, visit
+from tests.records import vsi_enrollment as enrollment
 
 
 def _errors(api, rec):
