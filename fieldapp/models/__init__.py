@@ -8,18 +8,8 @@ from .plans import ParticipantCount, Plan
 from .policy import PolicyParameterSet
 from .work import REFERRAL_STATUSES, REVIEW_STATUSES, Enrollment, Outreach, Referral, Visit
 
-#: Synced record types by their protocol name.
-RECORD_MODELS = {
-    "household": Household,
-    "person": Person,
-    "visit": Visit,
-    "enrollment": Enrollment,
-    "referral": Referral,
-    "outreach": Outreach,
-}
-
 __all__ = [
-    "LEVELS", "ROLES", "REFERRAL_STATUSES", "REVIEW_STATUSES", "RECORD_MODELS",
+    "LEVELS", "ROLES", "REFERRAL_STATUSES", "REVIEW_STATUSES",
     "Area", "AuditEntry", "Change", "CollectionPoint", "CoordinationProgram", "Counter",
     "Device", "Enrollment", "Household", "Organization", "Outreach", "ParticipantCount",
     "Person", "Plan", "PolicyParameterSet", "Referral", "User", "Visit", "hash_token",

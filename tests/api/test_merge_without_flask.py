@@ -23,8 +23,12 @@ def test_sync_merge_imports_without_flask():
 
 
 def test_protocol_references_match_the_forms():
-    from fieldapp.records.forms import RECORD_FORMS, REFERENCES
+    """The protocol's references are the forms' record-id fields, type by type."""
+    from fieldapp.forms.fields import RefField
+    from fieldapp.records.types import RECORD_FORMS
     from sync import protocol
 
-    assert protocol.REFERENCES == REFERENCES
     assert set(protocol.RECORD_TYPES) == set(RECORD_FORMS)
+    for kind, form in RECORD_FORMS.items():
+        refs = {name for name, field in form()._fields.items() if isinstance(field, RefField)}
+        assert set(protocol.REFERENCES[kind]) == refs, kind

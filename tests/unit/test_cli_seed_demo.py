@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from fieldapp.data import demo
 from fieldapp.extensions import db
 from fieldapp.records.forms import validate_record
-from fieldapp.models import (RECORD_MODELS, Area, Change, CollectionPoint, CoordinationProgram,
+from fieldapp.records.types import RECORD_MODELS
+from fieldapp.models import (Area, Change, CollectionPoint, CoordinationProgram,
                              Counter, Enrollment, Household, Organization, Outreach,
                              ParticipantCount, Person, Plan, Referral, User, Visit)
 from fieldapp.rules.policy import PolicyBook
