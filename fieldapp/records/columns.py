@@ -2,15 +2,17 @@
 
 A codec per field knows the column(s) it is stored in, the SQL that reads them for the pull,
 and two snippets of Python source: the value to store (from the cleaned form data) and the
-value a device sees (from the row). The record types (types.py) compile those snippets into
-one plain function per type, once at import, so a push or a pull pays no per-field dispatch:
-the functions look as if written by hand (positional row unpacking, one dict literal).
+value a device sees (from the row). types.py (the write) and syncserver/shapes.py (the pull)
+compile those snippets into one plain function per record type, once at import, so a push
+or a pull pays no per-field dispatch: the functions read as if written by hand (positional
+row unpacking, one dict literal).
 
-Most fields are 1:1 by name and their form field's class says the rest (``codec_for``);
-the exceptions are named in the record type's declaration: the area (a code on the wire, an
-id in the table), the visit's location (one object, three columns), references (``x`` on the
-wire, ``x_id`` in the table). Phone numbers need nothing here: PhoneField normalises them
-before they are stored, so they are stored and pulled as they are.
+Most fields are 1:1 by name and their form field's class says the rest (``codec_for``).
+The exceptions are explicit: the area (a code on the wire, an id in the table) and the
+visit's location (one object, three columns) in the record type's declaration; references
+(``household`` on the wire, ``household_id`` in the table) are the protocol's REFERENCES.
+Phone numbers need nothing here: PhoneField normalises them before they are stored, so they
+are stored and pulled as they are.
 """
 from sqlalchemy import String, type_coerce
 from wtforms import FormField, SelectMultipleField

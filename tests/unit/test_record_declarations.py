@@ -54,7 +54,7 @@ def test_every_form_field_has_its_columns(kind):
             assert column in table, f"{kind}.{name}: no column {column}"
     # And the other way: a data column no form field fills would never be written.
     owned = SYNCED | set(record_type.derived) | set(record_type.facts)
-    owned |= {c for codec in record_type.server_codecs for c in (codec.column,)}
+    owned |= {codec.column for codec in record_type.server_codecs}
     filled = {c for columns in stored.values() for c in columns}
     assert set(table.keys()) - owned - filled == set(), f"{kind}: columns no field fills"
 
