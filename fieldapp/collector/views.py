@@ -11,7 +11,7 @@ from flask_babel import force_locale
 
 from .. import __version__
 from ..forms.choices import CHOICES
-from ..records.forms import RECORD_FORMS
+from ..records.types import RECORD_FORMS
 from ..i18n import TRANSLATIONS, catalog
 from . import bp
 from .build import LANGS, STATIC, build_id, module_urls, precache_urls

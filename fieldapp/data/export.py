@@ -1,5 +1,6 @@
 """The analyst's export (`export-sqlite`): synced data copied into a standalone SQLite file.
 
+The synced records' tables, columns and links follow their declarations (records/types.py).
 Column names are spelled for a reader with no knowledge of the app: users appear by
 username (``collector``, ``created_by``), areas also by code, times as ISO 8601 in UTC,
 lists and objects as JSON text. Foreign keys and indexes are declared so tools such as
@@ -16,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
-from ..models import (Area, Enrollment, Household, Organization, Outreach, ParticipantCount, Person,
-                      Plan, Referral, User, Visit)
+from ..models import Area, Organization, ParticipantCount, Plan, User
+from ..records.types import RECORD_MODELS, TYPES
 
 
 def _username(fk_column, name):
@@ -51,6 +52,16 @@ def _synced(model, columns, users=(("created_by_id", "created_by"),), extra_join
     return _with_joins(cols, joins, model).order_by(model.received_at, model.id)
 
 
+def _record_table(record_type, area_fk):
+    """The export of one synced record type, as its declaration says (records/types.py)."""
+    model = record_type.model
+    links = [area_fk] + [(f"{name}_id", RECORD_MODELS[target].__tablename__, "id")
+                         for name, target in record_type.refs.items()]
+    columns = [getattr(model, column) for column in record_type.export_columns]
+    return (model.__tablename__, _synced(model, columns, users=record_type.export_users),
+            links, [list(index) for index in record_type.export_indexes])
+
+
 def _tables():
     """(name, select, foreign keys, indexes) in an order where referenced tables come first."""
     parent, parent_code, on_parent = _area_code(Area.parent_id, "parent_code")
@@ -69,41 +80,7 @@ def _tables():
              Organization.area_id, org_area_code, Organization.active],
             [(org_area, on_org_area)], Organization).order_by(Organization.id),
          [area_fk], [["code"]]),
-        ("households", _synced(Household, [Household.address, Household.head_name,
-                                           Household.phone, Household.note]),
-         [area_fk], [["area_id"], ["area_code"]]),
-        ("referrals", _synced(
-            Referral, [Referral.household_id, Referral.contact_name, Referral.reason,
-                       Referral.contact_phone, Referral.address, Referral.note,
-                       Referral.status],
-            users=(("created_by_id", "referred_by"), ("assigned_to_id", "assigned_to"))),
-         [area_fk, ("household_id", "households", "id")], [["area_id"], ["household_id"], ["status"]]),
-        ("persons", _synced(Person, [Person.household_id, Person.full_name, Person.birth_date,
-                                     Person.sex, Person.personal_id, Person.si_code,
-                                     Person.phone, Person.relation, Person.coverage]),
-         [area_fk, ("household_id", "households", "id")],
-         [["household_id"], ["area_id"], ["personal_id"]]),
-        ("visits", _synced(
-            Visit, [Visit.household_id, Visit.visited_at, Visit.outcome, Visit.topics,
-                    Visit.follow_up_on, Visit.referral_id, Visit.note, Visit.lat, Visit.lon,
-                    Visit.accuracy_m, Visit.review_status, Visit.review_note, Visit.reviewed_at],
-            users=(("created_by_id", "collector"), ("reviewed_by_id", "reviewed_by"))),
-         [area_fk, ("household_id", "households", "id"), ("referral_id", "referrals", "id")],
-         [["household_id"], ["area_id"], ["visited_at"], ["collector"]]),
-        ("enrollments", _synced(
-            Enrollment, [Enrollment.person_id, Enrollment.visit_id, Enrollment.scheme,
-                         Enrollment.start_month, Enrollment.period_months,
-                         Enrollment.monthly_income, Enrollment.support_group,
-                         Enrollment.member_order, Enrollment.monthly_amount,
-                         Enrollment.monthly_support, Enrollment.amount_due,
-                         Enrollment.receipt_no, Enrollment.paid, Enrollment.policy_set_id],
-            users=(("created_by_id", "collector"),)),
-         [area_fk, ("person_id", "persons", "id"), ("visit_id", "visits", "id")],
-         [["person_id"], ["area_id"], ["start_month"], ["collector"]]),
-        ("outreach", _synced(
-            Outreach, [Outreach.kind, Outreach.held_at, Outreach.attendees, Outreach.leads,
-                       Outreach.note], users=(("created_by_id", "collector"),)),
-         [area_fk], [["area_id"], ["held_at"]]),
+        *[_record_table(record_type, area_fk) for record_type in TYPES.values()],
         ("plans", _with_joins(
             [Plan.id, Plan.area_id, plan_area_code, Plan.organization_id,
              plan_org.code.label("organization_code"), Plan.year, Plan.scheme,

@@ -24,7 +24,8 @@ from ..db.tx import begin_write
 from ..extensions import db
 from ..records.forms import validate_record
 from ..models import LEVELS, Area, Household, ParticipantCount, Plan
-from ..records.textfold import fold, household_search_text
+from ..records.textfold import fold
+from ..records.types import TYPES
 
 LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}
 #: Official code shapes: province 2 digits, district 3, commune 5; a village is
@@ -245,6 +246,7 @@ def _check_parent(rows, line, code, row, in_file, existing):
 
 # --- households ------------------------------------------------------------------------------
 
+HOUSEHOLD = TYPES["household"]
 #: HouseholdForm field -> CSV column.
 HOUSEHOLD_COLUMNS = {"area": "area_code", "address": "address", "head_name": "head_name",
                      "phone": "phone", "note": "note"}
@@ -252,7 +254,8 @@ HOUSEHOLD_COLUMNS = {"area": "area_code", "address": "address", "head_name": "he
 
 def import_households(path):
     """New households (area_code,address,head_name[,phone,note]) into the register and the
-    change feed; each row is judged by HouseholdForm, the form that judges pushed ones."""
+    change feed; each row is judged by HouseholdForm, the form that judges pushed ones, and
+    stored as a push stores it (the household's declaration, records/types.py)."""
     rows = read_csv(path, ("area_code", "address", "head_name"), ("phone", "note"))
     areas = _areas_by_code({row["area_code"] for _line, row in rows.items if row["area_code"]})
     today = date.today()
@@ -292,12 +295,8 @@ def import_households(path):
             if key in have:
                 result.unchanged += 1
                 continue
-            records.append({
-                "id": bulk.new_id(), "area_id": area.id, "address": cleaned["address"],
-                "head_name": cleaned["head_name"], "phone": cleaned["phone"],
-                "note": cleaned["note"],
-                "search_text": household_search_text(cleaned["head_name"], cleaned["address"]),
-            })
+            records.append({"id": bulk.new_id(), "area_id": area.id,
+                            **HOUSEHOLD.to_row(cleaned, None)})
         result.created = len(records)
         bulk.register_changes(bulk.insert_records(Household, records))
 

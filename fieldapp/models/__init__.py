@@ -1,4 +1,8 @@
-"""The data model (DESIGN §3): one module per aggregate, re-exported here."""
+"""The data model (DESIGN §3): one module per aggregate, re-exported here.
+
+A synced record's data columns are filled from its form's fields as its declaration says
+(records/types.py, which also holds the one map of record type -> model).
+"""
 from .areas import LEVELS, Area, CollectionPoint, CoordinationProgram, Organization
 from .audit import AuditEntry
 from .changes import Change, Counter
@@ -8,18 +12,8 @@ from .plans import ParticipantCount, Plan
 from .policy import PolicyParameterSet
 from .work import REFERRAL_STATUSES, REVIEW_STATUSES, Enrollment, Outreach, Referral, Visit
 
-#: Synced record types by their protocol name.
-RECORD_MODELS = {
-    "household": Household,
-    "person": Person,
-    "visit": Visit,
-    "enrollment": Enrollment,
-    "referral": Referral,
-    "outreach": Outreach,
-}
-
 __all__ = [
-    "LEVELS", "ROLES", "REFERRAL_STATUSES", "REVIEW_STATUSES", "RECORD_MODELS",
+    "LEVELS", "ROLES", "REFERRAL_STATUSES", "REVIEW_STATUSES",
     "Area", "AuditEntry", "Change", "CollectionPoint", "CoordinationProgram", "Counter",
     "Device", "Enrollment", "Household", "Organization", "Outreach", "ParticipantCount",
     "Person", "Plan", "PolicyParameterSet", "Referral", "User", "Visit", "hash_token",

@@ -1,3 +1,3 @@
-"""The synced record types: their forms (the one place field rules are written) and what derives
-from them.
+"""The synced record types: one declaration each (types.py), their forms (the one place field
+rules are written), how fields map to columns (columns.py), and what derives from them.
 """

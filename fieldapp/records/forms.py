@@ -1,7 +1,9 @@
 """The record forms: the ONE place where the fields of synced records and their rules live.
 
-They render the PWA's forms (HTML attributes carry required / maxlength / min / pattern to the
-browser) and validate every pushed record (``validate_record``). Rules that need other records
+Each record type's declaration (types.py) names its form; the columns, the pull's shape and
+the analyst export are derived from the form's fields. The forms render the PWA's forms (HTML
+attributes carry required / maxlength / min / pattern to the browser) and validate every
+pushed record (``validate_record``). Rules that need other records
 (references, scope, premiums) are checked by the sync merge with the store; here are the rules
 a single record can be judged on.
 """
@@ -210,16 +212,6 @@ class OutreachForm(LeanForm):
             raise ValidationError(_l("Cannot be more than the attendees."))
 
 
-RECORD_FORMS = {
-    "household": HouseholdForm,
-    "person": PersonForm,
-    "visit": VisitForm,
-    "enrollment": EnrollmentForm,
-    "referral": ReferralForm,
-    "outreach": OutreachForm,
-}
-
-
 def to_formdata(data):
     """Flatten a record's JSON ``data`` into the form data a form reads.
 
@@ -283,6 +275,8 @@ def _form_for(record_type):
         forms = _local.forms = {}
     form = forms.get(record_type)
     if form is None:
+        from .types import RECORD_FORMS  # types.py imports this module
+
         form = forms[record_type] = RECORD_FORMS[record_type]()
     return form
 

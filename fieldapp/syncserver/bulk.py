@@ -13,8 +13,8 @@ import uuid
 from sqlalchemy import insert
 
 from ..extensions import db
-from ..models import RECORD_MODELS
 from ..models.base import utcnow
+from ..records.types import RECORD_MODELS
 
 _TYPE_OF = {model: name for name, model in RECORD_MODELS.items()}
 

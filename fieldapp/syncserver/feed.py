@@ -116,7 +116,7 @@ def touch(kind, ids):
     known = {row[1] for row in found}
     missing = [rid for rid in ids if rid not in known]
     if missing:  # a record that never had a live row (made before the feed existed)
-        from ..models import RECORD_MODELS
+        from ..records.types import RECORD_MODELS
 
         model = RECORD_MODELS[kind]
         found += [(kind, rid, area, owner) for rid, area, owner in conn.execute(

@@ -32,7 +32,8 @@ from ..models import Change, Device
 from ..models.base import utcnow
 from ..db.writelock import sqlite_writer
 from .feed import PullFeed, last_seq, scope_params
-from .shapes import MODELS, Shaper
+from ..records.types import RECORD_MODELS as MODELS
+from .shapes import Shaper
 from .store import SqlStore
 
 #: PostgreSQL errors that a fresh attempt of the same batch resolves: serialization

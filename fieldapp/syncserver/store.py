@@ -20,9 +20,10 @@ from ..rules import audit
 from ..db import fastrows
 from ..models import Change, Device, Person
 from ..models.base import utcnow
-from ..records.textfold import household_search_text
+from ..records.types import RECORD_MODELS as MODELS
+from ..records.types import TYPES
 from . import checks, feed
-from .shapes import MODELS, ROWS, fetch
+from .shapes import ROWS, fetch
 
 _Plan = namedtuple("_Plan", "now statements live left replaced moved")
 _CHUNK = 500
@@ -181,37 +182,8 @@ class SqlStore:
 
     # -- writing ------------------------------------------------------------------------
     def _columns(self, kind, c, facts):
-        if kind == "household":
-            return {"address": c["address"], "head_name": c["head_name"], "phone": c["phone"],
-                    "note": c["note"],
-                    "search_text": household_search_text(c["head_name"], c["address"])}
-        if kind == "person":
-            return {"household_id": c["household"], "full_name": c["full_name"],
-                    "birth_date": c["birth_date"], "sex": c["sex"],
-                    "personal_id": c["personal_id"], "si_code": c["si_code"],
-                    "phone": c["phone"], "relation": c["relation"], "coverage": c["coverage"]}
-        if kind == "visit":
-            loc = c.get("location") or {}
-            return {"household_id": c["household"], "visited_at": c["visited_at"],
-                    "outcome": c["outcome"], "topics": list(c["topics"] or []),
-                    "follow_up_on": c["follow_up_on"], "referral_id": c["referral"],
-                    "note": c["note"], "lat": loc.get("lat"), "lon": loc.get("lon"),
-                    "accuracy_m": loc.get("accuracy_m"), "review_status": "pending"}
-        if kind == "enrollment":
-            return {"person_id": c["person"], "scheme": c["scheme"],
-                    "start_month": c["start_month"], "period_months": c["period_months"],
-                    "amount_due": c["amount_due"], "visit_id": c["visit"],
-                    "monthly_income": c["monthly_income"], "support_group": c["support_group"],
-                    "member_order": c["member_order"], "receipt_no": c["receipt_no"],
-                    "paid": bool(c["paid"]), "monthly_amount": facts["monthly_amount"],
-                    "monthly_support": facts["monthly_support"],
-                    "policy_set_id": facts["policy_set_id"]}
-        if kind == "referral":
-            return {"contact_name": c["contact_name"], "reason": c["reason"],
-                    "household_id": c["household"], "contact_phone": c["contact_phone"],
-                    "address": c["address"], "note": c["note"]}
-        return {"kind": c["kind"], "held_at": c["held_at"], "attendees": c["attendees"],
-                "leads": c["leads"], "note": c["note"]}
+        """The stored columns of a record's cleaned data (records/types.py declares them)."""
+        return TYPES[kind].to_row(c, facts)
 
     def _shape_write(self, kind, values, state):
         """The pull shape of a record as this write leaves it (for the audit log)."""
@@ -256,8 +228,7 @@ class SqlStore:
                           updated_at=now, content_hash=state.content_hash,
                           area_id=state.area_id)
             if first[rid].prior is None:
-                if kind == "referral":
-                    values["status"] = "new"
+                values.update(TYPES[kind].on_create)
                 values.update(id=rid, received_at=now, device_id=self.device_id,
                               created_by_id=state.owner_id)
                 inserts.setdefault(kind, []).append(values)

@@ -28,7 +28,7 @@ def test_protocol_references_are_the_reference_fields_of_the_forms():
     from wtforms.fields.core import UnboundField
 
     from fieldapp.forms.fields import RefField
-    from fieldapp.records.forms import RECORD_FORMS
+    from fieldapp.records.types import RECORD_FORMS
     from sync import protocol
 
     assert set(protocol.RECORD_TYPES) == set(RECORD_FORMS)

@@ -5,7 +5,7 @@ import struct
 
 import pytest
 
-from fieldapp.records.forms import RECORD_FORMS
+from fieldapp.records.types import RECORD_FORMS
 from tests.conftest import make_app, reset_schema
 
 

@@ -14,7 +14,8 @@ from wtforms.validators import Length, Optional
 
 from bench.data import mixed_batches
 from fieldapp.records import lean
-from fieldapp.records.forms import RECORD_FORMS, validate_record
+from fieldapp.records.forms import validate_record
+from fieldapp.records.types import RECORD_FORMS
 
 UUIDS = [str(uuid.UUID(int=n)) for n in range(1, 4)] + ["F" * 8 + "-" + "A" * 4 + "-4aaa-8aaa-" + "b" * 12]
 TEXTS = st.sampled_from(["", " ", "  \t", "x", "x" * 33, "x" * 201, "x" * 1001, "31001-1", "31001",
