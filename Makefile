@@ -1,13 +1,13 @@
 # Two commands for a new machine (README):
 #   make run    set up, create the SQLite database with demo data, start at http://127.0.0.1:5000
-#   make test   set up, then run the whole suite on SQLite and, if reachable, on PostgreSQL
+#   make test   set up, lint (ruff), then run the whole suite on SQLite and, if reachable, PostgreSQL
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup setup-dev browser bench clean
+.PHONY: run test lint setup setup-dev browser bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -48,8 +48,12 @@ run: setup
 	@echo "fieldapp is starting at http://$(HOST):$(PORT)/  (sign in as supervisor / demo)"
 	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
 
-test: setup-dev
+# Lint first (seconds), then the suite on SQLite and, if reachable, on PostgreSQL.
+test: setup-dev lint
 	$(BIN)/python tests/run_all.py
+
+lint: setup-dev
+	$(BIN)/ruff check .
 
 bench: setup-dev
 	$(BIN)/python -m bench.push

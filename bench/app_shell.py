@@ -1,4 +1,4 @@
-"""Benchmark of the field app in headless Chromium (issue #4; budgets in DESIGN §9).
+"""Benchmark of the field app in headless Chromium (issue #4; budgets in docs/budgets.md).
 
 ``python -m bench.app_shell [--households 10000]`` seeds a temporary SQLite database with one
 collector's area (households with three members each, pushed through the sync API), starts
@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path:
 
 from bench.data import household_group  # noqa: E402
 from tests.e2e.conftest import ARGS, CHROMIUM, CONTEXT, LiveServer  # noqa: E402
-from tests.e2e.helpers import Api, go, sign_in, wait_synced  # noqa: E402
+from tests.e2e.helpers import Api, go, sign_in  # noqa: E402
 
 
 def seed(households):
@@ -100,7 +100,8 @@ def main():
     try:
         t0 = time.perf_counter()
         records = push_area(server.base, args.households)
-        print(f"seeded {records:,} records ({args.households:,} households) in {time.perf_counter() - t0:.1f} s")
+        took = time.perf_counter() - t0
+        print(f"seeded {records:,} records ({args.households:,} households) in {took:.1f} s")
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             raw, packed, rows = first_load(browser, server.base)
@@ -170,7 +171,8 @@ def main():
                         ? resolve(performance.now() - t0) : requestAnimationFrame(done));
                     done();
                 })"""))
-            print(f"save a visit: outbox write median {statistics.median(saves):.1f} ms (max {max(saves):.1f}); "
+            print(f"save a visit: outbox write median {statistics.median(saves):.1f} ms "
+                  f"(max {max(saves):.1f}); "
                   f"tap Save to household screen median {statistics.median(taps):.0f} ms (budget 100 ms)")
 
             search = page.evaluate("""async () => {

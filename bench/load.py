@@ -1,4 +1,4 @@
-"""bench/load: 100 devices sync at once (DESIGN §9: no errors, p99 <= 1 s per request).
+"""bench/load: 100 devices sync at once (docs/budgets.md: no errors, p99 <= 1 s per request).
 
 Each simulated device is a thread running the real Python client (sync.client.SyncClient) with
 its own outbox file and its own collector account, in a commune of its own; the devices are
@@ -18,8 +18,8 @@ fieldapp_bench_load on 127.0.0.1, created if missing).
 """
 import argparse
 import multiprocessing
-import resource
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -181,7 +181,7 @@ def device_group(paths, barrier, results):
                     with lock:
                         errors.append(f"{path.name}: {summary.problems[:1]}")
                 c.pull()
-        except Exception as exc:  # noqa: BLE001 - every failure is an error to count
+        except Exception as exc:
             with lock:
                 errors.append(f"{path.name}: {exc!r}")
 
@@ -270,7 +270,7 @@ def pg_url():
             if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
                                 [name]).fetchone():
                 conn.execute(f'CREATE DATABASE "{name}"')
-    except Exception as exc:  # noqa: BLE001 - any failure means no PostgreSQL here
+    except Exception as exc:
         print(f"PostgreSQL not reachable ({exc.__class__.__name__}): skipped")
         return None
     return url

@@ -3,7 +3,7 @@
 The area (commune 31001 of the test world) holds 10,000 households and 30,000 persons,
 pushed through the real push path beforehand (not timed). The app runs under gunicorn on
 SQLite (WAL); one client follows the cursor with the largest page (limit=1000), asking for
-gzip as the phone does, and counts the compressed bytes on the wire. Budget (DESIGN §9):
+gzip as the phone does, and counts the compressed bytes on the wire. Budget (docs/budgets.md):
 <= 2 s for the whole area and <= 60 compressed bytes per record.
 
     .venv/bin/python -m bench.pull

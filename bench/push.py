@@ -6,7 +6,7 @@ SQLite database (WAL): the app runs under gunicorn; client threads POST the batc
 came back ``accepted``. Then the floor: every row the server wrote for those records (record
 rows, change-feed rows, audit entries) is read back and written again into an empty copy of
 the schema with plain ``sqlite3.executemany``, one transaction per batch, as the server does.
-Budget (DESIGN §9): >= 10,000 records/s through HTTP.
+Budget (docs/budgets.md): >= 10,000 records/s through HTTP.
 
     .venv/bin/python -m bench.push
     .venv/bin/python -m bench.push --sizes 10000 --workers 2 --clients 2 --repeat 3
@@ -149,7 +149,7 @@ def main(argv=None):
     with tempfile.TemporaryDirectory(prefix="bench-push-") as tmp:
         folder = Path(tmp)
         for size in args.sizes:
-            for run in range(args.repeat):
+            for _run in range(args.repeat):
                 db_path, batches, http_s, total = http_run(size, args.workers, args.clients,
                                                            folder)
                 floor_s = floor_run(db_path, batches, folder)

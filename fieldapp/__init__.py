@@ -12,9 +12,8 @@ def create_app(test_config=None):
                 static_folder="../static", template_folder="../templates")
     config.load(app, test_config)
 
-    from .extensions import babel, csrf, db, limiter, login_manager, migrate
-
     from .db import engine, schema
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     with app.app_context():

@@ -6,7 +6,7 @@ the default. Numbers, money and dates keep the Vietnamese shape in both language
 whatever language they pick, write them that way.
 """
 import os
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -72,9 +72,8 @@ def select_locale():
     choice = session.get("lang")
     if choice in langs:
         return choice
-    if current_user and getattr(current_user, "is_authenticated", False):
-        if current_user.locale in langs:
-            return current_user.locale
+    if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in langs:
+        return current_user.locale
     api_lang = request.headers.get("X-Fieldapp-Lang") if request else None
     if api_lang in langs:
         return api_lang
@@ -128,7 +127,7 @@ def format_datetime(value):
     if value is None:
         return ""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.astimezone(local_zone()).strftime("%d/%m/%Y %H:%M")
 
 
@@ -136,7 +135,7 @@ def format_time(value):
     if value is None:
         return ""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.astimezone(local_zone()).strftime("%H:%M")
 
 

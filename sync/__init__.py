@@ -1,1 +1,1 @@
-"""The sync protocol v1 (DESIGN §4), importable without Flask: protocol, merge, client."""
+"""The sync protocol v1 (docs/protocol.md), importable without Flask: protocol, merge, client."""

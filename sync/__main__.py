@@ -37,21 +37,21 @@ environment: FIELDAPP_SERVER, FIELDAPP_OUTBOX (defaults for --server, --outbox);
              LANG starting with "vi" asks the server for Vietnamese messages"""
 
 ENQUEUE_HELP = """\
-One record per line, as JSON: {"type": ..., "data": {...}} with optional "id" (a UUID),
+One record per line, as JSON: {{"type": ..., "data": {{...}}}} with optional "id" (a UUID),
 "version" (the version an edit is based on; 0 or absent for a new record) and "client_time"
 (ISO 8601 with an offset; default: now).
-Types: %s.
-The "data" fields are those of the app's forms (DESIGN §5). Every line is checked first: if
+Types: {}.
+The "data" fields are those of the app's forms (docs/records.md). Every line is checked first: if
 any line is bad, each bad line is named and nothing is queued. A record without an id gets one
 made from its content, so queuing the same file again never duplicates anything; give an id to
 records that other lines refer to (a person's "household") or that you will edit later.
 
 example lines:
-  {"id": "0b7e7f0e-5d1a-4c3e-9a39-2f6b1c8d4e01", "type": "household", "data": {"area":
-   "31001-1", "address": "Số 12, thôn Đông", "head_name": "Nguyễn Văn An"}}
-  {"type": "person", "data": {"household": "0b7e7f0e-5d1a-4c3e-9a39-2f6b1c8d4e01",
-   "full_name": "Nguyễn Văn An", "birth_date": "1980-04-02", "sex": "male"}}""" % ", ".join(
-    RECORD_TYPES)
+  {{"id": "0b7e7f0e-5d1a-4c3e-9a39-2f6b1c8d4e01", "type": "household", "data": {{"area":
+   "31001-1", "address": "Số 12, thôn Đông", "head_name": "Nguyễn Văn An"}}}}
+  {{"type": "person", "data": {{"household": "0b7e7f0e-5d1a-4c3e-9a39-2f6b1c8d4e01",
+   "full_name": "Nguyễn Văn An", "birth_date": "1980-04-02", "sex": "male"}}}}""".format(", ".join(
+    RECORD_TYPES))
 
 
 def _common(parser, suppress):

@@ -1,19 +1,29 @@
 """SyncClient: pairs a device, pushes its outbox and pulls its work over the v1 protocol.
 
-Speaks DESIGN §4 through ``sync.transport`` (requests, retries with backoff) and keeps
+Speaks docs/protocol.md through ``sync.transport`` (requests, retries with backoff) and keeps
 everything local in ``sync.outbox.LocalStore``. A record leaves the outbox only when the
 server's receipt for it arrives, and every push may be repeated safely (the server answers
 ``duplicate`` for what it already stored), so a push cut off half way is finished by the next
 one. Imports neither Flask nor fieldapp.
 """
+import contextlib
 from dataclasses import dataclass, field
 
-from .errors import (Forbidden, NotPaired, ProtocolMismatch, RateLimited,  # noqa: F401
-                     RequestRefused, ServerError, ServerUnreachable, SignedOut, SyncError,
-                     UnsyncedRecords, WrongPassword)
+from .errors import (  # noqa: F401
+    Forbidden,
+    NotPaired,
+    ProtocolMismatch,
+    RateLimited,
+    RequestRefused,
+    ServerError,
+    ServerUnreachable,
+    SignedOut,
+    SyncError,
+    UnsyncedRecords,
+    WrongPassword,
+)
 from .outbox import LocalStore, describe_errors, now_iso
-from .protocol import (CONFLICT, MAX_BODY, MAX_RECORDS, PROTOCOL_VERSION,  # noqa: F401
-                       RECORD_TYPES, REJECTED)
+from .protocol import CONFLICT, MAX_BODY, MAX_RECORDS, PROTOCOL_VERSION, RECORD_TYPES, REJECTED
 from .transport import Transport, retry_after_seconds  # noqa: F401
 
 #: Batches stay well under the server's body limit (a 413 splits a batch all the same).
@@ -159,13 +169,11 @@ class SyncClient:
         if summary.batches:
             self.store.set(last_push_at=now_iso())
             if self.store.depth() != self._reported:
-                try:
-                    # A record was set aside, so the depth the last batch announced is
-                    # wrong; every record is receipted by now, so failing to send this
-                    # heartbeat changes nothing.
+                # A record was set aside, so the depth the last batch announced is wrong;
+                # every record is receipted by now, so failing to send this heartbeat
+                # changes nothing.
+                with contextlib.suppress(SyncError):
                     self._send([], summary)
-                except SyncError:
-                    pass
         return summary
 
     def _push_batch(self, batch, summary, progress):

@@ -1,4 +1,4 @@
-"""The sync merge (DESIGN §4, §5): judging a pushed batch, and cutting a pull page.
+"""The sync merge (docs/protocol.md, docs/records.md): judging a pushed batch, and cutting a pull page.
 
 (Longer than our usual module: the judging rules and the change feed's proof of
 completeness are one contract and read best in one place.)
@@ -13,7 +13,7 @@ Push, in two steps so the expensive part runs outside the database's write lock:
    Records the caller says are probably already stored (``trusted`` id/hash pairs read
    before the transaction) are not validated yet: a retried batch costs almost nothing.
 2. ``judge(items, store, validator)`` runs inside the writing transaction. Each record is
-   judged in this order (DESIGN §4): ``duplicate`` (the id already holds exactly this type
+   judged in this order (docs/protocol.md): ``duplicate`` (the id already holds exactly this type
    and data and the caller may see it), ``rejected`` (envelope, form, references, then the
    store's rules: areas, scope, premiums, uniqueness), ``conflict`` (stale base version),
    ``accepted``. The same id twice is judged in order, the second against the state the
@@ -74,9 +74,10 @@ position, keeps the last row of each record, fetches the records' data and serve
 per type, and says where the next page starts.
 """
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Mapping, Protocol
+from typing import Any, Protocol
 
 from . import protocol as P
 

@@ -1,4 +1,4 @@
-"""Sync protocol v1 (DESIGN §4, §5): the numbers and names both ends agree on.
+"""Sync protocol v1 (docs/protocol.md, docs/records.md): the numbers and names both ends agree on.
 
 Importable without Flask or fieldapp: the server's api blueprint, the Python client and the
 tests read the contract from here rather than from string literals scattered around.
@@ -13,7 +13,7 @@ PROTOCOL_VERSION = 1
 #: which is also the order a batch's rows are written so foreign keys always hold.
 RECORD_TYPES = ("household", "referral", "person", "visit", "enrollment", "outreach")
 
-#: Fields of ``data`` naming another record, per type: {field: referenced type} (DESIGN §5).
+#: Fields of ``data`` naming another record, per type: {field: referenced type} (docs/records.md).
 REFERENCES = {
     "household": {},
     "person": {"household": "household"},
@@ -39,7 +39,7 @@ MAX_BODY = 2 * 1024 * 1024  # bytes of the request body
 PULL_DEFAULT_LIMIT = 500
 PULL_MAX_LIMIT = 1000
 
-# Server-owned fields (DESIGN §4 "server").
+# Server-owned fields (docs/protocol.md §10).
 REVIEW_STATUSES = ("pending", "approved", "flagged")
 REFERRAL_STATUSES = ("new", "assigned", "visited", "enrolled", "closed")
 
@@ -58,7 +58,7 @@ UUID_RE = re.compile(
 #: static/js/premium.js has the same pattern between ``^`` and ``$`` (a test compares them).
 MONTH_RE = re.compile(r"\A([0-9]{4})-(0[1-9]|1[0-2])\Z")
 
-#: Error codes and their HTTP statuses (DESIGN §4).
+#: Error codes and their HTTP statuses (docs/protocol.md).
 ERROR_STATUS = {
     "invalid_json": 400, "bad_request": 400, "unauthorized": 401, "forbidden": 403,
     "not_found": 404, "method_not_allowed": 405, "protocol_version": 409, "too_large": 413,

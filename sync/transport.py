@@ -11,13 +11,21 @@ import json as _json
 import os
 import random
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import orjson
 import requests
 
-from .errors import (Forbidden, NotPaired, ProtocolMismatch, RateLimited, RequestRefused,
-                     ServerError, ServerUnreachable, SignedOut)
+from .errors import (
+    Forbidden,
+    NotPaired,
+    ProtocolMismatch,
+    RateLimited,
+    RequestRefused,
+    ServerError,
+    ServerUnreachable,
+    SignedOut,
+)
 
 #: Statuses worth asking again for: the server is busy, restarting or briefly failing.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -35,8 +43,8 @@ def retry_after_seconds(value, now=None):
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 def error_of(resp):

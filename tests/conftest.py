@@ -85,7 +85,7 @@ def build_world(app, password="pw"):
     """Province 31 > communes 31001 (villages -1, -2) and 31002 (village -1); one org; users.
 
     Users: admin (31), sup_a (31001), sup_b (31002), col_a (31001), col_a2 (31001),
-    col_b (31002), head_a (village 31001-1). Policy parameters seeded from DOMAIN.md.
+    col_b (31002), head_a (village 31001-1). Policy parameters: the published sets.
     """
     from fieldapp.models import Area, Organization, User
 

@@ -60,7 +60,8 @@ def visit(household_id, id=None, version=0, **data):
 
 
 def vsi_enrollment(person_id, id=None, version=0, **data):
-    """DOMAIN.md's first worked example: 3 months at the poverty line, no extra support."""
+    """The first worked example of tests/fixtures/premiums.json: 3 months at the poverty line,
+    no extra support."""
     base = {"person": person_id, "scheme": "vsi", "start_month": "2025-09", "period_months": 3,
             "amount_due": 792000, "monthly_income": 1500000, "support_group": "other"}
     base.update(data)

@@ -33,7 +33,7 @@ def pg_url():
                     "SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
                 if not exists:
                     conn.execute(f"CREATE DATABASE {name}")
-    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+    except Exception as exc:
         print(f"PostgreSQL not reachable ({exc.__class__.__name__}); SQLite pass only.")
         return None, None
     if given:

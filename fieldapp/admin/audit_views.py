@@ -4,9 +4,9 @@ import json
 from flask import render_template, url_for
 from sqlalchemy import select
 
-from ..rules.access import roles_required
 from ..extensions import db
 from ..models import AuditEntry, User
+from ..rules.access import roles_required
 from ..web.paging import int_arg, paginate, text_arg
 from . import bp
 

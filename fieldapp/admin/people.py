@@ -2,7 +2,7 @@
 
 An administrator manages every user whose areas all lie in the administrator's subtree (and
 users with no area yet). A supervisor manages only the devices of the collectors and village
-heads working inside the supervisor's subtree (DESIGN §10: tokens are revocable by the user's
+heads working inside the supervisor's subtree (docs/security.md: tokens are revocable by the user's
 supervisor).
 """
 from sqlalchemy import and_, false

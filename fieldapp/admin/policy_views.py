@@ -12,13 +12,13 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from ..rules import audit
-from ..rules.access import roles_required
 from ..db.tx import begin_write
 from ..extensions import db
 from ..forms.policy import PolicySetForm, bp_text
 from ..i18n import local_zone
 from ..models import Enrollment, PolicyParameterSet
+from ..rules import audit
+from ..rules.access import roles_required
 from ..rules.policy import SUPPORT_GROUPS, PolicyBook
 from . import bp
 

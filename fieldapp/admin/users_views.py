@@ -11,14 +11,14 @@ from sqlalchemy.orm import selectinload
 
 from sync.protocol import UUID_RE
 
-from ..rules import audit
-from ..rules.access import roles_required, scope_of
 from ..auth.views import _safe_next
 from ..db.tx import begin_write
 from ..extensions import db
 from ..forms.users import PasswordResetForm, UserCreateForm, UserEditForm
 from ..models import ROLES, Device, Organization, User
 from ..models.base import utcnow
+from ..rules import audit
+from ..rules.access import roles_required, scope_of
 from ..web.paging import int_arg, paginate, text_arg
 from . import bp
 from .people import MANAGERS, managed_users, manages

@@ -1,4 +1,4 @@
-"""api blueprint: the sync API at /api/v1 (DESIGN §4), for the PWA and the Python client.
+"""api blueprint: the sync API at /api/v1 (docs/protocol.md), for the PWA and the Python client.
 
 Bearer tokens, no cookies, so it is exempt from CSRF; errors use the JSON shape of
 web/errors.py everywhere under /api/. The views stay thin: they turn requests into calls of

@@ -1,4 +1,4 @@
-"""Pairing a device (its bearer token) and revoking it (DESIGN §4 "Pairing")."""
+"""Pairing a device (its bearer token) and revoking it (docs/protocol.md §3)."""
 import secrets
 import uuid
 
@@ -7,12 +7,12 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..rules import audit
-from ..web import ratelimit
-from ..web.errors import APIError
 from ..extensions import db
 from ..models import Device, User, hash_token
 from ..models.base import utcnow
+from ..rules import audit
+from ..web import ratelimit
+from ..web.errors import APIError
 from . import bp
 from .http import bad_request, device_required, json_response, read_json
 

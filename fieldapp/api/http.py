@@ -1,4 +1,4 @@
-"""HTTP plumbing of the sync API: bearer tokens, the request checks of DESIGN §4, JSON out.
+"""HTTP plumbing of the sync API: bearer tokens, the request checks of docs/protocol.md, JSON out.
 
 A request is checked in the contract's order: token (401), role (403), content type (415),
 size (413), JSON (400), then what the view itself checks (``protocol``, records).
@@ -6,9 +6,8 @@ size (413), JSON (400), then what the view itself checks (``protocol``, records)
 import json
 from functools import wraps
 
-import orjson
-
 import flask_babel
+import orjson
 from flask import Response, g, request
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -16,10 +15,10 @@ from sqlalchemy.orm import joinedload
 
 from sync import protocol as P
 
-from ..web.errors import APIError
 from ..extensions import db
-from ..rules.areatree import remember_stamp, stamp_column
 from ..models import Device, User, hash_token
+from ..rules.areatree import remember_stamp, stamp_column
+from ..web.errors import APIError
 
 
 def unauthorized():

@@ -1,6 +1,6 @@
 """The sync endpoints: bootstrap, push, pull. Thin: HTTP in, sync/merge.py via service, JSON out."""
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import current_app, g, request
 from flask_babel import gettext as _
@@ -8,12 +8,12 @@ from flask_babel import gettext as _
 from sync import protocol as P
 from sync.cursor import BadCursor, CursorCodec
 
+from ..forms.choices import choices_json, labels_json
 from ..rules.access import ancestor_ids, scope_of
 from ..rules.areatree import area_tree
-from ..web.errors import APIError
-from ..forms.choices import choices_json, labels_json
-from . import bp
 from ..syncserver import service
+from ..web.errors import APIError
+from . import bp
 from .devices import user_json
 from .http import bad_request, device_required, json_response, read_json, too_large
 
@@ -21,7 +21,7 @@ _LIMIT_RE = re.compile(r"^[0-9]{1,4}$")
 
 
 def _server_time():
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _codec():
@@ -68,7 +68,7 @@ def _heartbeat(value):
 @bp.post("/sync/push")
 @device_required(roles=P.PUSH_ROLES)
 def push():
-    """Store a batch of records; one result per record, in order (DESIGN §4)."""
+    """Store a batch of records; one result per record, in order (docs/protocol.md)."""
     body = read_json()
     if not isinstance(body, dict):
         raise bad_request(_("The body must be a JSON object with protocol and records."))
@@ -93,7 +93,7 @@ def push():
 @bp.get("/sync/pull")
 @device_required(snapshot=True)
 def pull():
-    """The next page of changes the caller may see, after ``cursor`` (DESIGN §4)."""
+    """The next page of changes the caller may see, after ``cursor`` (docs/protocol.md)."""
     limit_text = request.args.get("limit", "")
     if limit_text == "":
         limit = P.PULL_DEFAULT_LIMIT
@@ -114,7 +114,7 @@ def pull():
             "more": page.more}
     if reset:
         # The caller's areas changed since its cursor was made: this page starts the feed
-        # again, and the device should drop what it holds before applying it (DESIGN §4,
+        # again, and the device should drop what it holds before applying it (docs/protocol.md,
         # extended: "reset" appears only when true).
         body["reset"] = True
     return json_response(body)

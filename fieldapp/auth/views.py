@@ -2,16 +2,16 @@
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..web import ratelimit
 from ..extensions import db
 from ..forms.auth import LoginForm
 from ..models import User
+from ..web import ratelimit
 from . import bp
 
 _dummy_hash = None

@@ -8,8 +8,7 @@ the record ever leaves it.
 from flask_babel import gettext as _
 from wtforms.validators import InputRequired, Length, Regexp
 
-from ..forms.fields import (CheckboxField, IntField, IsoDateField, MonthField, OffsetDateTimeField,
-                            RefField)
+from ..forms.fields import CheckboxField, IntField, IsoDateField, MonthField, OffsetDateTimeField, RefField
 from ..records.forms import MultiChoiceField
 
 #: Fields required only when another field has a value: {type: {field: (other, value, msgid)}}.

@@ -11,8 +11,8 @@ from flask_babel import force_locale
 
 from .. import __version__
 from ..forms.choices import CHOICES
-from ..records.types import RECORD_FORMS
 from ..i18n import TRANSLATIONS, catalog
+from ..records.types import RECORD_FORMS
 from . import bp
 from .build import LANGS, STATIC, build_id, module_urls, precache_urls
 from .formmeta import field_attrs, render
@@ -82,8 +82,7 @@ def messages(lang):
 @bp.route("/sw.js")
 def service_worker():
     """static/sw.js with this build's id and precache list, served at the root scope."""
-    head = "self.BUILD = {};\nself.PRECACHE = {};\n".format(
-        json.dumps(build_id()), json.dumps(precache_urls()))
+    head = f"self.BUILD = {json.dumps(build_id())};\nself.PRECACHE = {json.dumps(precache_urls())};\n"
     body = head + (STATIC / "sw.js").read_text(encoding="utf-8")
     resp = Response(body, mimetype="text/javascript")
     resp.headers["Service-Worker-Allowed"] = "/"

@@ -1,4 +1,4 @@
-"""Flask commands (DESIGN §7): `flask --app app <command>`.
+"""Flask commands (docs/cli.md): `flask --app app <command>`.
 
 The commands only adapt the console to the modules that do the work (schema, demo,
 importers, export); their errors become one readable message and a non-zero exit code.
@@ -23,7 +23,7 @@ def _commands():
 
 
 def command_names():
-    """The names of this module's commands (DESIGN §7), for the help and README test."""
+    """The names of this module's commands (docs/cli.md), for the help and README test."""
     return [command.name for command in _commands()]
 
 
@@ -47,7 +47,7 @@ def init_db_command():
 
     Safe to run again: an up-to-date database is left as it is, and a database made
     without migrations (db.create_all) is adopted, not recreated. Also adds the premium
-    parameter sets of DOMAIN.md that are missing (never changes existing ones).
+    published parameter sets (docs/premiums.md) that are missing (never changes existing ones).
     """
     from ..db import schema
     from ..rules.policy import seed_parameters
@@ -85,8 +85,8 @@ def seed_demo_command(password, if_empty):
     sessions, this year's plan and official counts for the past twelve months. Users:
     admin, supervisor, collector1, collector2, village1. The same data every time.
     """
-    from . import demo
     from ..models import User
+    from . import demo
 
     _require_schema()
     if db.session.scalar(db.select(User.id).limit(1)) is not None:
@@ -136,9 +136,9 @@ def _create_user(username, role, area_codes, password, full_name, phone, org_cod
     """Judge the input with UserCreateForm, then add the user and its audit entry."""
     from werkzeug.datastructures import MultiDict
 
-    from ..rules import audit
     from ..forms.users import UserCreateForm
     from ..models import Organization, User
+    from ..rules import audit
 
     org_id = ""
     if org_code:

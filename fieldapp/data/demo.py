@@ -11,7 +11,7 @@ Longer than our usual module: it is one generator whose steps share a single ran
 The static material (names, places, phrases) lives apart in demo_data.py.
 """
 import random
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
@@ -19,14 +19,27 @@ from werkzeug.security import generate_password_hash
 
 from sync.protocol import SCHEMES
 
+from ..db.tx import begin_write
+from ..extensions import db
+from ..models import (
+    Area,
+    CollectionPoint,
+    CoordinationProgram,
+    Enrollment,
+    Household,
+    Organization,
+    Outreach,
+    ParticipantCount,
+    Person,
+    Plan,
+    Referral,
+    User,
+    Visit,
+)
+from ..records.textfold import household_search_text
 from ..rules import audit
 from ..syncserver import bulk
 from . import demo_data as D
-from ..db.tx import begin_write
-from ..extensions import db
-from ..models import (Area, CollectionPoint, CoordinationProgram, Enrollment, Household,
-                      Organization, Outreach, ParticipantCount, Person, Plan, Referral, User, Visit)
-from ..records.textfold import household_search_text
 
 SEED = 20261125
 USERNAMES = tuple(D.USERS)
@@ -55,7 +68,7 @@ def seed(password="demo", now=None):
     try:
         seed_parameters()
         db.session.flush()
-        summary = _Demo(password, now or datetime.now(timezone.utc), PolicyBook.load()).run()
+        summary = _Demo(password, now or datetime.now(UTC), PolicyBook.load()).run()
         audit.record("seed", "demo", "seed-demo", after=summary)
         db.session.commit()
     except Exception:
@@ -86,9 +99,9 @@ class _Demo:
         self.places()
         self.network()
         self.users()
-        for c, commune in enumerate(self.communes):
+        for c in range(len(self.communes)):
             collector = self.collector_of[c]
-            for v, village in enumerate(self.villages[c]):
+            for village in self.villages[c]:
                 for _ in range(self.rng.randint(*HOUSEHOLDS_PER_VILLAGE)):
                     self.household(c, village, collector)
         self.referrals_and_visits()
@@ -273,7 +286,7 @@ class _Demo:
             day -= timedelta(days=1)
         hour = self.rng.choice((8, 9, 10, 14, 15, 16, 18, 19))
         local = datetime.combine(day, time(hour, self.rng.randrange(60)), LOCAL)
-        return local.astimezone(timezone.utc)
+        return local.astimezone(UTC)
 
     def referrals_and_visits(self):
         head = self.user["village1"].id

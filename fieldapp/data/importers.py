@@ -1,4 +1,4 @@
-"""CSV imports: areas, households, official participant counts and plans (DESIGN §7).
+"""CSV imports: areas, households, official participant counts and plans (docs/cli.md).
 
 Each import reads the whole file, checks every row, and writes only when no row has a
 problem: a file with one bad line imports nothing, and the error lists the lines to fix
@@ -17,15 +17,15 @@ from sqlalchemy import select
 
 from sync.protocol import MONTH_RE, SCHEMES
 
+from ..db.tx import begin_write
+from ..extensions import db
+from ..models import LEVELS, Area, Household, ParticipantCount, Plan
+from ..records.forms import validate_record
+from ..records.textfold import fold
+from ..records.types import TYPES
 from ..rules import audit
 from ..syncserver import bulk
 from .csvfile import read_csv
-from ..db.tx import begin_write
-from ..extensions import db
-from ..records.forms import validate_record
-from ..models import LEVELS, Area, Household, ParticipantCount, Plan
-from ..records.textfold import fold
-from ..records.types import TYPES
 
 LEVEL_RANK = {level: rank for rank, level in enumerate(LEVELS)}
 #: Official code shapes: province 2 digits, district 3, commune 5; a village is
@@ -65,7 +65,7 @@ def _audit(result):
 def _operator():
     try:
         return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some containers; the log still helps
+    except Exception:
         return None
 
 

@@ -10,7 +10,7 @@ for PostgreSQL: COPY, see ``run``). ``prepare(..., key="id")`` makes an UPDATE. 
 using SQLAlchemy, which parses these values back as usual (the tests read them both ways).
 """
 import json
-from datetime import date, timezone
+from datetime import UTC, date
 from operator import itemgetter
 
 import orjson
@@ -30,7 +30,7 @@ def _sqlite_time(value):
         return None
     if value.tzinfo is None:
         raise ValueError("naive datetime given to a UTC column")
-    return value.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ", "microseconds")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def _pg_time(value):

@@ -1,1 +1,1 @@
-"""WTForms classes: the one place where field rules are written (DESIGN §2)."""
+"""WTForms classes: the one place where field rules are written (docs/architecture.md)."""

@@ -1,6 +1,6 @@
 """Choice lists of the record fields, with their labels (English source, translated).
 
-The values are the protocol's (DESIGN §5); the labels reach the PWA through
+The values are the protocol's (docs/records.md); the labels reach the PWA through
 /api/v1/bootstrap and the rendered forms, so nothing is copied into JavaScript.
 """
 from flask_babel import lazy_gettext as _l
@@ -50,7 +50,7 @@ CHOICES = {
                ("flagged", _l("Sent back"))],
     "referral_status": [
         ("new", _l("New")), ("assigned", _l("Assigned")), ("visited", _l("Visited")),
-        # "Đã tham gia" here (UX.md's referral chips), "Đã đăng ký" as a visit's outcome.
+        # "Đã tham gia" here (docs/glossary.md: the referral chips), "Đã đăng ký" as a visit's outcome.
         ("enrolled", lazy_pgettext("referral status", "Enrolled")), ("closed", _l("Closed")),
     ],
 }

@@ -71,7 +71,7 @@ class IsoDateField(StringField):
             self.data = date.fromisoformat(self.data)
         except ValueError:
             self.data = None
-            raise ValidationError(_l("Enter a date as YYYY-MM-DD."))
+            raise ValidationError(_l("Enter a date as YYYY-MM-DD.")) from None
 
 
 class MonthField(StringField):
@@ -107,7 +107,8 @@ class OffsetDateTimeField(StringField):
             value = None
         if value is None or value.tzinfo is None or not (2000 <= value.year <= 2100):
             self.data = None
-            raise ValidationError(_l("Enter a date and time with its offset, e.g. 2026-11-25T09:30:00+07:00."))
+            raise ValidationError(
+                _l("Enter a date and time with its offset, e.g. 2026-11-25T09:30:00+07:00."))
         self.data = value
 
 

@@ -12,8 +12,8 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from ..extensions import db
-from ..web.labels import ROLE_LABELS
 from ..models import ROLES, Area, User
+from ..web.labels import ROLE_LABELS
 from .auth import clean_text
 from .fields import PhoneField
 

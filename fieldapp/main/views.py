@@ -3,8 +3,8 @@ from flask import redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..web import labels
 from ..rules.access import scope_of
+from ..web import labels
 from . import bp
 
 bp.record_once(lambda state: labels.register(state.app))

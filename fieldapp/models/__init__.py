@@ -1,4 +1,4 @@
-"""The data model (DESIGN §3): one module per aggregate, re-exported here.
+"""The data model (docs/data-model.md): one module per aggregate, re-exported here.
 
 A synced record's data columns are filled from its form's fields as its declaration says
 (records/types.py, which also holds the one map of record type -> model).

@@ -1,4 +1,4 @@
-"""The sync change feed (DESIGN §4); the algorithm that fills and reads it is sync/merge.py.
+"""The sync change feed (docs/protocol.md); the algorithm that fills and reads it is sync/merge.py.
 
 Each record has one live row here, moved to a fresh sequence number on every change, plus a
 tombstone row for every scope it has left. Sequence numbers come from a counter row that is

@@ -1,4 +1,4 @@
-"""Effective-dated premium parameters (DOMAIN.md): data, never constants in code."""
+"""Effective-dated premium parameters (docs/premiums.md): data, never constants in code."""
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, String

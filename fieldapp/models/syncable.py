@@ -1,4 +1,4 @@
-"""Columns every synced record carries (DESIGN §3)."""
+"""Columns every synced record carries (docs/data-model.md)."""
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String

@@ -23,7 +23,7 @@ class Visit(Synced, db.Model):
     lat: Mapped[float | None] = mapped_column()
     lon: Mapped[float | None] = mapped_column()
     accuracy_m: Mapped[float | None] = mapped_column()
-    # Server-owned review state (DESIGN §4: reaches devices under "server").
+    # Server-owned review state (docs/protocol.md §10: reaches devices under "server").
     review_status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
     review_note: Mapped[str | None] = mapped_column(String(1000))
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

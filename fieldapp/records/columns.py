@@ -202,7 +202,7 @@ def compile_function(name, source, namespace):
     The generated source stays on the function (``__source__``) for a reader in a debugger.
     """
     scope = dict(namespace)
-    exec(compile(source, f"<{name}>", "exec"), scope)  # noqa: S102 - our own declarations
+    exec(compile(source, f"<{name}>", "exec"), scope)
     function = scope[name]
     function.__source__ = source
     return function

@@ -11,14 +11,21 @@ import threading
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Form, FormField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import FormField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.utils import unset_value
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from ..forms.choices import CHOICES
+from ..forms.fields import (
+    CheckboxField,
+    IntField,
+    IsoDateField,
+    MonthField,
+    OffsetDateTimeField,
+    PhoneField,
+    RefField,
+)
 from .lean import LeanForm
-from ..forms.fields import (CheckboxField, IntField, IsoDateField, MonthField, OffsetDateTimeField,
-                            PhoneField, RefField)
 
 REQUIRED = _l("This field is required.")
 BAD_CHOICE = _l("Not one of the allowed values.")
@@ -85,7 +92,8 @@ class LocationForm(LeanForm):
             except (TypeError, ValueError):
                 number = None
             if number is None or number != number or not (low <= number <= high):
-                field.errors = list(field.errors) + [_l("Must be a number from %(a)s to %(b)s.", a=low, b=high)]
+                message = _l("Must be a number from %(a)s to %(b)s.", a=low, b=high)
+                field.errors = [*field.errors, message]
                 ok = False
             values[name] = number
         if ok and (values["lat"] is None) != (values["lon"] is None):

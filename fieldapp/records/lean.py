@@ -22,8 +22,7 @@ import re
 
 from wtforms import Field, Form, FormField, SelectField, SelectMultipleField
 from wtforms.utils import unset_value
-from wtforms.validators import InputRequired, Length, Optional, Regexp, StopValidation, \
-    ValidationError
+from wtforms.validators import InputRequired, Length, Optional, Regexp, StopValidation, ValidationError
 
 #: Off: every LeanForm uses WTForms' own driver (the equivalence tests compare the two).
 ENABLED = True

@@ -27,8 +27,7 @@ from sync import protocol as P
 
 from ..models import Enrollment, Household, Outreach, Person, Referral, Visit
 from .columns import AreaCode, Location, Ref, Server, Time, Username, codec_for, compile_function
-from .forms import (EnrollmentForm, HouseholdForm, OutreachForm, PersonForm, ReferralForm,
-                    VisitForm)
+from .forms import EnrollmentForm, HouseholdForm, OutreachForm, PersonForm, ReferralForm, VisitForm
 from .textfold import household_search_text
 
 

@@ -4,7 +4,7 @@ Counting is done by the database (GROUP BY area); Python only adds the few area 
 their commune, so the cost does not grow with the number of records. Reports take a Scope
 (rules/access.py) and return plain rows; the supervisor views only render them.
 """
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
@@ -16,10 +16,13 @@ from ..rules.access import ancestor_ids
 
 def month_bounds(now=None):
     """(start, end) in UTC of the current month as lived in Vietnam, and its first day."""
-    local = (now or datetime.now(timezone.utc)).astimezone(local_zone())
+    local = (now or datetime.now(UTC)).astimezone(local_zone())
     start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    end = start.replace(year=start.year + 1, month=1) if start.month == 12 else start.replace(month=start.month + 1)
-    return start.astimezone(timezone.utc), end.astimezone(timezone.utc), start.date()
+    if start.month == 12:
+        end = start.replace(year=start.year + 1, month=1)
+    else:
+        end = start.replace(month=start.month + 1)
+    return start.astimezone(UTC), end.astimezone(UTC), start.date()
 
 
 def _counts(stmt_col, area_col, ids, *conditions):

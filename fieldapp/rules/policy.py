@@ -1,4 +1,4 @@
-"""Premium calculator for VSI and HHI on effective-dated parameter sets (DESIGN §6).
+"""Premium calculator for VSI and HHI on effective-dated parameter sets (docs/premiums.md).
 
 Every number is data: a ``PolicyParameterSet`` row holds ``effective_from`` and ``params``; the
 set in force for an enrollment is the newest one whose ``effective_from`` is on or before the
@@ -33,7 +33,7 @@ and rounded once, half up to the whole đồng, on the monthly amount:
 ``monthly_gross = monthly_amount + monthly_support`` (so the three shown figures always add
 up), ``amount_due = monthly_amount × period_months``.
 
-Not modelled yet (DOMAIN.md): the 120-month limit on VSI support, multi-year advance
+Not modelled yet (docs/premiums.md §8): the 120-month limit on VSI support, multi-year advance
 discounts and back-payment surcharges; their rates are unknown until they become parameters.
 """
 import bisect
@@ -276,7 +276,7 @@ def parameter_sets():
 
 
 def _seed_sets():
-    """The sets of DOMAIN.md. Support 30/25/10/10 % ran 2018-01-01 to 2025-06-30, with
+    """The published sets (docs/premiums.md §1). Support 30/25/10/10 % ran 2018-01-01 to 2025-06-30, with
     ethnic minorities counted as "other"; 50/40/30/20 % from 2025-07-01."""
     common = {
         "poverty_line": 1_500_000, "vsi_rate_bp": 2200, "vsi_ceiling_multiple": 20,
@@ -295,21 +295,21 @@ def _seed_sets():
 
 
 def seed_parameters():
-    """Add the DOMAIN.md sets whose date has no set yet; returns how many were added.
+    """Add the published sets whose date has no set yet; returns how many were added.
 
     Idempotent, and it never touches an existing set (an admin may have replaced the
     numbers by a newer set). Adds to the session; the caller commits.
     """
-    from . import audit
     from ..extensions import db
     from ..models import PolicyParameterSet
+    from . import audit
 
     have = set(db.session.scalars(db.select(PolicyParameterSet.effective_from)))
     added = 0
     for when, params in _seed_sets():
         if when in have:
             continue
-        row = PolicyParameterSet(effective_from=when, params=params, note="DOMAIN.md")
+        row = PolicyParameterSet(effective_from=when, params=params, note="published rates")
         db.session.add(row)
         db.session.flush()
         audit.record("create", "policy_parameter_set", row.id, after=audit.values_of(row))

@@ -6,11 +6,11 @@ import re
 
 from sqlalchemy import case, func, or_, select
 
-from ..rules.access import subtree_ids
 from ..extensions import db
 from ..forms.fields import normalize_phone
 from ..models import Area, Enrollment, Household, Person, Visit
 from ..records.textfold import fold
+from ..rules.access import subtree_ids
 
 
 def scope_areas(scope):

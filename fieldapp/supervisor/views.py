@@ -4,12 +4,12 @@ from flask_login import current_user
 
 from sync.protocol import UUID_RE
 
-from ..rules.access import require_area, roles_required, scope_of
 from ..extensions import db
 from ..models import Area, Household
+from ..reports.overview import commune_figures, month_bounds
+from ..rules.access import require_area, roles_required, scope_of
 from ..web.paging import int_arg, paginate, text_arg
 from . import bp
-from ..reports.overview import commune_figures, month_bounds
 from .register import areas_under, household_detail, household_query, scope_areas
 
 DESK = ("admin", "supervisor")

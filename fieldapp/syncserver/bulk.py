@@ -1,6 +1,6 @@
 """Bulk insertion of synced records made on the server (demo data, imports).
 
-Devices learn about records only through the change feed (DESIGN §4), so a household
+Devices learn about records only through the change feed (docs/protocol.md), so a household
 imported from a spreadsheet must get its live ``Change`` row exactly as if a collector had
 pushed it; the rows are written by the push's own feed writer (syncserver/feed.py), last in
 the writing transaction. ``content_hash`` stays empty: it only lets a device's exact retry

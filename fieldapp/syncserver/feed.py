@@ -10,16 +10,15 @@ visit's review, a referral's status or assignee) calls ``touch(kind, ids)`` as t
 thing before committing, so devices pull the new state; nothing else writes change rows for
 such fields.
 """
-from functools import lru_cache
+from functools import cache
 
-from sqlalchemy import (and_, bindparam, delete, exists, false, func, or_, select, true,
-                        union_all, update)
+from sqlalchemy import and_, bindparam, delete, exists, false, func, or_, select, true, union_all, update
 from sqlalchemy.orm import aliased
 
 from sync.protocol import RECORD_TYPES
 
-from ..extensions import db
 from ..db.fastrows import insert_rows
+from ..extensions import db
 from ..models import Change, Counter
 from ..rules.access import AREA, NO_RULES, OWN, ROLE_RULES
 
@@ -127,7 +126,7 @@ def touch(kind, ids):
 # -- reading -------------------------------------------------------------------------------
 
 def visible(change, role, by_area=False):
-    """SQL condition: may a user of ``role`` see change row ``change`` (DESIGN §4 pull scope).
+    """SQL condition: may a user of ``role`` see change row ``change`` (docs/protocol.md §12).
 
     The user's areas and id are bound as ``areas`` and ``uid`` (see ``scope_params``), so
     the statements are built once per role and reused. ``area_id + 0`` keeps the planner
@@ -181,7 +180,7 @@ def _page_rows(c, role):
             or_(c.deleted.is_(False), ~still_seen))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _page_query(role):
     """A page in ``seq`` order over the whole feed (callers with many areas)."""
     c = aliased(Change)
@@ -191,7 +190,7 @@ def _page_query(role):
             .order_by(c.seq).limit(bindparam("limit")))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _area_page_query(role, areas):
     """A page for a caller with ``areas`` areas (bound as ``area0`` ...): the first
     ``limit`` visible changes of each area after ``after``, each read in order from the
@@ -211,7 +210,7 @@ def _area_page_query(role, areas):
     return select(merged).order_by(merged.c.seq).limit(bindparam("limit"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _records_query(role, kind):
     from .shapes import live_query
 

@@ -22,17 +22,17 @@ from sqlalchemy.exc import DBAPIError
 from sync import merge
 from sync import protocol as P
 
-from ..rules.access import scope_of
-from ..rules.areatree import area_tree
 from ..db.tx import begin_write
+from ..db.writelock import sqlite_writer
 from ..extensions import db
-from ..records.forms import validate_record
 from ..i18n import local_zone
 from ..models import Change, Device
 from ..models.base import utcnow
-from ..db.writelock import sqlite_writer
-from .feed import PullFeed, last_seq, scope_params
+from ..records.forms import validate_record
 from ..records.types import RECORD_MODELS as MODELS
+from ..rules.access import scope_of
+from ..rules.areatree import area_tree
+from .feed import PullFeed, last_seq, scope_params
 from .shapes import Shaper
 from .store import SqlStore
 
@@ -91,7 +91,7 @@ def _book():
 
 
 def push(user, device_id, records, heartbeat):
-    """Judge and store a batch: the list of per-record results (DESIGN §4)."""
+    """Judge and store a batch: the list of per-record results (docs/protocol.md)."""
     scope = scope_of(user)
     areas = area_tree()
     # A retried big batch skips validating what is stored already; a small one (a phone's

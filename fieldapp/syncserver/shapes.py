@@ -1,4 +1,4 @@
-"""Records in the shape devices see them (DESIGN §4 pull changes, §5 field names).
+"""Records in the shape devices see them (docs/protocol.md §10 pull changes, docs/records.md field names).
 
 One Core SELECT per type (joined to areas for codes and to users for usernames) and one
 function per type turning a row into ``data`` as it was pushed (dates as strings, times in

@@ -16,12 +16,12 @@ from sqlalchemy import select, text, update
 from sync import protocol as P
 from sync.merge import State
 
-from ..rules import audit
 from ..db import fastrows
 from ..models import Change, Device, Person
 from ..models.base import utcnow
 from ..records.types import RECORD_MODELS as MODELS
 from ..records.types import TYPES
+from ..rules import audit
 from . import checks, feed
 from .shapes import ROWS, fetch
 

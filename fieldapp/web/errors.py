@@ -1,4 +1,4 @@
-"""One error handler for the whole app: JSON (DESIGN §4 shape) under /api/, HTML pages elsewhere."""
+"""One error handler for the whole app: JSON (docs/protocol.md §2 shape) under /api/, HTML pages elsewhere."""
 import logging
 
 from flask import jsonify, render_template, request
@@ -10,7 +10,7 @@ from ..extensions import db
 
 log = logging.getLogger(__name__)
 
-#: HTTP status -> API error code (DESIGN §4).
+#: HTTP status -> API error code (docs/protocol.md).
 API_CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
     405: "method_not_allowed", 409: "protocol_version", 413: "too_large",

@@ -1,4 +1,4 @@
-// The sync API (DESIGN §4) over fetch: bearer token, JSON both ways, a time limit, and one
+// The sync API (docs/protocol.md) over fetch: bearer token, JSON both ways, a time limit, and one
 // error type that says whether trying again later can help.
 
 import { lang } from './i18n.js';

@@ -59,9 +59,7 @@ def expected_write(role, kind, existing, place):
     if role == "collector":
         if place == "other_commune":
             return False
-        if kind in ("visit", "enrollment") and existing == "other":
-            return False
-        return True
+        return not (kind in ("visit", "enrollment") and existing == "other")
     if role == "village_head":
         return place == "village" and kind == "referral" and existing != "other"
     raise AssertionError(role)

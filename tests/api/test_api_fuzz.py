@@ -1,4 +1,4 @@
-"""Property: no JSON body and no query string makes push or pull answer 5xx (DESIGN §4)."""
+"""Property: no JSON body and no query string makes push or pull answer 5xx (docs/protocol.md)."""
 import json
 import uuid
 from urllib.parse import quote

@@ -1,6 +1,6 @@
 """The change feed's first numbers start at 1 on an empty database (no block lost on PostgreSQL)."""
-from fieldapp.syncserver import feed
 from fieldapp.extensions import db
+from fieldapp.syncserver import feed
 
 
 def test_first_block_starts_at_one(app):

@@ -1,4 +1,4 @@
-"""sync/ is importable without Flask or fieldapp (DESIGN §2)."""
+"""sync/ is importable without Flask or fieldapp (docs/architecture.md)."""
 import subprocess
 import sys
 from pathlib import Path

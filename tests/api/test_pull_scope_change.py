@@ -1,5 +1,5 @@
 """A user's areas change (an admin reassigns a collector): the device's next pull starts the
-feed again with ``reset: true`` (DESIGN §4, extended), so records of the new area that were
+feed again with ``reset: true`` (docs/protocol.md §13), so records of the new area that were
 written long before come, and the device drops what it may no longer see."""
 from fieldapp.extensions import db
 from fieldapp.models import Area, User

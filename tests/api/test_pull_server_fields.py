@@ -1,10 +1,10 @@
 """Server-owned fields (review, referral status) changed on the server reach devices in their
 next pull, without bumping the version."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from fieldapp.syncserver.feed import touch
 from fieldapp.extensions import db
 from fieldapp.models import Referral, Visit
+from fieldapp.syncserver.feed import touch
 from tests.records import household, referral, visit
 
 
@@ -13,7 +13,7 @@ def _review(app, world, visit_id, status, note):
         v = db.session.get(Visit, visit_id)
         v.review_status, v.review_note = status, note
         v.reviewed_by_id = world.users["sup_a"]
-        v.reviewed_at = datetime(2026, 11, 26, 3, 0, tzinfo=timezone.utc)
+        v.reviewed_at = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
         db.session.flush()
         touch("visit", [visit_id])
         db.session.commit()

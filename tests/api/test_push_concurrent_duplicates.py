@@ -27,7 +27,7 @@ def test_two_devices_pushing_the_same_records_store_them_once(app, world):
                 resp = api.push(batch)
                 assert resp.status_code == 200, resp.get_data(as_text=True)
                 outcomes.extend(r["status"] for r in resp.get_json()["results"])
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=run, args=(api,)) for api in devices]

@@ -9,9 +9,9 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import func, select
 
-from fieldapp.syncserver import service
 from fieldapp.extensions import db
 from fieldapp.models import Household, Person
+from fieldapp.syncserver import service
 from tests.api.conftest import device_of
 from tests.records import household, person
 

@@ -64,10 +64,9 @@ class LiveServer:
                 "--workers", str(self.workers), "--threads", str(self.threads),
                 "--timeout", "120", "--graceful-timeout", "5", *self._no_control_socket(),
                 "app:app"]
-        log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=log,
-                                     start_new_session=True)
-        log.close()
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=log,
+                                         start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

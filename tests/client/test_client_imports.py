@@ -1,5 +1,5 @@
 """The client runs on a laptop without the server: importing it pulls in neither Flask nor
-fieldapp (DESIGN §2: sync/ never imports Flask)."""
+fieldapp (docs/architecture.md: sync/ never imports Flask)."""
 import subprocess
 import sys
 

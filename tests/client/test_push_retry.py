@@ -1,5 +1,5 @@
 """Retries: backoff with jitter on network errors, 5xx and 429 (Retry-After honoured)."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -61,7 +61,7 @@ def test_answers_a_retry_cannot_fix_are_not_retried(tmp_path, status, code, erro
 
 
 def test_retry_after_as_an_http_date():
-    now = datetime(2026, 11, 25, 9, 0, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 25, 9, 0, 0, tzinfo=UTC)
     assert retry_after_seconds("Wed, 25 Nov 2026 09:00:30 GMT", now) == 30
     assert retry_after_seconds("soon", now) is None
 

@@ -1,4 +1,5 @@
-"""A device that knows only DESIGN §4/§5: it pairs with a password and speaks HTTP/JSON.
+"""A device that knows only docs/protocol.md and docs/records.md: it pairs with a password and
+speaks HTTP/JSON.
 
 Nothing here imports the application: the contract tests must pass against any server that
 keeps the contract, so they see it the way the PWA or a third-party client does. The shared

@@ -1,4 +1,4 @@
-"""The command line of DESIGN §7 from the outside: `flask --app app <command>` and its effects.
+"""The command line of docs/cli.md from the outside: `flask --app app <command>` and its effects.
 
 Effects are observed the way an operator or a device would: pairing and pulling over the
 sync API, and reading the analyst's export (export-sqlite) with Python's own sqlite3 (the
@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import make_app
-
 from tests.device import Device, pair_raw
 from tests.records import household
 

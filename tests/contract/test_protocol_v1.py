@@ -1,8 +1,8 @@
-"""Sync protocol v1 from the outside: DESIGN §4 and §5 pinned sentence by sentence.
+"""Sync protocol v1 from the outside: docs/protocol.md and docs/records.md pinned sentence by sentence.
 
 Longer than our usual test module on purpose: it follows the contract top to bottom (errors,
 pairing, bootstrap, push, judging, records of §5, pull), so a reader can hold it against
-DESIGN.md in one pass and see which sentence each test pins. It speaks only HTTP/JSON through
+docs/protocol.md in one pass and see which sentence each test pins. It speaks only HTTP/JSON through
 the test client (tests/device.py), never the application's modules.
 
 How ambiguous sentences are read here (see the report of issue #3):
@@ -28,8 +28,18 @@ import pytest
 
 from tests.conftest import make_app
 from tests.device import API, Device, checked, error_of, pair_raw
-from tests.records import (household, hhi_enrollment, new_id, one_of_each, outreach, person,
-                           record, referral, visit, vsi_enrollment)
+from tests.records import (
+    hhi_enrollment,
+    household,
+    new_id,
+    one_of_each,
+    outreach,
+    person,
+    record,
+    referral,
+    visit,
+    vsi_enrollment,
+)
 
 STATUSES = {"duplicate", "rejected", "conflict", "accepted"}
 NO_FIELDS_STATUSES = {401, 403, 404, 405, 409, 413, 415, 429}
@@ -84,7 +94,7 @@ def _same_data(pushed, pulled):
             assert pulled[name] == value, (name, pulled[name], value)
 
 
-# == Errors (DESIGN §4 "Errors") ===========================================================
+# == Errors (docs/protocol.md §2) ===========================================================
 
 @pytest.mark.parametrize("path", [f"{API}/no-such-thing", "/api/v2/sync/pull"])
 def test_error_shape_and_json_for_an_unknown_api_path(client, dev, path):
@@ -343,7 +353,7 @@ def test_bootstrap_areas_are_assigned_below_and_ancestors(dev, username, expecte
 
 def test_bootstrap_policy_is_every_parameter_set_with_effective_from(dev):
     policy = _bootstrap(dev("col_a"))["policy"]
-    assert isinstance(policy, list) and len(policy) >= 2  # DOMAIN.md: before and after 2025-07
+    assert isinstance(policy, list) and len(policy) >= 2  # the published sets: before and after 2025-07
     dates = [p["effective_from"] for p in policy]
     for value in dates:
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", value), value
@@ -394,7 +404,7 @@ def test_bootstrap_for_every_role(dev, username):
     assert _bootstrap(dev(username))["user"]["username"] == username
 
 
-# == Push: the request (DESIGN §4 "Push", check order) ========================================
+# == Push: the request (docs/protocol.md §6, check order) ========================================
 
 def test_push_of_no_records_answers_no_results(dev):
     resp = dev("col_a").push([])
@@ -863,7 +873,7 @@ def test_any_uuid_version_in_canonical_form_is_an_id(dev, rid):
     assert list(device.latest()) == [rid.lower()]
 
 
-# == Records of DESIGN §5 =====================================================================
+# == Records of docs/records.md =====================================================================
 
 FIELDS = {  # the table of §5, every field of each type
     "household": {"area", "address", "head_name", "phone", "note"},
@@ -1123,7 +1133,7 @@ def test_a_reference_to_a_record_the_caller_may_not_see_is_rejected(dev):
     _rejected(dev("col_a").push_ok([vsi_enrollment(member["id"])])[0], "person")
 
 
-# -- premiums (DOMAIN.md worked examples) ----------------------------------------------------
+# -- premiums (worked examples, tests/fixtures/premiums.json) -----------------------------
 
 WORKED = [
     ({"scheme": "vsi", "start_month": "2025-09", "monthly_income": 1500000,
@@ -1246,7 +1256,7 @@ def test_a_village_head_writes_only_their_own_referrals_in_their_village(dev):
         assert head.push_ok([rec])[0]["status"] == "rejected", rec
 
 
-# == Pull (DESIGN §4 "Pull") ==================================================================
+# == Pull (docs/protocol.md §9-§11) ==================================================================
 
 def test_pull_shape(dev):
     device = dev("col_a")

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from fieldapp.extensions import db
-from tests.conftest import PG_URL, build_world, make_app, missing_tool, reset_schema
+from tests.conftest import build_world, make_app, missing_tool, reset_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("FIELDAPP_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"

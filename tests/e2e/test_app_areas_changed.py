@@ -38,10 +38,10 @@ def test_moved_collector_phone_follows_the_new_areas(page, server, seeded):
 
     page.reload()  # the app syncs when it opens
     wait_synced(page)
-    page.wait_for_function("""async () => {
-        const heads = await (%s)();
+    page.wait_for_function(f"""async () => {{
+        const heads = await ({STORED_HEADS})();
         return heads.length === 1 && heads[0] === 'Hộ An Lão';
-    }""" % STORED_HEADS, polling=200, timeout=15000)
+    }}""", polling=200, timeout=15000)
     assert page.evaluate(STORED_HEADS) == ["Hộ An Lão"]
     # The villages the forms offer follow too (bootstrap fetched again after the reset).
     page.wait_for_function("""() => new Promise((resolve) => {

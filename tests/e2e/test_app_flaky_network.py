@@ -7,8 +7,7 @@ Some failures happen before the server sees the request, others after it stored 
 import itertools
 
 from fieldapp.models import Household, Person, Visit
-from tests.e2e.helpers import (add_household, add_member, log_visit, outbox, server_rows,
-                               sign_in, wait_synced)
+from tests.e2e.helpers import add_household, add_member, log_visit, outbox, server_rows, sign_in, wait_synced
 
 
 def test_flaky_network_syncs_everything_once(context, page, seeded):

@@ -7,8 +7,19 @@ server holds each record once.
 """
 from fieldapp.models import Enrollment, Household, Person, Visit
 from tests.e2e.conftest import shot
-from tests.e2e.helpers import (add_household, add_member, go, log_visit, outbox, server_rows,
-                               sign_in, sign_up_hhi, sign_up_vsi, wait_ready, wait_synced)
+from tests.e2e.helpers import (
+    add_household,
+    add_member,
+    go,
+    log_visit,
+    outbox,
+    server_rows,
+    sign_in,
+    sign_up_hhi,
+    sign_up_vsi,
+    wait_ready,
+    wait_synced,
+)
 
 
 def test_offline_day_then_sync_exactly_once(persistent, seeded, server):

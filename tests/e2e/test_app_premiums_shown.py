@@ -30,7 +30,7 @@ def enter(page, case):
     page.check(f"{FORM} input[name=scheme][value={scheme}]")
     try:
         page.fill(f"{FORM} [name=start_month]", case["start_month"])
-    except Exception:  # noqa: BLE001 - a month input refuses "2025-13" outright
+    except Exception:
         return "start_month"
     if page.input_value(f"{FORM} [name=start_month]") != case["start_month"]:
         return "start_month"
@@ -51,7 +51,7 @@ def enter(page, case):
         row.locator("input[type=checkbox]").check()
         order = inputs.get("member_order")
         if isinstance(order, int) and order > 5:
-            order = 5  # the screen's last place is "5th member or later" (DESIGN §5)
+            order = 5  # the screen's last place is "5th member or later" (docs/records.md)
         if order is None or row.locator(f"select.place option[value='{order}']").count() == 0:
             return "member_order"
         row.locator("select.place").select_option(str(order))
@@ -62,7 +62,8 @@ def test_every_fixture_example_is_shown_as_the_server_computes_it(page, server):
     api = Api(server.base, "col_a")
     hh, person = str(uuid.uuid4()), str(uuid.uuid4())
     api.push([
-        {"id": hh, "type": "household", "data": {"area": "31001-1", "address": "Số 1", "head_name": "Hoàng Văn Nam"}},
+        {"id": hh, "type": "household",
+         "data": {"area": "31001-1", "address": "Số 1", "head_name": "Hoàng Văn Nam"}},
         {"id": person, "type": "person", "data": {"household": hh, "full_name": "Hoàng Văn Nam",
                                                   "birth_date": "1970-01-01", "sex": "male"}},
     ])

@@ -2,8 +2,7 @@
 reason; after fixing it in the app it syncs (and the member saved under it goes too)."""
 from fieldapp.models import Household, Person
 from tests.e2e.conftest import shot
-from tests.e2e.helpers import (add_household, add_member, go, outbox, server_rows, sign_in,
-                               wait_synced)
+from tests.e2e.helpers import add_household, add_member, go, outbox, server_rows, sign_in, wait_synced
 
 
 def test_rejected_record_is_fixed_and_resent(context, page, seeded):

@@ -11,7 +11,8 @@ CHECK = """() => {
     if (document.scrollingElement.scrollWidth > window.innerWidth + 1) problems.push('wider than the screen');
     const controls = document.querySelectorAll(
         '#view button, #view .button, #view .row, #view .task, #view .choice, #nav a, #strip a, '
-        + '#view input:not([type=checkbox]):not([type=radio]):not([type=hidden]), #view select, #view textarea');
+        + '#view input:not([type=checkbox]):not([type=radio]):not([type=hidden]), '
+        + '#view select, #view textarea');
     for (const el of controls) {
         const box = el.getBoundingClientRect();
         if (!box.width || getComputedStyle(el).visibility === 'hidden') continue;
@@ -37,12 +38,15 @@ def test_every_screen_fits_a_phone(context, page, server):
     api.push([
         {"id": hh, "type": "household", "data": {"area": "31001-1", "address": "Số 12, ngõ 5, Tổ dân phố 1",
                                                  "head_name": "Nguyễn Văn An", "phone": "0912345678"}},
-        {"id": p1, "type": "person", "data": {"household": hh, "full_name": "Nguyễn Văn An", "birth_date": "1970-02-03",
-                                              "sex": "male", "relation": "head", "coverage": "household_hi"}},
-        {"id": p2, "type": "person", "data": {"household": hh, "full_name": "Trần Thị Bình", "birth_date": "1974-05-06",
-                                              "sex": "female", "relation": "spouse", "coverage": "none"}},
-        {"id": visit, "type": "visit", "data": {"household": hh, "visited_at": "2026-11-20T09:00:00+07:00",
-                                                "outcome": "interested", "follow_up_on": "2026-11-21", "topics": ["vsi"]}},
+        {"id": p1, "type": "person", "data": {
+            "household": hh, "full_name": "Nguyễn Văn An", "birth_date": "1970-02-03",
+            "sex": "male", "relation": "head", "coverage": "household_hi"}},
+        {"id": p2, "type": "person", "data": {
+            "household": hh, "full_name": "Trần Thị Bình", "birth_date": "1974-05-06",
+            "sex": "female", "relation": "spouse", "coverage": "none"}},
+        {"id": visit, "type": "visit", "data": {
+            "household": hh, "visited_at": "2026-11-20T09:00:00+07:00",
+            "outcome": "interested", "follow_up_on": "2026-11-21", "topics": ["vsi"]}},
         {"id": str(uuid.uuid4()), "type": "enrollment", "data": {
             "person": p1, "scheme": "hhi", "start_month": "2025-12", "period_months": 12,
             "amount_due": 1263600, "member_order": 1}},

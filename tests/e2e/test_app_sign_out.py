@@ -31,5 +31,5 @@ def test_sign_out_warns_then_clears_and_revokes(context, page, seeded):
         };
     })""")
     assert count == 0
-    [device] = [d for d in server_rows(app, Device, user_id=world.users["col_a"])]
+    [device] = list(server_rows(app, Device, user_id=world.users["col_a"]))
     assert device.revoked_at is not None

@@ -1,8 +1,8 @@
 """The village head's app: two large buttons, a referral made offline-first, its status chips
 following the office's work, and the referral reaching the assigned collector's Today."""
-from fieldapp.syncserver.feed import touch
 from fieldapp.extensions import db
 from fieldapp.models import Referral
+from fieldapp.syncserver.feed import touch
 from tests.e2e.conftest import shot
 from tests.e2e.helpers import go, outbox, server_rows, sign_in, wait_synced
 
@@ -52,7 +52,7 @@ def test_village_head_refers_and_follows_the_referral(browser, context, page, se
     assert page.inner_text("#referral-list [data-status]") == "Đã giao"
     shot(page, "head-referrals")
 
-    collector = browser.new_context(base_url=server.base, **{k: v for k, v in context_options().items()})
+    collector = browser.new_context(base_url=server.base, **dict(context_options().items()))
     cpage = collector.new_page()
     sign_in(cpage, "col_a")
     task = cpage.locator(".tasks a", has_text="Ngô Thị Hoa")

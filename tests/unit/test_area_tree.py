@@ -1,9 +1,9 @@
 """The area tree is read once per process and read again only after areas change."""
 from sqlalchemy import select
 
-from fieldapp.rules import areatree
 from fieldapp.extensions import db
 from fieldapp.models import Area, Counter
+from fieldapp.rules import areatree
 from tests.api.conftest import make_token
 from tests.records import household
 

@@ -4,8 +4,18 @@ from datetime import datetime
 
 import pytest
 
-from fieldapp.models import (Area, Enrollment, Household, Organization, Outreach, ParticipantCount,
-                             Person, Plan, Referral, Visit)
+from fieldapp.models import (
+    Area,
+    Enrollment,
+    Household,
+    Organization,
+    Outreach,
+    ParticipantCount,
+    Person,
+    Plan,
+    Referral,
+    Visit,
+)
 from tests.unit.cli_support import count, invoke
 
 TABLES = {"areas": Area, "organizations": Organization, "households": Household,

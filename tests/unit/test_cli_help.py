@@ -1,4 +1,4 @@
-"""Every command of DESIGN §7 exists, explains itself with --help and has a README line (#2)."""
+"""Every command of docs/cli.md exists, explains itself with --help and has a README line (#2)."""
 from pathlib import Path
 
 import pytest
@@ -7,7 +7,7 @@ from fieldapp.data.cli import command_names
 from tests.unit.cli_support import invoke
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-#: The command line of DESIGN §7 (a contract).
+#: The command line of docs/cli.md (a contract).
 CONTRACT = ["init-db", "seed-demo", "create-user", "import-areas", "import-households",
             "import-counts", "import-plans", "export-sqlite"]
 

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from fieldapp.extensions import db
 from fieldapp.models import AuditEntry, ParticipantCount
-from tests.unit.cli_support import count, invoke, places, write_csv  # noqa: F401
+from tests.unit.cli_support import count, invoke, write_csv
 
 HEADER = "area_code,month,scheme,participants"
 

@@ -3,7 +3,7 @@ import pytest
 
 from fieldapp.data import csvfile
 from fieldapp.models import Area, Household, ParticipantCount, Plan
-from tests.unit.cli_support import count, invoke, places, write_csv  # noqa: F401
+from tests.unit.cli_support import count, invoke, write_csv
 
 #: command, a good file (header and one row), the model it fills.
 GOOD = {

@@ -1,7 +1,7 @@
 """`seed-demo` builds a demo city that the rest of the app accepts as real data (#2)."""
 import re
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask_babel import force_locale
 from sqlalchemy import func, select
@@ -9,17 +9,34 @@ from sqlalchemy import func, select
 from fieldapp.data import demo
 from fieldapp.extensions import db
 from fieldapp.i18n import local_zone
+from fieldapp.models import (
+    Area,
+    Change,
+    CollectionPoint,
+    CoordinationProgram,
+    Counter,
+    Enrollment,
+    Household,
+    Organization,
+    Outreach,
+    ParticipantCount,
+    Person,
+    Plan,
+    Referral,
+    User,
+    Visit,
+)
 from fieldapp.records.forms import validate_record
 from fieldapp.records.types import RECORD_MODELS
-from fieldapp.syncserver.shapes import Shaper, fetch
-from fieldapp.models import (Area, Change, CollectionPoint, CoordinationProgram,
-                             Counter, Enrollment, Household, Organization, Outreach,
-                             ParticipantCount, Person, Plan, Referral, User, Visit)
 from fieldapp.rules.policy import PolicyBook
+from fieldapp.syncserver.shapes import Shaper, fetch
 from tests.conftest import reset_schema
 from tests.unit.cli_support import count, invoke
 
-NOW = datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
+
+#: A lowercase version-4 UUID: the demo makes its ids as devices do.
+UUID4 = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"
 
 
 def test_seed_demo_creates_the_users_with_the_given_password(app):
@@ -61,7 +78,7 @@ def test_seed_demo_builds_the_city(app):
                                  .where(Person.full_name.like("Nguyễn %"))) > 0
         for model in (Visit, Enrollment, Referral, Outreach):
             assert count(app, model) > 0, model
-        year = datetime.now(timezone.utc).year
+        year = datetime.now(UTC).year
         plans = db.session.scalars(select(Plan).where(Plan.year == year)).all()
         assert {(p.area_id, p.scheme) for p in plans if p.area_id} == {
             (c.id, s) for c in communes for s in ("vsi", "hhi")}
@@ -112,7 +129,7 @@ def test_demo_records_are_synced_records_in_the_change_feed(app):
         for kind, model in RECORD_MODELS.items():
             for r in db.session.scalars(select(model)):
                 total += 1
-                assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", r.id)
+                assert re.fullmatch(UUID4, r.id)
                 assert r.version == 1 and r.created_by_id is not None
                 change = live[(kind, r.id)]
                 assert (change.area_id, change.owner_id) == (r.area_id, r.created_by_id)

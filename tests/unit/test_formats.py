@@ -1,5 +1,5 @@
-"""Vietnamese formats for numbers, money, percentages and dates (UX.md)."""
-from datetime import date, datetime, timezone
+"""Vietnamese formats for numbers, money, percentages and dates (docs/glossary.md)."""
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -25,13 +25,13 @@ def test_dates_in_local_time(app):
         assert format_date(date(2026, 11, 25)) == "25/11/2026"
         assert format_date("2026-11-25") == "25/11/2026"
         # 20:00 UTC on the 24th is 03:00 on the 25th in Hà Nội
-        late = datetime(2026, 11, 24, 20, 0, tzinfo=timezone.utc)
+        late = datetime(2026, 11, 24, 20, 0, tzinfo=UTC)
         assert format_date(late) == "25/11/2026"
         assert format_datetime(late) == "25/11/2026 03:00"
 
 
 def test_enrolled_has_two_vietnamese_words(app):
-    """A referral that joined is "Đã tham gia" (UX.md's chips); a visit's outcome stays
+    """A referral that joined is "Đã tham gia" (docs/glossary.md's chips); a visit's outcome stays
     "Đã đăng ký": the same English, two senses (a message context)."""
     from flask_babel import force_locale
 

@@ -25,5 +25,5 @@ def test_translation_formats_like_the_source(message):
     assert set(PLACEHOLDER.findall(message.string)) == names
     if names or "%" not in message.id:
         # Formatted (by Flask-Babel or by Jinja): every % must be a placeholder.
-        values = {n: 1 for n in names}
+        values = dict.fromkeys(names, 1)
         assert "%" not in (message.string % values)

@@ -1,13 +1,14 @@
-"""Premium calculator (issue #2): the worked examples of DOMAIN.md, boundaries, set selection."""
+"""Premium calculator (issue #2): the worked examples (tests/fixtures/premiums.json),
+boundaries, set selection."""
 import json
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from fieldapp.rules import policy
 from fieldapp.extensions import db
 from fieldapp.models import AuditEntry, PolicyParameterSet
+from fieldapp.rules import policy
 from fieldapp.rules.policy import PolicyBook, PremiumError, parameter_sets, seed_parameters
 from tests.conftest import make_app, reset_schema
 

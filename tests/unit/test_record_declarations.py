@@ -39,7 +39,7 @@ def _stored(kind):
 
 def test_one_declaration_per_protocol_type_in_its_order():
     assert tuple(TYPES) == P.RECORD_TYPES
-    assert RECORD_MODELS == {kind: t.model for kind, t in TYPES.items()}
+    assert {kind: t.model for kind, t in TYPES.items()} == RECORD_MODELS
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -108,7 +108,7 @@ def test_a_record_comes_back_as_it_was_pushed(kind, ctx):
     records = [r for batch in mixed_batches(400) for r in batch if r["type"] == kind]
     assert records, kind
     record_type, shaper = TYPES[kind], Shaper(local_zone())
-    facts = {column: 1 for column in record_type.facts}
+    facts = dict.fromkeys(record_type.facts, 1)
     for record in records[:20]:
         cleaned, errors = validate_record(kind, record["data"])
         assert errors == {}, errors

@@ -1,6 +1,6 @@
 """Making register records directly in the database for the web page tests."""
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from fieldapp.extensions import db
 from fieldapp.models import Device, Enrollment, Household, Person, Visit
@@ -58,7 +58,7 @@ def device(app, user_id, name="Samsung Galaxy A12"):
     with app.app_context():
         d = Device(id=new_id(), user_id=user_id, name=name, token_hash=uuid.uuid4().hex * 2,
                    app_version="2026.11.1", outbox_depth=2,
-                   last_sync_at=datetime(2026, 11, 20, 2, 0, tzinfo=timezone.utc))
+                   last_sync_at=datetime(2026, 11, 20, 2, 0, tzinfo=UTC))
         db.session.add(d)
         db.session.commit()
         return d.id

@@ -1,5 +1,5 @@
 """Revoking devices: admins for the users they manage, supervisors for the collectors and
-village heads of their own subtree (DESIGN §10); nobody else (issue #2)."""
+village heads of their own subtree (docs/security.md); nobody else (issue #2)."""
 import pytest
 
 from fieldapp.extensions import db

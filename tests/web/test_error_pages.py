@@ -1,5 +1,5 @@
 """Error pages 403, 404, 429 and 500 in Vietnamese (default) and English; the JSON error shape
-of DESIGN §4 under /api/ (issue #2)."""
+of docs/protocol.md under /api/ (issue #2)."""
 import pytest
 from flask import abort
 

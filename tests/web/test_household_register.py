@@ -1,6 +1,6 @@
 """The household register: search without diacritics, by address or phone, filter by area,
 pages; one household with members, visits and sign-ups (issue #2)."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -60,9 +60,9 @@ def test_pages(app, world, login_as):
 def test_household_page_shows_members_visits_and_sign_ups(app, world, register, login_as):
     head = records.person(app, register["duc"], "Nguyễn Văn Đức", personal_id="031090001234")
     records.person(app, register["duc"], "Lê Thị Hoa", relation="spouse")
-    records.visit(app, register["duc"], datetime(2026, 11, 20, 2, 30, tzinfo=timezone.utc),
+    records.visit(app, register["duc"], datetime(2026, 11, 20, 2, 30, tzinfo=UTC),
                   world.users["col_a"])
-    records.enrollment(app, head, datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc),
+    records.enrollment(app, head, datetime(2026, 11, 20, 3, 0, tzinfo=UTC),
                        world.users["col_a"])
     page = login_as("sup_a").get(f"/supervisor/households/{register['duc']}").get_data(as_text=True)
     assert "Lê Thị Hoa" in page

@@ -1,6 +1,7 @@
 """Sign-in is refused with 429 and a translated message after repeated failures (issue #2).
 
-DESIGN §4/§10: more than 10 failures for one username, or 30 from one address, in 15 minutes.
+docs/protocol.md §14, docs/security.md: more than 10 failures for one username, or 30 from one
+address, in 15 minutes.
 """
 from tests.conftest import login
 

@@ -1,24 +1,24 @@
 """The overview: per commune of the user's areas, households, persons, and this month's visits
 and sign-ups (months as lived in Vietnam) (issue #2)."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-from fieldapp.rules.access import scope_of
 from fieldapp.extensions import db
 from fieldapp.models import User
 from fieldapp.reports.overview import commune_figures, month_bounds
+from fieldapp.rules.access import scope_of
 from tests.web import records
 
-NOW = datetime(2026, 11, 25, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
 
 
 def test_month_bounds_follow_vietnam_time(app):
     with app.app_context():
         start, end, first = month_bounds(NOW)
-        _s, end_dec, _f = month_bounds(datetime(2026, 12, 10, tzinfo=timezone.utc))
-    assert start == datetime(2026, 10, 31, 17, 0, tzinfo=timezone.utc)
-    assert end == datetime(2026, 11, 30, 17, 0, tzinfo=timezone.utc)
+        _s, end_dec, _f = month_bounds(datetime(2026, 12, 10, tzinfo=UTC))
+    assert start == datetime(2026, 10, 31, 17, 0, tzinfo=UTC)
+    assert end == datetime(2026, 11, 30, 17, 0, tzinfo=UTC)
     assert first.isoformat() == "2026-11-01"
-    assert end_dec == datetime(2026, 12, 31, 17, 0, tzinfo=timezone.utc)
+    assert end_dec == datetime(2026, 12, 31, 17, 0, tzinfo=UTC)
 
 
 def _fill(app, world):
@@ -30,11 +30,11 @@ def _fill(app, world):
     records.person(app, h1, "Phạm Thị Dung", relation="spouse")
     records.person(app, h3, "Lê Văn Cường")
     records.visit(app, h1, NOW - timedelta(days=1), col)
-    records.visit(app, h2, datetime(2026, 10, 31, 17, 30, tzinfo=timezone.utc), col)  # 1 Nov, 00:30 local
-    records.visit(app, h2, datetime(2026, 10, 31, 16, 30, tzinfo=timezone.utc), col)  # 31 Oct local
+    records.visit(app, h2, datetime(2026, 10, 31, 17, 30, tzinfo=UTC), col)  # 1 Nov, 00:30 local
+    records.visit(app, h2, datetime(2026, 10, 31, 16, 30, tzinfo=UTC), col)  # 31 Oct local
     records.visit(app, h3, NOW, world.users["col_b"])
     records.enrollment(app, p1, NOW - timedelta(days=2), col)
-    records.enrollment(app, p1, datetime(2026, 9, 1, tzinfo=timezone.utc), col)
+    records.enrollment(app, p1, datetime(2026, 9, 1, tzinfo=UTC), col)
 
 
 def _figures(app, username):

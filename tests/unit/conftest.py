@@ -1,0 +1,26 @@
+"""Fixtures of the unit tests (the app, world and runner fixtures are tests/conftest.py's)."""
+import pytest
+from sqlalchemy import select
+
+from fieldapp.extensions import db
+
+
+@pytest.fixture
+def places(app):
+    """The areas of conftest's ``world`` and its organization, without the users (whose
+    password hashing is most of that fixture's cost): {code: id}, plus "org" -> id."""
+    from fieldapp.models import Area, Organization
+
+    with app.app_context():
+        prov = Area(code="31", name="Thành phố Hải Phòng", level="province")
+        ca = Area(code="31001", name="Phường Hồng Bàng", level="commune", parent=prov)
+        cb = Area(code="31002", name="Xã An Lão", level="commune", parent=prov)
+        db.session.add_all([
+            prov, ca, cb, Area(code="31001-1", name="Tổ dân phố 1", level="village", parent=ca),
+            Area(code="31001-2", name="Tổ dân phố 2", level="village", parent=ca),
+            Area(code="31002-1", name="Thôn Đông", level="village", parent=cb),
+            Organization(code="BD31", name="Bưu điện Hải Phòng", kind="post_office", area=prov)])
+        db.session.commit()
+        ids = dict(db.session.execute(select(Area.code, Area.id)).all())
+        ids["org"] = db.session.scalar(select(Organization.id))
+        return ids
