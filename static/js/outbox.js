@@ -10,34 +10,49 @@ import { ACCEPTED, CONFLICT, DUPLICATE, REJECTED } from './protocol.js';
 
 export const ATTENTION = new Set([REJECTED, CONFLICT]);
 
+// Put one record and its outbox entry inside `tx` (stores: the record's, outbox, meta).
+async function put(tx, type, id, data, label) {
+  const outbox = tx.objectStore('outbox');
+  const records = tx.objectStore(STORES[type]);
+  const meta = tx.objectStore('meta');
+  const [old, local, seqRow] = await Promise.all([
+    req(outbox.get(id)), req(records.get(id)), req(meta.get('seq'))]);
+  const seq = old ? old.seq : ((seqRow && seqRow.value) || 0) + 1;
+  if (!old) meta.put({ key: 'seq', value: seq });
+  const next = {
+    id, type, data, label, seq,
+    base: old ? old.base : (local ? local.version : 0),
+    rev: (old ? old.rev : 0) + 1,
+    state: 'waiting', errors: null, current: null,
+    client_time: isoWithOffset(), saved_at: Date.now(),
+  };
+  outbox.put(next);
+  records.put({ id, version: local ? local.version : 0, data, server: local ? local.server : null });
+  if (old && old.state === 'rejected') requeueDependents(await req(outbox.getAll()), id, outbox);
+  return next;
+}
+
 /**
  * Save `data` as record `id` of `type`: local copy + outbox entry. Resolves once committed.
  * `label` is a short human description kept for the sync screen.
  */
 export async function enqueue(type, id, data, label = '') {
-  const store = STORES[type];
-  const entry = await withStore([store, 'outbox', 'meta'], 'readwrite', async (tx) => {
-    const outbox = tx.objectStore('outbox');
-    const records = tx.objectStore(store);
-    const meta = tx.objectStore('meta');
-    const [old, local, seqRow] = await Promise.all([
-      req(outbox.get(id)), req(records.get(id)), req(meta.get('seq'))]);
-    const seq = old ? old.seq : ((seqRow && seqRow.value) || 0) + 1;
-    if (!old) meta.put({ key: 'seq', value: seq });
-    const next = {
-      id, type, data, label, seq,
-      base: old ? old.base : (local ? local.version : 0),
-      rev: (old ? old.rev : 0) + 1,
-      state: 'waiting', errors: null, current: null,
-      client_time: isoWithOffset(), saved_at: Date.now(),
-    };
-    outbox.put(next);
-    records.put({ id, version: local ? local.version : 0, data, server: local ? local.server : null });
-    if (old && old.state === 'rejected') requeueDependents(await req(outbox.getAll()), id, outbox);
-    return next;
-  });
+  const stores = [STORES[type], 'outbox', 'meta'];
+  const entry = await withStore(stores, 'readwrite', (tx) => put(tx, type, id, data, label));
   emit('outbox', { saved: entry });
   return entry;
+}
+
+/** Save several records ([{type, id, data, label}]) in ONE transaction: all of them or none. */
+export async function enqueueAll(items) {
+  const stores = [...new Set(items.map((i) => STORES[i.type]))];
+  const saved = await withStore([...stores, 'outbox', 'meta'], 'readwrite', async (tx) => {
+    const out = [];
+    for (const i of items) out.push(await put(tx, i.type, i.id, i.data, i.label || ''));
+    return out;
+  });
+  emit('outbox', { saved: saved[saved.length - 1] });
+  return saved;
 }
 
 /** Every entry, oldest first. */

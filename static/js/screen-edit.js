@@ -9,6 +9,7 @@ import { t } from './i18n.js';
 import { enqueue, entry as outboxEntry, resend, takeServerCopy } from './outbox.js';
 import { getRecord, membersOf, peopleWithPersonalId } from './records.js';
 import { go } from './router.js';
+import { saveFailed } from './savefail.js';
 import { rebuildTasks } from './tasks.js';
 import { h, header, toast } from './ui.js';
 
@@ -189,7 +190,13 @@ export async function showEdit(view, type, id, query) {
     }
     saving = true;
     form.querySelector('button.save').disabled = true;
-    await enqueue(type, recordId, values, await describe(type, values));
+    try {
+      await enqueue(type, recordId, values, await describe(type, values));
+    } catch (err) {
+      saving = false;
+      saveFailed(form, err);
+      return;
+    }
     rebuildTasks().catch(() => {});
     toast(t('Saved on the phone. It will be sent when there is a network.'));
     go(next(type, recordId, values, query), { replace: !existing });

@@ -6,10 +6,11 @@ import { ctx, label, provinceOf } from './context.js';
 import { formatBp, formatMoney, localMonth } from './format.js';
 import { check, formFor, readValues, setValues, showErrors } from './forms.js';
 import { t } from './i18n.js';
-import { enqueue } from './outbox.js';
+import { enqueueAll } from './outbox.js';
 import { computePremium, setFor } from './premium.js';
 import { allOf, getRecord, membersOf } from './records.js';
 import { go } from './router.js';
+import { saveFailed } from './savefail.js';
 import { rebuildTasks } from './tasks.js';
 import { empty, h, header, toast } from './ui.js';
 
@@ -181,7 +182,7 @@ export async function showSignup(view, householdId, query) {
     if (!common.visit) delete common.visit;
     saving = true;
     form.querySelector('button.save').disabled = true;
-    for (const item of result) {
+    const items = result.map((item) => {
       const data = { ...common, person: item.person, scheme, amount_due: item.premium.amount_due };
       if (scheme === 'vsi') {
         Object.assign(data, { monthly_income: Number(field(form, 'monthly_income').value),
@@ -190,7 +191,15 @@ export async function showSignup(view, householdId, query) {
         data.member_order = item.place;
       }
       const who = people.find((m) => m.id === item.person);
-      await enqueue('enrollment', item.id, data, `${who ? who.data.full_name : ''} · ${label('scheme', scheme)}`);
+      const name = `${who ? who.data.full_name : ''} · ${label('scheme', scheme)}`;
+      return { type: 'enrollment', id: item.id, data, label: name };
+    });
+    try {
+      await enqueueAll(items); // every member's sign-up in one transaction: all saved or none
+    } catch (err) {
+      saving = false;
+      saveFailed(form, err);
+      return;
     }
     rebuildTasks().catch(() => {});
     toast(t('Saved on the phone. It will be sent when there is a network.'));

@@ -44,6 +44,19 @@ def outbox(page):
     })""")
 
 
+def stored(page, store):
+    """Every row of one IndexedDB store on the device (``outbox`` is ``outbox(page)``)."""
+    return page.evaluate("""(name) => new Promise((resolve, reject) => {
+        const open = indexedDB.open('fieldapp');
+        open.onsuccess = () => {
+            const req = open.result.transaction(name).objectStore(name).getAll();
+            req.onsuccess = () => { resolve(req.result); open.result.close(); };
+            req.onerror = () => reject(req.error);
+        };
+        open.onerror = () => reject(open.error);
+    })""", store)
+
+
 def server_rows(app, model, **filters):
     """Rows of ``model`` on the server (a fresh session each time)."""
     with app.app_context():
