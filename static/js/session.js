@@ -2,7 +2,7 @@
 // cookie); signing out revokes it and wipes the user's data from the phone.
 
 import { api, ApiError } from './api.js';
-import { clearAll, getMeta, req, withStore } from './db.js';
+import { clearAll, DATA_STORES, getMeta, req, withStore } from './db.js';
 import { lang } from './i18n.js';
 import { ctx, loadContext } from './context.js';
 import { summary } from './outbox.js';
@@ -87,13 +87,25 @@ export async function signOut({ force = false } = {}) {
   return { done: true };
 }
 
-/** The server no longer knows this token (revoked): keep the data, ask for a new sign-in. */
+/**
+ * The server no longer knows this token (revoked, or expired): ask for a new sign-in, and
+ * at once drop the register pulled from the server (other people's records), keeping only
+ * what this user saved and has not sent (the outbox, with the records it holds), so a new
+ * sign-in sends it. The next pull starts from the beginning.
+ */
 export async function markSignedOutByServer() {
-  await withStore('meta', 'readwrite', async (tx) => {
+  await withStore(['meta', 'outbox', 'tasks', ...DATA_STORES], 'readwrite', async (tx) => {
     const meta = tx.objectStore('meta');
     const user = await req(meta.get('user'));
     meta.delete('token');
+    meta.delete('cursor');
     meta.put({ key: 'expired_user', value: user ? user.value : null });
+    const pending = new Set(await req(tx.objectStore('outbox').getAllKeys()));
+    tx.objectStore('tasks').clear();
+    for (const name of DATA_STORES) {
+      const store = tx.objectStore(name);
+      for (const key of await req(store.getAllKeys())) if (!pending.has(key)) store.delete(key);
+    }
   });
   await loadContext();
 }
