@@ -19,9 +19,13 @@ async function put(tx, type, id, data, label) {
     req(outbox.get(id)), req(records.get(id)), req(meta.get('seq'))]);
   const seq = old ? old.seq : ((seqRow && seqRow.value) || 0) + 1;
   if (!old) meta.put({ key: 'seq', value: seq });
+  // The server's copy as last pulled, kept to restore if the collector drops this change.
+  const pulled = local && local.version
+    ? { version: local.version, data: local.data, server: local.server || null } : null;
   const next = {
     id, type, data, label, seq,
     base: old ? old.base : (local ? local.version : 0),
+    pulled: old ? old.pulled || null : pulled,
     rev: (old ? old.rev : 0) + 1,
     state: 'waiting', errors: null, current: null,
     client_time: isoWithOffset(), saved_at: Date.now(),
@@ -147,27 +151,33 @@ export async function resend(id) {
   emit('outbox', { resent: id });
 }
 
-/** Conflict: keep the server's copy and drop the local change. */
-export async function takeServerCopy(id) {
+// The server said the record is not this user's to see any more (moved out of their areas).
+const outOfScope = (e) => e.state === REJECTED && !!e.errors && Object.keys(e.errors).join() === '_';
+
+/** The server's copy to put back when the change of `e` is dropped, or null: none to keep. */
+export function serverCopy(e) {
+  if (e.base === 0) return null; // a new record: it never existed anywhere else
+  if (e.state === CONFLICT && e.current) return e.current.deleted ? null : e.current;
+  return outOfScope(e) ? null : e.pulled || null;
+}
+
+/**
+ * Drop the collector's change of record `id` (rejected or in conflict): the server's copy
+ * (the conflict's `current`, else the last one pulled) takes its place, or the record leaves
+ * the phone when there is none (a new record, or one out of this user's scope now).
+ */
+export async function discard(id) {
   await withStore(['outbox', ...Object.values(STORES)], 'readwrite', async (tx) => {
     const e = await req(tx.objectStore('outbox').get(id));
-    if (!e) return;
-    const c = e.current;
-    if (c && !c.deleted) {
-      tx.objectStore(STORES[e.type]).put({ id, version: c.version, data: c.data, server: c.server || null });
-    }
+    if (!e || !ATTENTION.has(e.state)) return;
+    const records = tx.objectStore(STORES[e.type]);
+    const c = serverCopy(e);
+    if (c) records.put({ id, version: c.version, data: c.data, server: c.server || null });
+    else records.delete(id);
     tx.objectStore('outbox').delete(id);
   });
   emit('outbox', {});
 }
 
-/** Drop a new record the server refused (it never existed anywhere else). */
-export async function discard(id) {
-  await withStore(['outbox', ...Object.values(STORES)], 'readwrite', async (tx) => {
-    const e = await req(tx.objectStore('outbox').get(id));
-    if (!e || e.base !== 0) return;
-    tx.objectStore(STORES[e.type]).delete(id);
-    tx.objectStore('outbox').delete(id);
-  });
-  emit('outbox', {});
-}
+/** Conflict: keep the server's copy and drop the local change. */
+export const takeServerCopy = discard;

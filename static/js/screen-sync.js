@@ -6,9 +6,9 @@ import { getMeta } from './db.js';
 import { formatDateTime, formatNumber, formatTime } from './format.js';
 import { fieldLabel, loadForms } from './forms.js';
 import { t, tn } from './i18n.js';
-import { ATTENTION, discard, entries, resend, takeServerCopy } from './outbox.js';
+import { ATTENTION, discard, entries, resend, serverCopy } from './outbox.js';
 import { status, syncNow } from './sync.js';
-import { empty, h, header, section, stateChip, toast, whileShown } from './ui.js';
+import { confirmDialog, empty, h, header, section, stateChip, toast, whileShown } from './ui.js';
 
 const TYPE = {
   household: 'Household',
@@ -42,6 +42,20 @@ function reasons(e) {
 /** A button of an outbox entry that runs `click` (`cls`: its class, if any). */
 const action = (text, click, cls) => h('button', { type: 'button', class: cls, on: { click } }, text);
 
+// "Discard my change", after a confirmation saying what takes its place.
+function discardAction(e, refresh) {
+  const isNew = e.base === 0;
+  const text = isNew ? t('Delete this record from the phone? It never reached the server.')
+    : serverCopy(e) ? t('Drop your change? The server’s copy of this record comes back on the phone.')
+      : t('Drop your change? This record is no longer yours to see: it leaves the phone.');
+  return action(isNew ? t('Delete') : t('Discard my change'), async () => {
+    if (!await confirmDialog(text, isNew ? t('Delete') : t('Discard my change'), t('Cancel'), true)) return;
+    await discard(e.id);
+    toast(isNew ? t('Deleted.') : t('Your change was dropped.'));
+    refresh();
+  }, 'danger discard');
+}
+
 function attentionItem(e, refresh) {
   const href = editHref(e);
   const actions = [];
@@ -52,14 +66,11 @@ function attentionItem(e, refresh) {
       refresh();
       syncNow();
     }));
-    actions.push(action(t('Take the server’s'), async () => { await takeServerCopy(e.id); refresh(); }));
   } else {
     if (href) actions.push(h('a', { class: 'button primary', href }, t('Fix')));
     actions.push(action(t('Send again'), async () => { await resend(e.id); refresh(); syncNow(); }));
-    if (e.base === 0) {
-      actions.push(action(t('Delete'), async () => { await discard(e.id); refresh(); }, 'danger'));
-    }
   }
+  actions.push(discardAction(e, refresh));
   return h('li', { class: 'outbox-item attention', data: { id: e.id } },
     h('strong', {}, `${t(TYPE[e.type] || e.type)} · ${e.label || ''} `, stateChip(e.state)),
     h('ul', { class: 'reasons' }, reasons(e).map((r) => h('li', {}, r))),
