@@ -116,7 +116,9 @@ def build_parser():
     p = command("discard", "drop records that need attention from the outbox",
                 "Drop records the server rejected or found in conflict (what they hold was "
                 "not stored on the server). Use it after fixing lines of a file: discard the old "
-                "copies, enqueue the fixed file again, push.")
+                "copies, enqueue the fixed file again, push. Dropping an edit puts the server's "
+                "copy back: a conflict's current copy, or the one last pulled; an edit of a "
+                "record this device may no longer see also drops its local copy.")
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("ids", nargs="*", default=[], metavar="ID",
                        help="ids of the records to drop")

@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 
 import sqlite_utils
 
-from .protocol import ACCEPTED, DUPLICATE, REJECTED, STATUSES
+from .protocol import ACCEPTED, CONFLICT, DUPLICATE, REJECTED, STATUSES
 
 SCHEMA_VERSION = 1
 
@@ -322,15 +322,46 @@ class LocalStore:
                 [NEEDS_ATTENTION, status, json.dumps({"_": [message]}), message, item["seq"]])
 
     def discard(self, ids=None):
-        """Drop records needing attention (all, or those of ``ids``); returns how many."""
+        """Drop records needing attention (all, or those of ``ids``); returns how many.
+
+        Dropping a change of a record the server holds puts the server's copy back in place
+        of what this device knew: a conflict's ``current`` is stored as the pulled copy (and
+        as the version the next edit is based on); a record the server refused because this
+        device may no longer see it (rejected with ``_`` only, on an edit) leaves the pulled
+        records and the receipts, as the next pull would remove it.
+        """
         with self.db.atomic():
             if ids is None:
-                cur = self.db.execute("DELETE FROM outbox WHERE state = ?", [NEEDS_ATTENTION])
+                rows = self.db.execute(
+                    "SELECT seq, id, type, version, status, errors, current FROM outbox "
+                    "WHERE state = ?", [NEEDS_ATTENTION]).fetchall()
             else:
-                cur = self.db.conn.executemany(
-                    "DELETE FROM outbox WHERE state = ? AND id = ?",
-                    [(NEEDS_ATTENTION, str(i).lower()) for i in set(ids)])
-            return cur.rowcount
+                wanted = sorted({str(i).lower() for i in ids})
+                rows = self.db.execute(
+                    "SELECT seq, id, type, version, status, errors, current FROM outbox "
+                    f"WHERE state = ? AND id IN ({', '.join('?' * len(wanted))})",
+                    [NEEDS_ATTENTION, *wanted]).fetchall() if wanted else []
+            for _seq, rid, rtype, version, status, errors, current in rows:
+                self._restore_server_copy(rid, rtype, version, status, errors, current)
+            self.db.conn.executemany("DELETE FROM outbox WHERE seq = ?", [(r[0],) for r in rows])
+            return len(rows)
+
+    def _restore_server_copy(self, rid, rtype, version, status, errors, current):
+        current = json.loads(current) if current else None
+        if status == CONFLICT and isinstance(current, dict) and not current.get("deleted"):
+            data = current.get("data")
+            self.db.execute(
+                "INSERT OR REPLACE INTO records (id, type, version, data, server, pulled_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [rid, rtype, current.get("version"), json.dumps(data, ensure_ascii=False),
+                 json.dumps(current.get("server"), ensure_ascii=False), now_iso()])
+            self.db.execute("UPDATE receipts SET version = ?, hash = ? WHERE id = ?",
+                            [current.get("version"), content_hash(rtype, data), rid])
+        elif (status == CONFLICT and current) or (
+                status == REJECTED and version and list(json.loads(errors or "{}")) == ["_"]):
+            # Deleted on the server, or no longer this device's to see.
+            self.db.execute("DELETE FROM records WHERE id = ?", [rid])
+            self.db.execute("DELETE FROM receipts WHERE id = ?", [rid])
 
     def attention(self, limit=None):
         sql = ("SELECT id, type, status, errors, current, server_version, source, last_error "
