@@ -11,6 +11,13 @@ def create_app(test_config=None):
     app = Flask(__name__, instance_relative_config=True,
                 static_folder="../static", template_folder="../templates")
     config.load(app, test_config)
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind N proxies the client is the N-th address from the right of X-Forwarded-For;
+        # what a client writes further left is ignored. With 0 the header is never read.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
     from .db import engine, schema
     from .extensions import babel, csrf, db, limiter, login_manager, migrate

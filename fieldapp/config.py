@@ -11,6 +11,7 @@ ENV_KEYS = {
     "DATABASE_URL": "SQLAlchemy URL; default sqlite:///<instance>/fieldapp.db",
     "SECRET_KEY": "signs sessions and sync cursors; generated into the instance folder if unset",
     "RATELIMIT_STORAGE_URI": "where rate-limit counters live (memory://, redis://host:6379)",
+    "FIELDAPP_TRUSTED_PROXIES": "reverse proxies in front whose X-Forwarded-For is trusted (default 0)",
     "SESSION_COOKIE_SECURE": "1 behind HTTPS so cookies are never sent in clear",
     "FIELDAPP_TIMEZONE": "zone for showing times; default Asia/Ho_Chi_Minh",
     "FIELDAPP_DEFAULT_LOCALE": "vi (default) or en",
@@ -36,6 +37,14 @@ def _instance_secret(instance_path):
 
 def _flag(value):
     return str(value).lower() in ("1", "true", "yes", "on")
+
+
+def _proxies(value):
+    """How many proxies in front: a whole number >= 0, else a clear error at start-up."""
+    text = str(value).strip()
+    if not text.isascii() or not text.isdigit():
+        raise ValueError(f"FIELDAPP_TRUSTED_PROXIES must be a whole number >= 0, not {value!r}")
+    return int(text)
 
 
 def load(app, overrides=None):
@@ -65,6 +74,12 @@ def load(app, overrides=None):
         LOGIN_FAILS_PER_USER=10,
         LOGIN_FAILS_PER_ADDR=30,
         LOGIN_FAIL_WINDOW=15 * 60,
+        # Failures for a username from other addresses only slow this address down: after
+        # each of its own failures it waits 2 s, 4 s, 8 s ... at most LOGIN_DELAY_MAX.
+        LOGIN_DELAY_BASE=2,
+        LOGIN_DELAY_MAX=5 * 60,
+        # Reverse proxies in front (werkzeug ProxyFix): 0 = X-Forwarded-For is ignored.
+        TRUSTED_PROXIES=_proxies(env.get("FIELDAPP_TRUSTED_PROXIES", "0")),
     )
     if overrides:
         cfg.update(overrides)
@@ -74,5 +89,6 @@ def load(app, overrides=None):
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     cfg["SQLALCHEMY_DATABASE_URI"] = url
+    cfg["TRUSTED_PROXIES"] = _proxies(cfg["TRUSTED_PROXIES"])
     if not cfg.get("SECRET_KEY"):
         cfg["SECRET_KEY"] = env.get("SECRET_KEY") or _instance_secret(instance)
