@@ -15,6 +15,7 @@ from operator import itemgetter
 
 import orjson
 from sqlalchemy import JSON, Date
+from sqlalchemy.exc import DBAPIError
 
 from ..models.base import UTCDateTime
 
@@ -151,13 +152,33 @@ def run(conn, prepared):
     """
     for step in prepared or ():
         if step[0] is _COPY:
-            _, sql, rows = step
-            cursor = conn.connection.driver_connection.cursor()
-            with cursor.copy(sql) as copy:
-                for row in rows:
-                    copy.write_row(row)
+            _copy(conn, *step[1:])
         else:
             conn.exec_driver_sql(*step)
+
+
+def _copy(conn, sql, rows):
+    """COPY ``rows`` on the driver's cursor; its errors raised as SQLAlchemy raises those of
+    any statement (a ``DBAPIError`` subclass whose ``orig`` is the driver's error), so that
+    callers tell them apart alike: the sync push retries a unique violation of two devices
+    pushing the same new records (syncserver/service.py). The rows are never put in the
+    error (they hold personal data)."""
+    import psycopg
+
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        with cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except psycopg.Error as exc:
+        invalid = conn.dialect.is_disconnect(exc, conn.connection.dbapi_connection, cursor)
+        wrapped = DBAPIError.instance(sql, None, exc, psycopg.Error, hide_parameters=True,
+                                      connection_invalidated=invalid, dialect=conn.dialect)
+        if invalid:
+            conn.invalidate(wrapped)
+        raise wrapped from exc
+    finally:
+        cursor.close()
 
 
 def insert_rows(conn, table, rows):
