@@ -14,6 +14,9 @@ ENV_KEYS = {
     "SESSION_COOKIE_SECURE": "1 behind HTTPS so cookies are never sent in clear",
     "FIELDAPP_TIMEZONE": "zone for showing times; default Asia/Ho_Chi_Minh",
     "FIELDAPP_DEFAULT_LOCALE": "vi (default) or en",
+    "FIELDAPP_SESSION_IDLE_HOURS": "a web session unused this long is ended (default 8; 0 = never)",
+    "FIELDAPP_DEVICE_IDLE_DAYS": "a device token that has not synced this long stops working "
+                                 "(default 60; 0 = never)",
 }
 
 
@@ -65,6 +68,9 @@ def load(app, overrides=None):
         LOGIN_FAILS_PER_USER=10,
         LOGIN_FAILS_PER_ADDR=30,
         LOGIN_FAIL_WINDOW=15 * 60,
+        # Sessions and device tokens not used for this long are refused (0 = no limit).
+        SESSION_IDLE_HOURS=float(env.get("FIELDAPP_SESSION_IDLE_HOURS", "8")),
+        DEVICE_IDLE_DAYS=float(env.get("FIELDAPP_DEVICE_IDLE_DAYS", "60")),
     )
     if overrides:
         cfg.update(overrides)

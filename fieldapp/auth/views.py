@@ -8,11 +8,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..db.tx import begin_write
 from ..extensions import db
 from ..forms.auth import LoginForm
 from ..models import User
 from ..web import ratelimit
-from . import bp
+from . import bp, sessions
 
 _dummy_hash = None
 
@@ -55,6 +56,7 @@ def _start_session(user):
     lang = session.get("lang")
     session.clear()  # a new session id: a session planted before sign-in is worth nothing
     login_user(user)
+    sessions.start(user)
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
         if user.locale != lang:
@@ -92,10 +94,17 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Sign out (POST with the CSRF token, so a link on another site cannot sign you out)."""
+    """Sign out (POST with the CSRF token, so a link on another site cannot sign you out).
+
+    Every web session of the user ends, copies of this one's cookie included; the user's
+    paired devices keep their tokens."""
     lang = session.get("lang") or current_user.locale
+    user_id = current_user.id
     logout_user()
     session.clear()
+    begin_write()
+    sessions.end_all(user_id)
+    db.session.commit()
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
     flash(_("You have signed out."), "info")
