@@ -12,6 +12,7 @@ from ..db.tx import begin_write
 from ..extensions import db
 from ..forms.auth import LoginForm
 from ..models import User
+from ..rules import audit
 from ..web import ratelimit
 from . import bp, sessions
 
@@ -64,6 +65,13 @@ def _start_session(user):
             db.session.commit()
 
 
+def _record_sign_in(ok, username, user):
+    """The attempt goes to the audit log (docs/security.md §8) in a transaction of its own."""
+    begin_write()
+    audit.sign_in(ok, username, user, via="web", address=request.remote_addr)
+    db.session.commit()
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Sign in with username and password; repeated failures are refused for a while (429)."""
@@ -82,8 +90,10 @@ def login():
             _burn_time(form.password.data)
         elif user.active and user.check_password(form.password.data):
             _start_session(user)
+            _record_sign_in(True, username, user)
             return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
         ratelimit.failed(username)
+        _record_sign_in(False, username, user)
         flash(_("Wrong username or password."), "error")
         status = 401
     elif request.method == "POST":
