@@ -43,12 +43,10 @@ def create_app(test_config=None):
     login_manager.login_message = lazy_gettext("Please sign in to open this page.")
     login_manager.login_message_category = "info"
 
-    @login_manager.user_loader
-    def load_user(user_id):
-        from .models import User
+    from .auth import sessions
 
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+    # A session is refused after sign-out, a password reset or too long unused (auth/sessions.py).
+    login_manager.user_loader(sessions.load_user)
 
     from .web import errors, security
 

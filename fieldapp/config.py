@@ -15,6 +15,9 @@ ENV_KEYS = {
     "SESSION_COOKIE_SECURE": "1 behind HTTPS so cookies are never sent in clear",
     "FIELDAPP_TIMEZONE": "zone for showing times; default Asia/Ho_Chi_Minh",
     "FIELDAPP_DEFAULT_LOCALE": "vi (default) or en",
+    "FIELDAPP_SESSION_IDLE_HOURS": "a web session unused this long is ended (default 8; 0 = never)",
+    "FIELDAPP_DEVICE_IDLE_DAYS": "a device token that has not synced this long stops working "
+                                 "(default 60; 0 = never)",
 }
 
 
@@ -80,6 +83,9 @@ def load(app, overrides=None):
         LOGIN_DELAY_MAX=5 * 60,
         # Reverse proxies in front (werkzeug ProxyFix): 0 = X-Forwarded-For is ignored.
         TRUSTED_PROXIES=_proxies(env.get("FIELDAPP_TRUSTED_PROXIES", "0")),
+        # Sessions and device tokens not used for this long are refused (0 = no limit).
+        SESSION_IDLE_HOURS=float(env.get("FIELDAPP_SESSION_IDLE_HOURS", "8")),
+        DEVICE_IDLE_DAYS=float(env.get("FIELDAPP_DEVICE_IDLE_DAYS", "60")),
     )
     if overrides:
         cfg.update(overrides)

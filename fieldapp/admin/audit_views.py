@@ -36,6 +36,8 @@ def changes(entry):
 
 
 def _link(entry):
+    if entry.entity == "sign_in":  # the account used or tried; none for an unknown username
+        return url_for("admin.user_edit", user_id=entry.user_id) if entry.user_id else None
     make = LINKS.get(entry.entity)
     if make is None:
         return None

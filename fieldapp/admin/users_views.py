@@ -2,7 +2,7 @@
 
 Every change goes through audit.record in the same transaction as the change itself.
 """
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from sync.protocol import UUID_RE
 
+from ..auth import sessions
 from ..auth.views import _safe_next
 from ..db.tx import begin_write
 from ..extensions import db
@@ -148,7 +149,8 @@ def user_edit(user_id):
 @bp.route("/users/<int(max=2147483647):user_id>/password", methods=["POST"])
 @roles_required("admin")
 def user_password(user_id):
-    """Set a new password (the user forgot theirs); their devices stay paired."""
+    """Set a new password (the user forgot theirs): their web sessions end (an admin resetting
+    their own keeps this one), their devices stay paired."""
     user = _managed_user_or_404(user_id)
     form = PasswordResetForm()
     if not form.validate_on_submit():
@@ -158,9 +160,12 @@ def user_password(user_id):
     begin_write()
     user = db.session.get(User, user_id)
     user.set_password(form.password.data)
+    sessions.end_all(user.id)
     audit.record("update", "user", user.id, {"password": "old"}, {"password": "new"},
                  current_user.id)
     db.session.commit()
+    if user.id == current_user.id:
+        session["sv"] = user.session_version
     flash(_("New password set for %(name)s. Give it to them in person.", name=user.username),
           "success")
     return redirect(url_for("admin.user_edit", user_id=user.id))

@@ -2,11 +2,12 @@
 import secrets
 import uuid
 
-from flask import g
+from flask import g, request
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..db.tx import begin_write
 from ..extensions import db
 from ..models import Device, User, hash_token
 from ..models.base import utcnow
@@ -48,6 +49,14 @@ def _is_text(value):
     return True
 
 
+def _record_failure(username, user, device_name):
+    """A failed pairing goes to the audit log (docs/security.md §8), committed at once."""
+    begin_write()
+    audit.sign_in(False, username, user, via="pairing", address=request.remote_addr,
+                  device_name=_clean(device_name, 100))
+    db.session.commit()
+
+
 @bp.post("/devices")
 def pair():
     """Pair a device: username + password -> a bearer token, shown once (201)."""
@@ -69,6 +78,7 @@ def pair():
         _burn_time(password)
     if user is None or not user.active or not user.check_password(password):
         ratelimit.failed(username)
+        _record_failure(username, user, body["device_name"])
         raise APIError(401, "unauthorized", _("Wrong username or password."))
     token = secrets.token_urlsafe(32)
     device = Device(id=str(uuid.uuid4()), user_id=user.id, token_hash=hash_token(token),
@@ -76,6 +86,8 @@ def pair():
     db.session.add(device)
     audit.record("create", "device", device.id, after={"name": device.name, "user": user.username},
                   user_id=user.id)
+    audit.sign_in(True, username, user, via="pairing", address=request.remote_addr,
+                  device=device.id, device_name=device.name)
     db.session.commit()
     return json_response({"device_id": device.id, "token": token, "user": user_json(user)}, 201)
 

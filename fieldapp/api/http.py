@@ -4,11 +4,12 @@ A request is checked in the contract's order: token (401), role (403), content t
 size (413), JSON (400), then what the view itself checks (``protocol``, records).
 """
 import json
+from datetime import timedelta
 from functools import wraps
 
 import flask_babel
 import orjson
-from flask import Response, g, request
+from flask import Response, current_app, g, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -17,6 +18,7 @@ from sync import protocol as P
 
 from ..extensions import db
 from ..models import Device, User, hash_token
+from ..models.base import utcnow
 from ..rules.areatree import remember_stamp, stamp_column
 from ..web.errors import APIError
 
@@ -46,7 +48,19 @@ def _device_from_header():
         return None
     if device.user is None or not device.user.active:
         return None
+    if _idle_too_long(device):
+        return None
     return device
+
+
+def _idle_too_long(device):
+    """A token whose device has not synced for DEVICE_IDLE_DAYS (FIELDAPP_DEVICE_IDLE_DAYS,
+    default 60; since pairing if it never synced) has expired: 401 like a revoked one."""
+    days = current_app.config.get("DEVICE_IDLE_DAYS") or 0
+    if days <= 0:
+        return False
+    last = device.last_sync_at or device.created_at
+    return last is not None and utcnow() - last > timedelta(days=days)
 
 
 def device_required(roles=None, snapshot=False):

@@ -8,11 +8,13 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..db.tx import begin_write
 from ..extensions import db
 from ..forms.auth import LoginForm
 from ..models import User
+from ..rules import audit
 from ..web import ratelimit
-from . import bp
+from . import bp, sessions
 
 _dummy_hash = None
 
@@ -55,11 +57,19 @@ def _start_session(user):
     lang = session.get("lang")
     session.clear()  # a new session id: a session planted before sign-in is worth nothing
     login_user(user)
+    sessions.start(user)
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
         if user.locale != lang:
             user.locale = lang
             db.session.commit()
+
+
+def _record_sign_in(ok, username, user):
+    """The attempt goes to the audit log (docs/security.md §8) in a transaction of its own."""
+    begin_write()
+    audit.sign_in(ok, username, user, via="web", address=request.remote_addr)
+    db.session.commit()
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -80,8 +90,10 @@ def login():
             _burn_time(form.password.data)
         elif user.active and user.check_password(form.password.data):
             _start_session(user)
+            _record_sign_in(True, username, user)
             return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
         ratelimit.failed(username)
+        _record_sign_in(False, username, user)
         flash(_("Wrong username or password."), "error")
         status = 401
     elif request.method == "POST":
@@ -92,10 +104,17 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Sign out (POST with the CSRF token, so a link on another site cannot sign you out)."""
+    """Sign out (POST with the CSRF token, so a link on another site cannot sign you out).
+
+    Every web session of the user ends, copies of this one's cookie included; the user's
+    paired devices keep their tokens."""
     lang = session.get("lang") or current_user.locale
+    user_id = current_user.id
     logout_user()
     session.clear()
+    begin_write()
+    sessions.end_all(user_id)
+    db.session.commit()
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
     flash(_("You have signed out."), "info")

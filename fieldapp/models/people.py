@@ -32,6 +32,9 @@ class User(UserMixin, db.Model):
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(8))
+    #: Copied into a web session at sign-in; sign-out and a password reset add one, which
+    #: ends every web session holding the old number (fieldapp/auth/sessions.py).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     areas = relationship("Area", secondary=user_areas, lazy="selectin")

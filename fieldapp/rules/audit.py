@@ -38,3 +38,24 @@ def prepare_many(conn, rows):
     for row in rows:
         row.setdefault("at", now)
     return prepare(conn, AuditEntry.__table__, rows)
+
+
+def sign_in(ok, username, user=None, *, via, address, device=None, device_name=None):
+    """One sign-in attempt, successful or failed, on the web (``via="web"``) or by pairing.
+
+    Entity ``sign_in`` (apart from ``user``, the changes of user records): the entry's
+    ``entity_id`` and ``user_id`` are the user's id when the username names one (whose
+    account was used or tried), else ``entity_id`` is the username tried and no user.
+    ``after`` holds the username as typed, the client address, and for a pairing the device
+    (its id once paired, the name it gave). Attempts refused by the rate limit (429) are not
+    written: the limit already bounds what one address can make the log hold.
+    """
+    typed = "".join(ch for ch in (username or "") if ch.isprintable())[:64]  # no NUL in PG
+    after = {"username": typed, "address": address or "", "via": via}
+    if device is not None:
+        after["device"] = device
+    if device_name is not None:
+        after["device_name"] = device_name[:100]
+    record("sign_in" if ok else "sign_in_failed", "sign_in",
+           user.id if user is not None else typed, after=after,
+           user_id=user.id if user is not None else None)

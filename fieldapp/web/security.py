@@ -1,4 +1,11 @@
-"""Security headers on every response, and gzip for JSON the phones download."""
+"""Security headers on every response, and gzip for JSON the phones download.
+
+Desk pages and API answers carry personal data: they get ``Cache-Control: no-store`` so no
+browser or proxy keeps a copy (on a shared computer, "back" after sign-out shows nothing).
+Answers that set their own caching keep it: static files (``no-cache`` with ETag), and the
+app shell, its catalogs and the service worker (fieldapp/collector/views.py), which are the
+same for everyone and must stay cacheable offline.
+"""
 import gzip
 
 from flask import request
@@ -19,6 +26,8 @@ def init_app(app):
         h.setdefault("X-Frame-Options", "DENY")
         h.setdefault("Referrer-Policy", "same-origin")
         h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
+        if "Cache-Control" not in h and request.endpoint != "static":
+            h["Cache-Control"] = "no-store"
         if app.config.get("SESSION_COOKIE_SECURE"):
             h.setdefault("Strict-Transport-Security", "max-age=31536000")
         return _maybe_gzip(resp)

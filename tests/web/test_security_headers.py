@@ -61,3 +61,31 @@ def test_secure_cookie_behind_https(tmp_path, monkeypatch):
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
     resp = app.test_client().get("/login")
     assert resp.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_desk_pages_and_api_answers_are_not_stored(app, world, login_as, client):
+    """Pages and sync answers hold personal data: no browser or proxy may keep them (#9)."""
+    from tests.api.conftest import make_token
+    from tests.device import Device
+
+    hid = records.household(app, world.areas["31001-1"], "Nguyễn Văn An")
+    device = Device(app.test_client(), make_token(app, world.users["col_a"]))
+    answers = [client.get("/login"), device.bootstrap(), device.pull(),
+               app.test_client().get("/api/v1/bootstrap")]  # 401 too
+    admin = login_as("admin")
+    answers += [admin.get(p) for p in ("/home", "/supervisor/", f"/supervisor/households/{hid}",
+                                       "/admin/users", "/admin/audit", "/no-such-page")]
+    for resp in answers:
+        assert resp.headers.get("Cache-Control") == "no-store", (resp.request.path, resp.status)
+
+
+def test_static_files_and_the_app_shell_keep_their_own_caching(client):
+    """The app shell and service worker must stay cacheable for offline use."""
+    for path in ("/app/", "/sw.js", "/app/i18n/vi.json", "/app/forms/vi.html"):
+        resp = client.get(path)
+        assert resp.status_code == 200, path
+        assert "no-store" not in resp.headers.get("Cache-Control", ""), path
+        assert "no-cache" in resp.headers["Cache-Control"], path
+    static = client.get("/static/sw.js")
+    assert static.status_code == 200
+    assert "no-store" not in static.headers.get("Cache-Control", "")
