@@ -22,8 +22,9 @@ from ..models.base import utcnow
 from ..records.types import RECORD_MODELS as MODELS
 from ..records.types import TYPES
 from ..rules import audit
+from ..rules.masking import reveals_ids
 from . import checks, feed
-from .shapes import ROWS, fetch
+from .shapes import ROWS, fetch, shaper_for
 
 _Plan = namedtuple("_Plan", "now statements live left replaced moved")
 _CHUNK = 500
@@ -305,11 +306,16 @@ class SqlStore:
         self.conn.execute(update(Device).where(Device.id == self.device_id).values(**values))
 
     def current(self, conflicts, items):
-        """{id: pull-shaped change} of conflicting records, as stored now."""
+        """{id: pull-shaped change} of conflicting records, as stored now, shaped as the
+        caller's pull would show them (personal IDs masked for roles that pull them masked;
+        today every role that pushes sees them whole)."""
         wanted = {}
         for index, rid in conflicts:
             wanted.setdefault(items[index].type, set()).add(rid)
-        found = fetch(self.conn, self.shaper, wanted)
+        shaper = self.shaper
+        if not reveals_ids(self.scope.role):
+            shaper = shaper_for(self.scope.role, shaper.zone)
+        found = fetch(self.conn, shaper, wanted)
         out = {}
         for index, rid in conflicts:
             record = found.get(rid)
