@@ -23,6 +23,8 @@ ACTION_LABELS = {
     "create": _l("Created"),
     "update": _l("Changed"),
     "delete": _l("Deleted"),
+    # A pushed personal ID held outside the pusher's areas (syncserver/store.py): a probe?
+    "id_refused": _l("Personal ID refused"),
 }
 
 
