@@ -4,13 +4,17 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, StringField
-from wtforms.validators import ValidationError
+from wtforms.validators import Regexp, ValidationError
 
 from sync.protocol import MONTH_RE, UUID_RE
 
-PHONE_CHARS_RE = re.compile(r"[\s.\-()]")
-#: National form after normalising: mobile 0 + 9 digits, landline 02 + 9 digits.
-PHONE_RE = re.compile(r"^0(?:[35789]\d{8}|2\d{9})$")
+#: The separators a phone number may be written with (docs/records.md §8): the ASCII space,
+#: dots, dashes and parentheses. Not ``\s``: a newline, a tab or an ideographic space is not
+#: a separator.
+PHONE_CHARS_RE = re.compile(r"[ .\-()]")
+#: National form after normalising: mobile 0 + 9 digits, landline 02 + 9 digits. ASCII digits
+#: only (``\d`` is every script's digits), over the whole value (``fullmatch``).
+PHONE_RE = re.compile(r"0(?:[35789][0-9]{8}|2[0-9]{9})")
 
 
 def normalize_phone(raw):
@@ -20,7 +24,44 @@ def normalize_phone(raw):
         text = "0" + text[3:]
     elif text.startswith("84") and len(text) in (11, 12):
         text = "0" + text[2:]
-    return text if PHONE_RE.match(text) else None
+    return text if PHONE_RE.fullmatch(text) else None
+
+
+class WholeMatch(Regexp):
+    """A value that ``source`` matches from its first character to its last.
+
+    ``source`` is written once and used twice: here with ``re.fullmatch`` (so neither ``$``
+    before a trailing newline nor a prefix match lets anything through) and in the browser as
+    the input's HTML ``pattern`` attribute, which the browser also matches whole. It must be
+    valid both as a Python and as a JavaScript (``v`` flag) regular expression: character
+    classes of ASCII ranges and ``\\uXXXX`` escapes, never ``\\d`` (every script's digits in
+    Python) or ``\\Z`` (unknown to JavaScript).
+    """
+
+    def __init__(self, source, message):
+        super().__init__(source, message=message)
+        self.source = source
+
+    def __call__(self, form, field, message=None):
+        if self.regex.fullmatch(field.data or "") is None:
+            raise ValidationError(self.message)
+
+
+def digits(count, message):
+    """Exactly ``count`` ASCII digits: no spaces, no other script's digits, no newline."""
+    return WholeMatch(f"[0-9]{{{count}}}", message)
+
+
+#: The bidirectional embedding, override and isolate characters (U+202A–U+202E,
+#: U+2066–U+2069): in a name or an address they can show text reversed or reordered
+#: ("Trojan Source"), so a list or a printed form misleads its reader.
+BIDI_CONTROLS = r"\u202A-\u202E\u2066-\u2069"
+
+
+def no_bidi_controls():
+    """Text without bidirectional override characters (names, addresses)."""
+    return WholeMatch(f"[^{BIDI_CONTROLS}]*", _l(
+        "Remove the invisible text-direction characters (U+202A to U+202E, U+2066 to U+2069)."))
 
 
 class PhoneField(StringField):
@@ -55,7 +96,7 @@ class RefField(StringField):
 class IsoDateField(StringField):
     """YYYY-MM-DD, exactly (strptime alone would accept 2026-1-5)."""
 
-    DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+    DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs.setdefault("render_kw", {"type": "date"})
@@ -66,7 +107,7 @@ class IsoDateField(StringField):
             self.data = None
             return
         try:
-            if not self.DATE_RE.match(self.data):
+            if not self.DATE_RE.fullmatch(self.data):
                 raise ValueError
             self.data = date.fromisoformat(self.data)
         except ValueError:
@@ -115,7 +156,8 @@ class OffsetDateTimeField(StringField):
 class IntField(Field):
     """A whole number given as a JSON number or its digits; 1.5, true and '' are refused."""
 
-    INT_RE = re.compile(r"^-?\d{1,15}$")
+    #: ASCII digits, the whole value: ``int()`` would read "١٢" or "１２" as 12.
+    INT_RE = re.compile(r"-?[0-9]{1,15}")
 
     def __init__(self, label=None, validators=None, minimum=None, maximum=None, **kwargs):
         render = kwargs.setdefault("render_kw", {})
@@ -136,8 +178,8 @@ class IntField(Field):
     def process_formdata(self, valuelist):
         self.data = None
         if valuelist and valuelist[0] not in ("", None):
-            text = str(valuelist[0]).strip()
-            if not self.INT_RE.match(text):
+            text = str(valuelist[0])
+            if not self.INT_RE.fullmatch(text):
                 raise ValueError(_l("Enter a whole number."))
             self.data = int(text)
 

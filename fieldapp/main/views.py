@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..rules.access import scope_of
+from ..rules.masking import mask_id, reveals_ids
 from ..web import labels
 from . import bp
 
@@ -53,20 +54,11 @@ def inject_nav():
     return {"nav_items": []}
 
 
-def mask_id(value, reveal=False):
-    """'001090012345' -> '••••••••2345': enough to tell two people apart, not to reuse the ID."""
-    if not value:
-        return ""
-    text = str(value)
-    if reveal:
-        return text
-    return "•" * max(len(text) - 4, 0) + text[-4:]
-
-
 @bp.app_template_filter("mask_id")
 def mask_id_filter(value):
-    """Personal IDs in full for admins only; every other role sees the last four digits."""
-    reveal = getattr(current_user, "is_authenticated", False) and current_user.role == "admin"
+    """Personal IDs in full for the roles of rules/masking.py (admins, among desk users);
+    every other role sees the last four digits, as in its sync pull."""
+    reveal = getattr(current_user, "is_authenticated", False) and reveals_ids(current_user.role)
     return mask_id(value, reveal=reveal)
 
 

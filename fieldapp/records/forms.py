@@ -13,7 +13,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from wtforms import FormField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.utils import unset_value
-from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..forms.choices import CHOICES
 from ..forms.fields import (
@@ -24,6 +24,8 @@ from ..forms.fields import (
     OffsetDateTimeField,
     PhoneField,
     RefField,
+    digits,
+    no_bidi_controls,
 )
 from .lean import LeanForm
 
@@ -35,11 +37,25 @@ def required():
     return InputRequired(message=REQUIRED)
 
 
-def text(label, max_len, req=False, area=False, **kw):
+def text(label, max_len, req=False, area=False, plain=False, **kw):
+    """A text field; ``plain``: a name or an address, which may not hold bidirectional
+    override characters (they could show it reversed on a list or a printed form)."""
     validators = [required()] if req else [Optional()]
     validators.append(Length(max=max_len, message=_l("At most %(max)d characters.")))
+    if plain:
+        rule = no_bidi_controls()
+        validators.append(rule)
+        kw["render_kw"] = {**kw.get("render_kw", {}), "pattern": rule.source}
     cls = TextAreaField if area else StringField
     return cls(label, validators, **kw)
+
+
+def digit_field(label, count, message):
+    """Exactly ``count`` ASCII digits (personal ID, SI code); the browser gets the same
+    pattern as its ``pattern`` attribute."""
+    rule = digits(count, message)
+    return StringField(label, [Optional(), rule], render_kw={
+        "inputmode": "numeric", "pattern": rule.source, "maxlength": count})
 
 
 class ChoiceField(SelectField):
@@ -123,23 +139,22 @@ class ReusedFormField(FormField):
 
 class HouseholdForm(LeanForm):
     area = text(_l("Village"), 32, req=True)
-    address = text(_l("Address"), 300, req=True)
-    head_name = text(_l("Head of household"), 200, req=True, render_kw={"autocomplete": "off"})
+    address = text(_l("Address"), 300, req=True, plain=True)
+    head_name = text(_l("Head of household"), 200, req=True, plain=True,
+                     render_kw={"autocomplete": "off"})
     phone = PhoneField(_l("Phone"), [Optional()])
     note = text(_l("Note"), 1000, area=True)
 
 
 class PersonForm(LeanForm):
     household = RefField(_l("Household"), [required()])
-    full_name = text(_l("Full name"), 200, req=True, render_kw={"autocomplete": "off"})
+    full_name = text(_l("Full name"), 200, req=True, plain=True, render_kw={"autocomplete": "off"})
     birth_date = IsoDateField(_l("Date of birth"), [required()])
     sex = ChoiceField(_l("Sex"), "sex", req=True)
-    personal_id = StringField(_l("Personal ID (CCCD)"), [Optional(), Regexp(
-        r"^\d{12}$", message=_l("A personal ID has exactly 12 digits."))],
-        render_kw={"inputmode": "numeric", "pattern": r"\d{12}", "maxlength": 12})
-    si_code = StringField(_l("Social-insurance code"), [Optional(), Regexp(
-        r"^\d{10}$", message=_l("A social-insurance code has exactly 10 digits."))],
-        render_kw={"inputmode": "numeric", "pattern": r"\d{10}", "maxlength": 10})
+    personal_id = digit_field(_l("Personal ID (CCCD)"), 12,
+                              _l("A personal ID has exactly 12 digits."))
+    si_code = digit_field(_l("Social-insurance code"), 10,
+                          _l("A social-insurance code has exactly 10 digits."))
     phone = PhoneField(_l("Phone"), [Optional()])
     relation = ChoiceField(_l("Relation to the head"), "relation")
     coverage = ChoiceField(_l("Current coverage"), "coverage")
@@ -199,11 +214,11 @@ class EnrollmentForm(LeanForm):
 
 class ReferralForm(LeanForm):
     area = text(_l("Village"), 32, req=True)
-    contact_name = text(_l("Name of the person referred"), 200, req=True)
+    contact_name = text(_l("Name of the person referred"), 200, req=True, plain=True)
     reason = ChoiceField(_l("Reason"), "reason", req=True)
     household = RefField(_l("Household"), [Optional()])
     contact_phone = PhoneField(_l("Phone"), [Optional()])
-    address = text(_l("Address"), 300)
+    address = text(_l("Address"), 300, plain=True)
     note = text(_l("Note"), 1000, area=True)
 
 

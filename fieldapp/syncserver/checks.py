@@ -11,6 +11,8 @@ scope or the policy book, and lives here, one function per rule. ``SqlStore.chec
 4. ``area_in_scope``      the record's area is within the caller's reach -> ``area`` or the
                           reference that carries the area (``AREA_FIELD``)
 5. ``personal_id_unique`` no other person holds the personal ID          -> ``personal_id``
+                          (held only outside the caller's areas: a
+                          terser message, and the store audits it)
 6. ``premium_matches``    the enrollment's amount is the one the policy  -> the premium
                           book computes                                     input, or
                                                                             ``amount_due``
@@ -74,14 +76,28 @@ def area_in_scope(scope, kind, area_id, prior):
     return {field: [message]}
 
 
-def personal_id_unique(person_id, holders):
-    """A personal ID belongs to one person: ``holders`` (ids of the persons stored or
-    accepted earlier in the batch with that ID) may hold no one but ``person_id`` itself.
-    Names ``personal_id``."""
-    if holders and (len(holders) > 1 or person_id not in holders):
+def held_elsewhere(scope, person_id, holders):
+    """Is the ID held by another person, none of them in the caller's areas? (The caller
+    cannot see who holds it: their refusal is a probe worth auditing.)"""
+    others = [area_id for holder, area_id in holders.items() if holder != person_id]
+    return bool(others) and not any(area_id in scope.area_ids for area_id in others)
+
+
+def personal_id_unique(scope, person_id, holders):
+    """A personal ID belongs to one person in the whole country: ``holders`` ({person id:
+    area id} of the persons stored or accepted earlier in the batch with that ID) may hold
+    no one but ``person_id`` itself. Names ``personal_id``.
+
+    When no holder lies in the caller's areas the answer says only that the ID is taken and
+    whom to ask, not that it is "registered to another person" somewhere the caller cannot
+    see; SqlStore.check audits that refusal (a device trying many IDs shows up)."""
+    if not any(holder != person_id for holder in holders):
+        return None
+    if held_elsewhere(scope, person_id, holders):
         return {"personal_id": [
-            _("This personal ID is already registered to another person.")]}
-    return None
+            _("This personal ID is already registered — ask your supervisor.")]}
+    return {"personal_id": [
+        _("This personal ID is already registered to another person.")]}
 
 
 def premium_matches(book, data, province, facts):

@@ -33,7 +33,7 @@ from ..records.types import RECORD_MODELS as MODELS
 from ..rules.access import scope_of
 from ..rules.areatree import area_tree
 from .feed import PullFeed, last_seq, scope_params
-from .shapes import Shaper
+from .shapes import Shaper, shaper_for
 from .store import SqlStore
 
 #: PostgreSQL errors that a fresh attempt of the same batch resolves: serialization
@@ -196,7 +196,8 @@ def pull(user, device, after, limit, seen_scope=None, in_snapshot=False):
         if db.engine.dialect.name == "postgresql":
             options["isolation_level"] = "REPEATABLE READ"
     conn = db.session.connection(execution_options=options)
-    page = merge.pull_page(PullFeed(conn, scope, Shaper(local_zone()), params), after, limit)
+    shaper = shaper_for(scope.role, local_zone())  # supervisors: personal IDs masked
+    page = merge.pull_page(PullFeed(conn, scope, shaper, params), after, limit)
     db.session.commit()
     now = utcnow()
     if not page.more and (last_sync is None or now - last_sync > _MARK_EVERY):

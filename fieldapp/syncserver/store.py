@@ -22,8 +22,9 @@ from ..models.base import utcnow
 from ..records.types import RECORD_MODELS as MODELS
 from ..records.types import TYPES
 from ..rules import audit
+from ..rules.masking import mask_id, reveals_ids
 from . import checks, feed
-from .shapes import ROWS, fetch
+from .shapes import ROWS, fetch, shaper_for
 
 _Plan = namedtuple("_Plan", "now statements live left replaced moved")
 _CHUNK = 500
@@ -38,9 +39,10 @@ class SqlStore:
         self.scope, self.areas, self.shaper = scope, areas, shaper
         self._book_loader, self._book = book_loader, None
         self.is_pg = conn.dialect.name == "postgresql"
-        self.pid_holders = {}  # personal_id -> {person ids}
+        self.pid_holders = {}  # personal_id -> {person id: area id}
         self.read_ids = set()  # every record id whose stored state was read (changed_since)
         self.pid_of = {}       # person id -> personal_id, for persons written in this batch
+        self.probes = []       # audit rows: personal IDs refused as held outside the areas
 
     # -- reading ------------------------------------------------------------------------
     def _states(self, kind, ids):
@@ -91,7 +93,7 @@ class SqlStore:
         if not pids:
             return
         for pid in pids:
-            self.pid_holders.setdefault(pid, set())
+            self.pid_holders.setdefault(pid, {})
         if self.is_pg:
             # Two devices registering the same personal ID at once: the second waits for the
             # first to commit, then sees it (a per-ID lock, taken in a fixed order).
@@ -100,15 +102,15 @@ class SqlStore:
                 "FROM (SELECT unnest(CAST(:pids AS text[])) AS p ORDER BY 1) AS s"),
                 {"pids": pids})
         for start in range(0, len(pids), _CHUNK):
-            for pid, rid in self.conn.execute(
-                    select(Person.personal_id, Person.id)
+            for pid, rid, area_id in self.conn.execute(
+                    select(Person.personal_id, Person.id, Person.area_id)
                     .where(Person.personal_id.in_(pids[start:start + _CHUNK]))):
-                self.pid_holders.setdefault(pid, set()).add(rid)
+                self.pid_holders.setdefault(pid, {})[rid] = area_id
 
     def _pid_holders(self, pid):
         if pid not in self.pid_holders:
-            self.pid_holders[pid] = set(self.conn.scalars(
-                select(Person.id).where(Person.personal_id == pid)))
+            self.pid_holders[pid] = dict(self.conn.execute(
+                select(Person.id, Person.area_id).where(Person.personal_id == pid)).all())
         return self.pid_holders[pid]
 
     def changed_since(self, mark):
@@ -160,8 +162,11 @@ class SqlStore:
         facts = {"area_id": area_id,
                  "owner_id": prior.owner_id if prior is not None else self.user_id}
         if kind == "person" and data.get("personal_id"):
-            errors = checks.personal_id_unique(item.id, self._pid_holders(data["personal_id"]))
+            holders = self._pid_holders(data["personal_id"])
+            errors = checks.personal_id_unique(self.scope, item.id, holders)
             if errors:
+                if checks.held_elsewhere(self.scope, item.id, holders):
+                    self._probe(item, data["personal_id"], area_id)
                 return errors, None
         if kind == "enrollment":
             errors = checks.premium_matches(self.book, data, self.areas.province_code(area_id),
@@ -170,14 +175,23 @@ class SqlStore:
                 return errors, None
         return {}, facts
 
+    def _probe(self, item, pid, area_id):
+        """Audit a personal ID refused because a person outside the caller's areas holds it:
+        who (the user), which device (the entry's record), when; the ID only masked."""
+        self.probes.append({
+            "action": "id_refused", "entity": "device", "entity_id": self.device_id,
+            "before": None, "after": {"record": item.id, "personal_id": mask_id(pid),
+                                      "area": self.areas.by_id[area_id].code},
+            "user_id": self.user_id})
+
     def accepted(self, write):
         if write.item.type == "person":
             rid, pid = write.item.id, write.item.cleaned.get("personal_id")
             old = self.pid_of.get(rid)
             if old is not None and old != pid:
-                self._pid_holders(old).discard(rid)
+                self._pid_holders(old).pop(rid, None)
             if pid:
-                self._pid_holders(pid).add(rid)
+                self._pid_holders(pid)[rid] = write.state.area_id
             self.pid_of[rid] = pid
 
     # -- writing ------------------------------------------------------------------------
@@ -240,6 +254,9 @@ class SqlStore:
             table = MODELS[kind].__table__
             statements.append(fastrows.prepare(self.conn, table, inserts.get(kind)))
             statements.append(fastrows.prepare(self.conn, table, updates.get(kind), "id"))
+        # Refusals of personal IDs held elsewhere are written with the batch's records (and
+        # on their own when nothing was accepted): a rejected record never spoils its batch.
+        audits += [dict(row, at=now) for row in self.probes]
         statements.append(audit.prepare_many(self.conn, audits))
 
         live, left, replaced = [], [], []
@@ -305,11 +322,16 @@ class SqlStore:
         self.conn.execute(update(Device).where(Device.id == self.device_id).values(**values))
 
     def current(self, conflicts, items):
-        """{id: pull-shaped change} of conflicting records, as stored now."""
+        """{id: pull-shaped change} of conflicting records, as stored now, shaped as the
+        caller's pull would show them (personal IDs masked for roles that pull them masked;
+        today every role that pushes sees them whole)."""
         wanted = {}
         for index, rid in conflicts:
             wanted.setdefault(items[index].type, set()).add(rid)
-        found = fetch(self.conn, self.shaper, wanted)
+        shaper = self.shaper
+        if not reveals_ids(self.scope.role):
+            shaper = shaper_for(self.scope.role, shaper.zone)
+        found = fetch(self.conn, shaper, wanted)
         out = {}
         for index, rid in conflicts:
             record = found.get(rid)

@@ -25,6 +25,8 @@ ACTION_LABELS = {
     "delete": _l("Deleted"),
     "sign_in": _l("Signed in"),
     "sign_in_failed": _l("Failed sign-in"),
+    # A pushed personal ID held outside the pusher's areas (syncserver/store.py): a probe?
+    "id_refused": _l("Personal ID refused"),
 }
 
 

@@ -976,6 +976,14 @@ INVALID = [
     ("outreach", "attendees", 2.5), ("outreach", "leads", -1), ("outreach", "leads", 41),
     ("outreach", "area", "00000"),
     ("outreach", "held_at", "2026-11-20 08:00"),
+    # ASCII digits over the whole value; no bidirectional overrides in names (#9)
+    ("person", "personal_id", "031185000123\n"), ("person", "personal_id", "0311 85000123"),
+    ("person", "personal_id", "\uff10\uff13\uff11\uff11\uff18\uff15\uff10\uff10\uff10\uff11\uff12\uff13"),
+    ("person", "si_code", "3112345678\n"),
+    ("person", "si_code", "\u0663\u0661\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668"),
+    ("person", "phone", "0912345678\n"), ("household", "phone", "09\u0661\u0662345678"),
+    ("outreach", "attendees", "\u0661\u0662"), ("vsi", "period_months", "\uff13"),
+    ("household", "head_name", "Ph\u1ea1m \u202eV\u0103n"), ("referral", "address", "\u2067S\u1ed1 7"),
 ]
 
 

@@ -67,6 +67,7 @@ def _in(area, owner=ME):
 OUTSIDE_AREA = {"area": ["This area is outside your areas."]}
 OUTSIDE_RECORD = "This record is outside your areas."
 PID_TAKEN = {"personal_id": ["This personal ID is already registered to another person."]}
+PID_ELSEWHERE = {"personal_id": ["This personal ID is already registered — ask your supervisor."]}
 
 
 @pytest.mark.parametrize("kind, data, prior, refs, kw, errors", [
@@ -79,16 +80,20 @@ PID_TAKEN = {"personal_id": ["This personal ID is already registered to another 
      {"area": ["Choose a village (thôn or tổ dân phố), not a larger area."]}),
     ("household", {"area": "32001-1"}, None, None, {}, OUTSIDE_AREA),
     ("outreach", {"area": "31"}, None, None, {}, OUTSIDE_AREA),  # any level, but in scope
-    ("person", {"personal_id": "1"}, None, {"household": _in(FAR)}, {"holders": {"1": {"x"}}},
-     {"household": [OUTSIDE_RECORD]}),  # scope before uniqueness
+    ("person", {"personal_id": "1"}, None, {"household": _in(FAR)},
+     {"holders": {"1": {"x": VILLAGE}}}, {"household": [OUTSIDE_RECORD]}),  # scope first
     ("visit", {}, _in(VILLAGE, OTHER), {"household": _in(VILLAGE)}, {},
      {"household": [OUTSIDE_RECORD]}),
     ("enrollment", {"scheme": "bad"}, None, {"person": _in(FAR)}, {},
      {"person": [OUTSIDE_RECORD]}),  # scope before the premium
     ("person", {"personal_id": "1"}, None, {"household": _in(VILLAGE)},
-     {"holders": {"1": {"x"}}}, PID_TAKEN),
+     {"holders": {"1": {"x": VILLAGE}}}, PID_TAKEN),
     ("person", {"personal_id": "1"}, None, {"household": _in(VILLAGE)},
-     {"holders": {"1": {"r1", "x"}}}, PID_TAKEN),
+     {"holders": {"1": {"r1": VILLAGE, "x": COMMUNE}}}, PID_TAKEN),
+    ("person", {"personal_id": "1"}, None, {"household": _in(VILLAGE)},
+     {"holders": {"1": {"x": FAR}}}, PID_ELSEWHERE),
+    ("person", {"personal_id": "1"}, None, {"household": _in(VILLAGE)},
+     {"holders": {"1": {"x": FAR, "y": VILLAGE}}}, PID_TAKEN),  # one the caller can see
     ("enrollment", {"scheme": "bad", "start_month": "2026-01", "period_months": 5}, None,
      {"person": _in(VILLAGE)}, {}, {"period_months": ["Not a period of this scheme."]}),
     ("enrollment", {"scheme": "vsi", "start_month": "2026-01", "period_months": 12,
@@ -105,9 +110,9 @@ def test_each_rule_names_its_field_and_message(kind, data, prior, refs, kw, erro
     ("referral", {"area": "31001-1"}, None, None, {"role": "village_head"},
      {"area_id": VILLAGE, "owner_id": ME}),
     ("person", {"personal_id": "1"}, _in(VILLAGE, OTHER), {"household": _in(VILLAGE)},
-     {"holders": {"1": {"r1"}}}, {"area_id": VILLAGE, "owner_id": OTHER}),
+     {"holders": {"1": {"r1": FAR}}}, {"area_id": VILLAGE, "owner_id": OTHER}),
     ("person", {"personal_id": ""}, None, {"household": _in(VILLAGE)},
-     {"holders": {"": {"x"}}}, {"area_id": VILLAGE, "owner_id": ME}),
+     {"holders": {"": {"x": FAR}}}, {"area_id": VILLAGE, "owner_id": ME}),
     ("enrollment", {"scheme": "vsi", "start_month": "2026-01", "period_months": 12,
                     "amount_due": 600}, None, {"person": _in(VILLAGE)}, {},
      {"area_id": VILLAGE, "owner_id": ME, "monthly_amount": 50, "monthly_support": 0,

@@ -2,8 +2,8 @@
 import pytest
 
 from fieldapp.auth.views import _safe_next
-from fieldapp.main.views import mask_id
 from fieldapp.records.textfold import fold, household_search_text
+from fieldapp.rules.masking import mask_id
 
 
 @pytest.mark.parametrize("value,reveal,shown", [
