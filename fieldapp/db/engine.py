@@ -1,8 +1,33 @@
 """Engine settings: how SQLite connections and transactions are opened.
 
-PostgreSQL needs nothing here; SQLite is tuned for one writer and many readers (WAL).
+PostgreSQL needs nothing here; SQLite is tuned for one writer and many readers (WAL), and its
+database file is created readable by its owner only.
 """
+import contextlib
+import os
+from pathlib import Path
+
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
+
+
+def private_sqlite_file(url, instance_path):
+    """Create the SQLite database file of ``url`` empty with mode 0600 if it does not exist yet,
+    before SQLite creates it with the umask's mode (usually world-readable). SQLite gives the
+    ``-wal`` and ``-shm`` files it adds the database file's mode. A relative path is taken
+    from the instance folder, as Flask-SQLAlchemy does; an existing file is left as it is."""
+    url = make_url(url)
+    database = url.database
+    if (not url.drivername.startswith("sqlite") or not database or database == ":memory:"
+            or database.startswith("file:") or url.query.get("mode") == "memory"):
+        return None
+    path = Path(database)
+    if not path.is_absolute():
+        path = Path(instance_path) / path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    return path
 
 
 def tune(engine):

@@ -46,13 +46,15 @@ def seeded_database(tmp_path, password="pw"):
 class LiveServer:
     """``start()``, ``kill()`` (SIGKILL, no goodbye), ``stop()``; ``url``; ``scalar(sql)``."""
 
-    def __init__(self, database_url, log_path, workers=2, threads=1, port=None, env=None):
+    def __init__(self, database_url, log_path, workers=2, threads=1, port=None, env=None,
+                 args=()):
         self.database_url = database_url
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.workers, self.threads = workers, threads
         self.log_path = Path(log_path)
         self.env = env or {}
+        self.args = list(args)  # more gunicorn options, e.g. ["-c", "fieldapp/gunicorn.conf.py"]
         self.proc = None
         self._engine = None
 
@@ -63,7 +65,7 @@ class LiveServer:
         args = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}",
                 "--workers", str(self.workers), "--threads", str(self.threads),
                 "--timeout", "120", "--graceful-timeout", "5", *self._no_control_socket(),
-                "app:app"]
+                *self.args, "app:app"]
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=log,
                                          start_new_session=True)
