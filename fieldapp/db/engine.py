@@ -31,7 +31,10 @@ def private_sqlite_file(url, instance_path):
 
 
 def tune(engine):
-    """SQLite: WAL so readers never block the writer, foreign keys on, wait on locks."""
+    """SQLite: WAL so readers never block the writer, foreign keys on, wait on locks.
+    PostgreSQL: errors without the server's DETAIL line (``_without_detail``)."""
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "handle_error", _without_detail)
     if engine.dialect.name != "sqlite":
         return
 
@@ -59,3 +62,19 @@ def tune(engine):
         # Readers begin deferred so pulls and pages never wait for a push.
         immediate = conn.get_execution_options().get("sqlite_immediate")
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _without_detail(context):
+    """Drop PostgreSQL's DETAIL line from an error's text: it quotes the failing values ("Key
+    (personal_id)=(001080012345) already exists", "Failing row contains (...)"), which
+    ``hide_parameters`` (config.py) keeps out of the message everywhere else. The error's
+    class, SQLSTATE and ``diag`` stay as they were, so handling it is unchanged."""
+    orig = context.original_exception
+    detail = getattr(getattr(orig, "diag", None), "message_detail", None)
+    if not detail:
+        return
+    line = f"\nDETAIL:  {detail}"
+    orig.args = tuple(a.replace(line, "") if isinstance(a, str) else a for a in orig.args)
+    wrapped = context.sqlalchemy_exception
+    if wrapped is not None and wrapped.args and isinstance(wrapped.args[0], str):
+        wrapped.args = (wrapped.args[0].replace(line, ""), *wrapped.args[1:])
