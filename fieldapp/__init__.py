@@ -22,6 +22,7 @@ def create_app(test_config=None):
     from .db import engine, schema
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
+    engine.private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path)
     db.init_app(app)
     with app.app_context():
         engine.tune(db.engine)

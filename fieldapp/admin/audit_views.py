@@ -1,12 +1,17 @@
-"""Admin views: the audit log, newest first, filtered by entity and by user."""
+"""Admin views: the audit log, newest first, filtered by entity and by user.
+
+An admin reads the entries of the areas they reach; entries of no area (users, devices,
+premium parameters, imports, exports) only an admin whose areas include every province.
+"""
 import json
 
 from flask import render_template, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import AuditEntry, User
-from ..rules.access import roles_required
+from ..rules.access import roles_required, scope_of
 from ..web.paging import int_arg, paginate, text_arg
 from . import bp
 
@@ -54,12 +59,17 @@ def audit():
     entity = text_arg("entity", max_len=32)
     username = text_arg("user", max_len=64)
     stmt = select(AuditEntry, User).outerjoin(User, User.id == AuditEntry.user_id)
+    kinds = select(AuditEntry.entity).distinct().order_by(AuditEntry.entity)
+    scope = scope_of(current_user)
+    if not scope.national:
+        mine = AuditEntry.area_id.in_(sorted(scope.area_ids))
+        stmt, kinds = stmt.where(mine), kinds.where(mine)
     if entity:
         stmt = stmt.where(AuditEntry.entity == entity)
     if username:
         stmt = stmt.where(User.username == username.lower())
     page = paginate(stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()), int_arg("page"))
     rows = [{"entry": e, "user": u, "changes": changes(e), "link": _link(e)} for e, u in page.items]
-    entities = db.session.scalars(select(AuditEntry.entity).distinct().order_by(AuditEntry.entity)).all()
+    entities = db.session.scalars(kinds).all()
     return render_template("admin/audit.html", page=page, rows=rows, entity=entity,
                            username=username, entities=entities)

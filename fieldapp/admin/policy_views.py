@@ -3,10 +3,14 @@
 There is no edit: a payment keeps the parameters in force when it was made, so a change of
 numbers is always a new set from a new date. A new set may also not take over months that
 sign-ups already used under the set before it.
+
+Who may add one: an admin whose areas include every province, any set; an admin of some
+provinces, only a set that differs from the one before it in those provinces' own support
+(``province_support``) and in nothing else; other admins, none (403).
 """
 from datetime import datetime
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -18,8 +22,9 @@ from ..forms.policy import PolicySetForm, bp_text
 from ..i18n import local_zone
 from ..models import Enrollment, PolicyParameterSet
 from ..rules import audit
-from ..rules.access import roles_required
-from ..rules.policy import SUPPORT_GROUPS, PolicyBook
+from ..rules.access import roles_required, scope_of
+from ..rules.areatree import area_tree
+from ..rules.policy import SUPPORT_GROUPS, PolicyBook, PremiumError, national_part, provinces_changed
 from . import bp
 
 
@@ -73,6 +78,21 @@ def _taken_months(effective_from, book):
     return sorted(m for m in months if _set_id(book, m) == before.id)
 
 
+def _changed_provinces(scope, params, when, book):
+    """The provinces whose own support the new set changes; 403 unless this admin may add it."""
+    try:
+        before = book.set_for(when.strftime("%Y-%m"))
+    except PremiumError:  # no set before this date
+        before = None
+    changed = provinces_changed(before.params if before else {}, params)
+    if scope.national:
+        return changed
+    if (before is None or national_part(before.params) != national_part(params)
+            or not changed or not changed <= scope.province_codes):
+        abort(403)
+    return changed
+
+
 def _set_id(book, month):
     try:
         return book.set_for(month).id
@@ -84,6 +104,9 @@ def _set_id(book, month):
 @roles_required("admin")
 def policy_new():
     """Add a set from a new date, prefilled with the numbers of the latest set."""
+    scope = scope_of(current_user)
+    if not scope.national and not scope.province_codes:
+        abort(403)
     latest = db.session.scalar(
         select(PolicyParameterSet).order_by(PolicyParameterSet.effective_from.desc()).limit(1))
     form = PolicySetForm(data=PolicySetForm.initial(latest.params) if latest else None)
@@ -91,6 +114,8 @@ def policy_new():
         begin_write()  # the checks below and the insert see one state of the table
         when = form.effective_from.data
         book = PolicyBook.load()
+        params = form.params()
+        changed = _changed_provinces(scope, params, when, book)
         taken = _taken_months(when, book)
         if any(s.effective_from == when for s in book.sets):
             form.effective_from.errors.append(
@@ -101,7 +126,7 @@ def policy_new():
                 _("Sign-ups starting in %(month)s already used the set in force before this "
                   "date. Choose a date after %(month)s.", month=taken[-1]))
         else:
-            row = PolicyParameterSet(effective_from=when, params=form.params(),
+            row = PolicyParameterSet(effective_from=when, params=params,
                                      note=(form.note.data or "").strip() or None,
                                      created_by_id=current_user.id)
             db.session.add(row)
@@ -113,8 +138,11 @@ def policy_new():
                     _("A parameter set already starts on this date. Sets are never changed: "
                       "choose another date."))
             else:
+                # A set that changes one province's own support is that province's entry.
+                province = area_tree().by_code.get(next(iter(changed))) if len(changed) == 1 else None
                 audit.record("create", "policy_parameter_set", row.id,
-                             after=audit.values_of(row), user_id=current_user.id)
+                             after=audit.values_of(row), user_id=current_user.id,
+                             area_id=province.id if province else None)
                 db.session.commit()
                 g.pop("_policy_book", None)  # this request's book predates the new set
                 flash(_("The new parameter set takes effect on %(date)s.",
@@ -122,4 +150,6 @@ def policy_new():
                 return redirect(url_for("admin.policy"))
         db.session.rollback()
     status = 400 if request.method == "POST" else 200
-    return render_template("admin/policy_new.html", form=form, latest=latest), status
+    provinces = None if scope.national else ", ".join(sorted(scope.province_codes))
+    return render_template("admin/policy_new.html", form=form, latest=latest,
+                           provinces=provinces), status

@@ -5,8 +5,11 @@ Column names are spelled for a reader with no knowledge of the app: users appear
 username (``collector``, ``created_by``), areas also by code, times as ISO 8601 in UTC,
 lists and objects as JSON text. Foreign keys and indexes are declared so tools such as
 Datasette or DB Browser show the links. The file is written beside its target and moved into
-place at the end, so a failed export never leaves half a file under the final name.
+place at the end, so a failed export never leaves half a file under the final name. It holds
+personal data: it is created readable by its owner only (0600) before a byte is written, and
+every export is in the audit log (who, which file, when, how many rows per table).
 """
+import getpass
 import json
 import os
 from datetime import date, datetime
@@ -19,6 +22,7 @@ from sqlalchemy.orm import aliased
 from ..extensions import db
 from ..models import Area, Organization, ParticipantCount, Plan, User
 from ..records.types import RECORD_MODELS, TYPES
+from ..rules import audit
 
 
 def _username(fk_column, name):
@@ -122,9 +126,9 @@ def _plain(value):
     return value
 
 
-def export(out, overwrite=False):
-    """Write the export to ``out``; returns {table: rows}. FileExistsError if ``out``
-    exists and ``overwrite`` is false."""
+def export(out, overwrite=False, user_id=None):
+    """Write the export to ``out`` (mode 0600) and audit it; returns {table: rows}.
+    FileExistsError if ``out`` exists and ``overwrite`` is false."""
     out = Path(out)
     if out.exists() and not overwrite:
         raise FileExistsError(str(out))
@@ -132,6 +136,7 @@ def export(out, overwrite=False):
     tmp.unlink(missing_ok=True)
     counts = {}
     try:
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         target = sqlite_utils.Database(tmp)
         for name, stmt, foreign_keys, indexes in _tables():
             table = target.table(name)
@@ -147,4 +152,21 @@ def export(out, overwrite=False):
         os.replace(tmp, out)
     finally:
         tmp.unlink(missing_ok=True)
+    _audit(out, counts, user_id)
     return counts
+
+
+def _os_user():
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (some containers)
+        return f"uid {os.getuid()}"
+
+
+def _audit(out, counts, user_id):
+    """One audit entry per export, committed: who (the app user if any, else the system
+    account that ran the command), which file, when (the entry's time), rows per table."""
+    path = str(out.resolve())
+    audit.record("export", "export", out.name[:64], user_id=user_id,
+                 after={"file": path, "system_user": _os_user(), "rows": counts})
+    db.session.commit()

@@ -194,7 +194,8 @@ def import_areas(path):
                 for key, value in values.items():
                     setattr(area, key, value)
                 db.session.flush()
-                audit.record("update", "area", area.id, before=before, after=audit.values_of(area))
+                audit.record("update", "area", area.id, before=before, after=audit.values_of(area),
+                             area_id=area.id)
                 result.updated += 1
             else:
                 result.unchanged += 1

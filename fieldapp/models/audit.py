@@ -1,4 +1,11 @@
-"""The audit log: who changed which business record, when, from what to what."""
+"""The audit log: who changed which business record, when, from what to what.
+
+``area_id`` is the area of the entity the entry touches (a synced record's area after the
+change, an area itself), so an admin reads only the entries of the areas they reach
+(admin/audit_views.py). Entries of no area (users, devices, premium parameters, imports,
+exports, sign-ins) are read only by admins whose areas include every province. No foreign
+key: the log never stands in the way of a change to the area tree.
+"""
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String
@@ -18,3 +25,4 @@ class AuditEntry(db.Model):
     entity_id: Mapped[str] = mapped_column(String(64), index=True)
     before: Mapped[dict | None] = mapped_column(JSONType)
     after: Mapped[dict | None] = mapped_column(JSONType)
+    area_id: Mapped[int | None] = mapped_column(index=True)

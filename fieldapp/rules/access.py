@@ -108,6 +108,20 @@ class Scope:
     def sees_area(self, area_id):
         return area_id in self.area_ids
 
+    @property
+    def national(self):
+        """Does this user reach every province (every top of the area tree)? Only such an
+        admin reads audit entries of no area and changes the national premium parameters."""
+        parents = _area_parent_map()
+        return all(area in self.area_ids for area, parent in parents.items() if parent is None)
+
+    @property
+    def province_codes(self):
+        """Codes of the provinces this user reaches whole (assigned the province or above)."""
+        nodes = area_tree().by_id
+        return frozenset(nodes[a].code for a in self.area_ids
+                         if a in nodes and nodes[a].level == "province")
+
     def sees_record(self, record_type, record):
         """May this user read ``record`` (anything with ``area_id`` and ``created_by_id``,
         e.g. a model instance) of ``record_type``?"""

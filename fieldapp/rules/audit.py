@@ -20,23 +20,29 @@ def values_of(obj, fields=None):
     return {c: _plain(getattr(obj, c)) for c in cols if c not in ("password_hash", "token_hash")}
 
 
-def record(action, entity, entity_id, before=None, after=None, user_id=None):
-    """Add one entry to the current transaction (it commits or rolls back with the change)."""
+def record(action, entity, entity_id, before=None, after=None, user_id=None, area_id=None):
+    """Add one entry to the current transaction (it commits or rolls back with the change).
+
+    ``area_id``: the area of what the entry touches; admins read only the entries of the
+    areas they reach, and an entry without one only admins of the whole country
+    (admin/audit_views.py). Pass it whenever the entity has an area."""
     db.session.add(AuditEntry(action=action, entity=entity, entity_id=str(entity_id),
-                              before=before, after=after, user_id=user_id, at=utcnow()))
+                              before=before, after=after, user_id=user_id, at=utcnow(),
+                              area_id=area_id))
 
 
 def prepare_many(conn, rows):
     """Bulk form for the sync push: the statement (fastrows.prepare; ``rows`` are dicts with
     the same AuditEntry columns) that the caller runs in its writing transaction with
-    ``fastrows.run``. Built apart from running so the push can build it before the write
-    lock; rows go to the driver in one go (the ORM's bulk insert cost more than the
-    database's own work on a 500-record push)."""
+    ``fastrows.run``; each row carries the ``area_id`` of its record. Built apart from
+    running so the push can build it before the write lock; rows go to the driver in one go
+    (the ORM's bulk insert cost more than the database's own work on a 500-record push)."""
     from ..db.fastrows import prepare
 
     now = utcnow()
     for row in rows:
         row.setdefault("at", now)
+        row.setdefault("area_id", None)
     return prepare(conn, AuditEntry.__table__, rows)
 
 

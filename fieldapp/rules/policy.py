@@ -150,6 +150,30 @@ def check_params(params):
     return problems
 
 
+def national_part(params):
+    """The numbers every province shares (all but ``province_support``), in a form two sets
+    can be compared by: a ladder without repeats of its last entry, periods sorted."""
+    out = {key: params[key] for key in PARAM_KEYS}
+    ladder = list(out["hhi_ladder_bp"])
+    while len(ladder) > 1 and ladder[-1] == ladder[-2]:
+        ladder.pop()
+    out["hhi_ladder_bp"] = ladder
+    for key in ("vsi_periods", "hhi_periods"):
+        out[key] = sorted(set(out[key]))
+    out["vsi_support_bp"] = dict(out["vsi_support_bp"])
+    return out
+
+
+def provinces_changed(old, new):
+    """Codes of the provinces whose own support differs between two params dicts."""
+    def tables(params):
+        return {code: {key: dict(table) for key, table in schemes.items() if table}
+                for code, schemes in (params.get("province_support") or {}).items()}
+
+    a, b = tables(old), tables(new)
+    return {code for code in set(a) | set(b) if a.get(code, {}) != b.get(code, {})}
+
+
 def _as_int(value):
     """An int from an int or a string of digits; None otherwise (bools and floats too)."""
     if isinstance(value, bool):

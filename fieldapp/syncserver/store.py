@@ -234,7 +234,7 @@ class SqlStore:
             old = previous.get(rid, before.get(rid, {}).get("data"))
             audits.append({"action": "update" if w.prior is not None else "create",
                            "entity": kind, "entity_id": rid, "before": old, "after": after,
-                           "user_id": self.user_id, "at": now})
+                           "user_id": self.user_id, "at": now, "area_id": state.area_id})
             previous[rid] = after
             if last[rid] is not w:
                 continue

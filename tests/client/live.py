@@ -47,7 +47,7 @@ class LiveServer:
     """``start()``, ``kill()`` (SIGKILL, no goodbye), ``stop()``; ``url``; ``scalar(sql)``."""
 
     def __init__(self, database_url, log_path, workers=2, threads=1, port=None, env=None,
-                 app="app:app"):
+                 app="app:app", args=()):
         self.database_url = database_url
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -55,6 +55,7 @@ class LiveServer:
         self.log_path = Path(log_path)
         self.env = env or {}
         self.app = app  # the WSGI app gunicorn loads, "module:name"
+        self.args = list(args)  # more gunicorn options, e.g. ["-c", "fieldapp/gunicorn.conf.py"]
         self.proc = None
         self._engine = None
 
@@ -66,7 +67,7 @@ class LiveServer:
         args = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}",
                 "--workers", str(self.workers), "--threads", str(self.threads),
                 "--timeout", "120", "--graceful-timeout", "5", *self._no_control_socket(),
-                self.app]
+                *self.args, self.app]
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=log,
                                          start_new_session=True)

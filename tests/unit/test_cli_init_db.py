@@ -106,3 +106,25 @@ def test_commands_before_init_db_say_to_run_it(blank_app, args):
     result = invoke(blank_app, *args)
     assert result.exit_code == 1
     assert "run `flask --app app init-db` first" in result.output
+
+
+def test_upgrade_gives_existing_audit_entries_the_area_of_their_record(blank_app):
+    """#9: entries written before audit_entries.area_id take their record's area (or the area
+    itself); the rest (users, parameter sets) stay without one."""
+    with blank_app.app_context():
+        flask_migrate.upgrade(directory=str(schema.MIGRATIONS), revision="c3d1f0a9e5b2")
+        with db.engine.begin() as conn:
+            conn.execute(text("INSERT INTO areas (id, code, name, level) VALUES (7, '31', 'P', 'province')"))
+            conn.execute(text(
+                "INSERT INTO households (id, area_id, address, head_name, search_text, version, "
+                "content_hash, updated_at, received_at) VALUES ('h-1', 7, 'Số 1', 'An', 'an', 1, "
+                "'x', '2026-01-01', '2026-01-01')"))
+            for entity, entity_id in (("household", "h-1"), ("area", "7"), ("user", "99")):
+                conn.execute(text("INSERT INTO audit_entries (at, action, entity, entity_id) "
+                                  "VALUES ('2026-01-01', 'create', :e, :i)"), {"e": entity, "i": entity_id})
+    result = invoke(blank_app, "init-db")
+    assert result.exit_code == 0, result.output
+    with blank_app.app_context():
+        rows = db.session.execute(text("SELECT entity, area_id FROM audit_entries "
+                                       "WHERE entity_id IN ('h-1', '7', '99')")).all()
+    assert dict(rows) == {"household": 7, "area": 7, "user": None}
