@@ -182,7 +182,8 @@ class SqlStore:
             "action": "id_refused", "entity": "device", "entity_id": self.device_id,
             "before": None, "after": {"record": item.id, "personal_id": mask_id(pid),
                                       "area": self.areas.by_id[area_id].code},
-            "user_id": self.user_id})
+            # Filed under the area the record named, so that area's admins see the probing.
+            "user_id": self.user_id, "area_id": area_id})
 
     def accepted(self, write):
         if write.item.type == "person":

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from fieldapp.extensions import db
-from fieldapp.models import AuditEntry, Person
+from fieldapp.models import Area, AuditEntry, Person
 from sync import protocol as P
 from tests.api.conftest import device_of
 from tests.records import household, person
@@ -33,7 +33,8 @@ def _audited(app, **where):
         query = select(AuditEntry).where(AuditEntry.action == "id_refused").order_by(AuditEntry.id)
         for name, value in where.items():
             query = query.where(getattr(AuditEntry, name) == value)
-        return [(e.user_id, e.entity, e.entity_id, e.at, e.after) for e in db.session.scalars(query)]
+        return [(e.user_id, e.entity, e.entity_id, e.at, e.after, e.area_id)
+                for e in db.session.scalars(query)]
 
 
 def test_an_id_held_elsewhere_is_refused_without_saying_where(api, far_holder):
@@ -76,12 +77,15 @@ def test_each_refusal_is_audited_with_user_device_and_time(app, world, far_holde
             AuditEntry.entity == "device", AuditEntry.action == "id_refused"))
     rows = _audited(app, entity_id=device_id)
     assert len(rows) == 3
-    for (user_id, entity, _, at, after), probe in zip(rows, probes, strict=True):
+    with app.app_context():
+        village = db.session.scalar(select(Area.id).where(Area.code == "31001-1"))
+    for (user_id, entity, _, at, after, area_id), probe in zip(rows, probes, strict=True):
         assert (user_id, entity) == (world.users["col_a"], "device")
         assert at is not None
         assert after["record"] == probe["id"]
         assert after["personal_id"] == "••••••••2345"  # the ID itself stays out of the log
         assert after["area"] == "31001-1"
+        assert area_id == village  # so the admins of that area read the probing (#9 point 5)
     # ... while the holder's record is untouched and no second holder exists
     with app.app_context():
         assert db.session.scalars(select(Person.id).where(Person.personal_id == PID)).all() == [
