@@ -1,7 +1,5 @@
-"""Security headers on every response, and gzip for JSON the phones download."""
-import gzip
-
-from flask import request
+"""Security headers on every response; then compression (web/compress.py)."""
+from .compress import compress
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -21,24 +19,5 @@ def init_app(app):
         h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
         if app.config.get("SESSION_COOKIE_SECURE"):
             h.setdefault("Strict-Transport-Security", "max-age=31536000")
-        return _maybe_gzip(resp)
+        return compress(resp)
 
-
-def _maybe_gzip(resp):
-    """Compress large JSON answers: a pull page shrinks about tenfold on a slow link."""
-    if (
-        resp.direct_passthrough
-        or resp.status_code < 200
-        or resp.status_code >= 300
-        or "Content-Encoding" in resp.headers
-        or resp.mimetype != "application/json"
-        or "gzip" not in request.headers.get("Accept-Encoding", "")
-    ):
-        return resp
-    data = resp.get_data()
-    if len(data) < 1024:
-        return resp
-    resp.set_data(gzip.compress(data, compresslevel=6))
-    resp.headers["Content-Encoding"] = "gzip"
-    resp.headers["Vary"] = "Accept-Encoding"
-    return resp
