@@ -42,7 +42,6 @@ def forms_page(lang):
         html = render_template("collector/forms.html", forms=forms, attrs=field_attrs, render=render,
                                choices=CHOICES, lang=lang)
     resp = current_app.make_response(html)
-    resp.vary.add("Accept-Encoding")
     return _no_cache(resp)
 
 

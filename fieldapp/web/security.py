@@ -1,4 +1,4 @@
-"""Security headers on every response, and gzip for JSON the phones download.
+"""Security headers on every response; then compression (web/compress.py).
 
 Desk pages and API answers carry personal data: they get ``Cache-Control: no-store`` so no
 browser or proxy keeps a copy (on a shared computer, "back" after sign-out shows nothing).
@@ -6,9 +6,9 @@ Answers that set their own caching keep it: static files (``no-cache`` with ETag
 app shell, its catalogs and the service worker (fieldapp/collector/views.py), which are the
 same for everyone and must stay cacheable offline.
 """
-import gzip
-
 from flask import request
+
+from .compress import compress
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -30,24 +30,5 @@ def init_app(app):
             h["Cache-Control"] = "no-store"
         if app.config.get("SESSION_COOKIE_SECURE"):
             h.setdefault("Strict-Transport-Security", "max-age=31536000")
-        return _maybe_gzip(resp)
+        return compress(resp)
 
-
-def _maybe_gzip(resp):
-    """Compress large JSON answers: a pull page shrinks about tenfold on a slow link."""
-    if (
-        resp.direct_passthrough
-        or resp.status_code < 200
-        or resp.status_code >= 300
-        or "Content-Encoding" in resp.headers
-        or resp.mimetype != "application/json"
-        or "gzip" not in request.headers.get("Accept-Encoding", "")
-    ):
-        return resp
-    data = resp.get_data()
-    if len(data) < 1024:
-        return resp
-    resp.set_data(gzip.compress(data, compresslevel=6))
-    resp.headers["Content-Encoding"] = "gzip"
-    resp.headers["Vary"] = "Accept-Encoding"
-    return resp
