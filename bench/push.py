@@ -6,7 +6,8 @@ SQLite database (WAL): the app runs under gunicorn; client threads POST the batc
 came back ``accepted``. Then the floor: every row the server wrote for those records (record
 rows, change-feed rows, audit entries) is read back and written again into an empty copy of
 the schema with plain ``sqlite3.executemany``, one transaction per batch, as the server does.
-Budget (docs/budgets.md): >= 10,000 records/s through HTTP.
+Budget (docs/budgets.md): >= 20,000 records/s through HTTP at 100,000 records with 2 clients
+(the earlier budget was 10,000).
 
     .venv/bin/python -m bench.push
     .venv/bin/python -m bench.push --sizes 10000 --workers 2 --clients 2 --repeat 3
@@ -157,7 +158,7 @@ def main(argv=None):
                 print(f"{total:>7} records  HTTP {http_s:6.2f} s = {http_rate:8,.0f} records/s"
                       f"   floor (sqlite3.executemany) {floor_s:5.2f} s = {floor_rate:9,.0f}"
                       f" records/s   HTTP/floor = {http_rate / floor_rate:.2f}"
-                      f"   budget >= 10,000: {'ok' if http_rate >= 10_000 else 'MISSED'}")
+                      f"   budget >= 20,000: {'ok' if http_rate >= 20_000 else 'MISSED'}")
                 for path in folder.glob("*.db*"):
                     path.unlink()
 
