@@ -151,3 +151,15 @@ def missing_tool(reason):
     if os.environ.get("CI"):
         pytest.fail(f"{reason}; in CI (CI is set) every test must run", pytrace=False)
     pytest.skip(reason)
+
+
+@pytest.fixture
+def behind_proxy(tmp_path):
+    """The app behind one trusted proxy (FIELDAPP_TRUSTED_PROXIES=1) at 127.0.0.1."""
+    app = make_app(tmp_path, TRUSTED_PROXIES=1)
+    reset_schema(app)
+    build_world(app)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()

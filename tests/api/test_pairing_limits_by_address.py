@@ -1,8 +1,7 @@
 """Pairing limits key on the client's address, and no one can lock a username out (issue #9
 point 1; docs/protocol.md §14): pairing and web sign-in share the counters and the rules."""
-import pytest
 
-from tests.conftest import build_world, login, make_app, reset_schema
+from tests.conftest import login
 from tests.device import error_of, pair_raw
 from tests.limits import Clock, from_address, retry_after
 
@@ -48,18 +47,6 @@ def test_a_forwarded_header_is_ignored_without_trusted_proxies(client, world):
     resp = pair_raw(client, "col_a", headers={"X-Forwarded-For": "198.51.100.200"})
     error_of(resp, 429, "rate_limited")
 
-
-@pytest.fixture
-def behind_proxy(tmp_path):
-    from fieldapp.extensions import db
-
-    app = make_app(tmp_path, TRUSTED_PROXIES=1)
-    reset_schema(app)
-    build_world(app)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_behind_a_trusted_proxy_limits_key_on_the_forwarded_client(behind_proxy):

@@ -5,9 +5,8 @@ More than 10 failures for one username from one address, or 30 from one address,
 minutes: 429 for that address. Failures for the username from *other* addresses only delay:
 after each of its own failures the address waits 2 s, 4 s, ... at most 5 minutes.
 """
-import pytest
 
-from tests.conftest import build_world, login, make_app, reset_schema
+from tests.conftest import login
 from tests.limits import Clock, from_address, retry_after
 
 OWNER = "203.0.113.5"
@@ -76,19 +75,6 @@ def test_a_forwarded_header_is_ignored_without_trusted_proxies(app, world):
                        headers={"X-Forwarded-For": "198.51.100.200"})
     assert resp.status_code == 429
 
-
-@pytest.fixture
-def behind_proxy(tmp_path):
-    """The app behind one trusted proxy (FIELDAPP_TRUSTED_PROXIES=1) at 127.0.0.1."""
-    from fieldapp.extensions import db
-
-    app = make_app(tmp_path, TRUSTED_PROXIES=1)
-    reset_schema(app)
-    build_world(app)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _via_proxy(app, forwarded, username, password):
