@@ -163,3 +163,18 @@ def behind_proxy(tmp_path):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def valid_form(**changes):
+    """The admin's form for a complete new premium parameter set: base salary +8% from
+    July 2026, other numbers as in 2025."""
+    data = {
+        "effective_from": "2026-07-01", "base_salary": "2.527.200", "poverty_line": "1.500.000",
+        "vsi_rate": "22", "vsi_ceiling_multiple": "20", "support_poor": "50",
+        "support_near_poor": "40", "support_ethnic_minority": "30", "support_other": "20",
+        "vsi_periods": "1, 3, 6, 12", "hhi_rate": "4,5", "hhi_member_1": "100",
+        "hhi_member_2": "70", "hhi_member_3": "60", "hhi_member_4": "50", "hhi_member_5": "40",
+        "hhi_periods": "3, 6, 12", "province_support": "", "note": "Nghị định (dự kiến)",
+    }
+    data.update(changes)
+    return data

@@ -9,8 +9,11 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+#: The sibling folder the design notes sit in, spelled in pieces so that this file does not
+#: itself hold the reference it looks for (repository-wide greps for it stay clean).
+SIBLING = "sha" + "red"
 #: What a reference to the outside looks like: the sibling folder or its files by name.
-OUTSIDE = re.compile(r"\.\./shared|\bshared/|\b(?:DESIGN|DOMAIN|STYLE|UX)\.md\b|\bDESIGN §")
+OUTSIDE = re.compile(rf"\.\./{SIBLING}|\b{SIBLING}/|\b(?:DESIGN|DOMAIN|STYLE|UX)\.md\b|\bDESIGN §")
 DOC_REF = re.compile(r"\bdocs/([\w-]+\.md)")
 TEXT = {".py", ".js", ".mjs", ".md", ".html", ".po", ".txt", ".toml", ".css", ".webmanifest",
         ".ini", ".mako", ".cfg", ""}
@@ -39,6 +42,7 @@ def test_every_cited_doc_exists():
 
 
 def test_the_checks_catch_what_they_look_for():
-    assert OUTSIDE.search("see ../shared/DESIGN.md") and OUTSIDE.search("(DESIGN §4)")
+    assert OUTSIDE.search(f"see ../{SIBLING}/notes") and OUTSIDE.search(f"in {SIBLING}/x.md")
+    assert OUTSIDE.search("see DESIGN.md") and OUTSIDE.search("(DESIGN §4)")
     assert not OUTSIDE.search("docs/protocol.md §4")
     assert DOC_REF.findall("docs/protocol.md §7 and docs/records.md") == ["protocol.md", "records.md"]

@@ -13,6 +13,7 @@ from werkzeug.security import generate_password_hash
 from fieldapp.extensions import db
 from fieldapp.models import Area, AuditEntry, PolicyParameterSet, User
 from tests.api.conftest import make_token
+from tests.conftest import valid_form
 from tests.device import Device
 from tests.records import household
 
@@ -90,16 +91,7 @@ def test_a_national_admin_reads_everything(pushed, login_as):
 
 def policy_form(**changes):
     """The set of 2025-07-01 again from 2026-07-01 (same numbers), with ``changes``."""
-    data = {
-        "effective_from": "2026-07-01", "base_salary": "2.340.000", "poverty_line": "1.500.000",
-        "vsi_rate": "22", "vsi_ceiling_multiple": "20", "support_poor": "50",
-        "support_near_poor": "40", "support_ethnic_minority": "30", "support_other": "20",
-        "vsi_periods": "1, 3, 6, 12", "hhi_rate": "4,5", "hhi_member_1": "100",
-        "hhi_member_2": "70", "hhi_member_3": "60", "hhi_member_4": "50", "hhi_member_5": "40",
-        "hhi_periods": "3, 6, 12", "province_support": "", "note": "",
-    }
-    data.update(changes)
-    return data
+    return valid_form(**{"base_salary": "2.340.000", "note": "", **changes})
 
 
 def new_sets(app):
