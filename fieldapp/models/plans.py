@@ -23,6 +23,9 @@ class Plan(db.Model):
     year: Mapped[int] = mapped_column()
     scheme: Mapped[str] = mapped_column(String(4))
     target: Mapped[int] = mapped_column()
+    # The year's target for new sign-ups: a separate figure, not target minus last December's
+    # count (the office's plan for net participants and for new ones are set apart).
+    new_participants: Mapped[int | None] = mapped_column()
     monthly: Mapped[dict | None] = mapped_column(JSONType)
 
     area = relationship("Area")

@@ -52,6 +52,9 @@ class Enrollment(Synced, db.Model):
     monthly_amount: Mapped[int | None] = mapped_column()
     monthly_support: Mapped[int | None] = mapped_column()
     policy_set_id: Mapped[int | None] = mapped_column(ForeignKey("policy_parameter_sets.id"))
+    # Server-owned: new / renewed / resumed (docs/premiums.md), what the office counts apart.
+    # NULL on rows written before the server classified sign-ups.
+    kind: Mapped[str | None] = mapped_column(String(8))
 
     person = relationship("Person")
 

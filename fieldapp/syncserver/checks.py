@@ -120,5 +120,6 @@ def premium_matches(book, data, province, facts):
     if premium.amount_due != data["amount_due"]:
         return {"amount_due": [f"expected {premium.amount_due}"]}
     facts.update(monthly_amount=premium.monthly_amount,
-                 monthly_support=premium.monthly_support, policy_set_id=premium.set_id)
+                 monthly_support=premium.monthly_support, policy_set_id=premium.set_id,
+                 kind=facts.get("kind"))
     return None

@@ -116,7 +116,7 @@ def test_each_rule_names_its_field_and_message(kind, data, prior, refs, kw, erro
     ("enrollment", {"scheme": "vsi", "start_month": "2026-01", "period_months": 12,
                     "amount_due": 600}, None, {"person": _in(VILLAGE)}, {},
      {"area_id": VILLAGE, "owner_id": ME, "monthly_amount": 50, "monthly_support": 0,
-      "policy_set_id": 4}),
+      "policy_set_id": 4, "kind": None}),
 ])
 def test_a_record_that_passes_gets_its_facts(kind, data, prior, refs, kw, facts):
     assert _check(kind, data, prior, refs, **kw) == ({}, facts)
