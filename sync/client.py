@@ -82,6 +82,10 @@ class SyncClient:
         headers = {"Accept": "application/json", "Accept-Encoding": "gzip",
                    "User-Agent": f"fieldapp-sync/{app_version}"}
         if language:
+            # The server picks the API's language from X-Fieldapp-Lang (a browser's
+            # Accept-Language says nothing of the person: desk pages stay Vietnamese by default);
+            # Accept-Language is sent too for proxies and logs.
+            headers["X-Fieldapp-Lang"] = language
             headers["Accept-Language"] = language
         self.http = Transport(
             base_url or self.store.get("server"), lambda: self.token, session=session,

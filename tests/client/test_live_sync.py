@@ -63,3 +63,15 @@ def test_a_revoked_device_keeps_its_records_and_is_told_to_pair_again(live, devi
     assert laptop.push().accepted == 1 and laptop.store.depth() == 0
     laptop.logout()
     assert laptop.token is None
+
+
+def test_the_client_hears_the_server_in_its_language(live, tmp_path):
+    """A record refused by the server is explained in the language the client asked for."""
+    said = {}
+    for lang in ("en", "vi"):
+        client = SyncClient(live.url, tmp_path / f"{lang}.db", retries=2, backoff=0.1, language=lang)
+        client.pair("col_a", "pw", f"laptop-{lang}")
+        client.enqueue([household(900, village="31002-1")])  # col_b's commune: refused
+        said[lang] = client.push().problems[0]["detail"]
+    assert said["en"] != said["vi"]
+    assert "area" in said["en"].lower()
