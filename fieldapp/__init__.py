@@ -48,6 +48,7 @@ def create_app(test_config=None):
 
     # A session is refused after sign-out, a password reset or too long unused (auth/sessions.py).
     login_manager.user_loader(sessions.load_user)
+    app.session_interface = sessions.CookieSessions()
 
     from .web import errors, security
 

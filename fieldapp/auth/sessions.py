@@ -13,6 +13,7 @@ the server refuses it. Two things in it let the server do so:
 import time
 
 from flask import current_app, request, session
+from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import update
 
 from ..extensions import db
@@ -59,3 +60,18 @@ def load_user(user_id):
     if now - seen >= SEEN_EVERY and request.blueprint != "api":  # the API sets no cookie
         session["seen"] = now
     return user
+
+
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, minus ``Vary: Cookie`` on static files.
+
+    Flask-Login looks into the session after every request (its remember-me check), which
+    makes Flask add ``Vary: Cookie`` to every answer, static files included: a shared cache
+    would then keep one copy of app.js per visitor. A static file is the same for everyone, so
+    unless the request changed the session its answer does not vary by cookie.
+    """
+
+    def save_session(self, app, sess, response):
+        if request.endpoint == "static" and not sess.modified:
+            sess.accessed = False
+        return super().save_session(app, sess, response)

@@ -107,3 +107,13 @@ def test_vary_is_added_not_replaced(app):
     assert resp.headers["Content-Encoding"] == "gzip"
     assert {v.strip() for v in resp.headers["Vary"].split(",")} == {"Cookie", "Accept-Encoding"}
     assert json.loads(gzip.decompress(resp.get_data()))["items"][-1] == 999
+
+
+def test_a_static_file_does_not_vary_by_cookie(client, world, login_as):
+    """The same app.js for everyone, signed in or not: a shared cache keeps one copy."""
+    login_as("sup_a")
+    resp = _get(client, "/static/js/app.js", "gzip")
+    assert resp.status_code == 200
+    assert "Cookie" not in resp.headers.get("Vary", "")
+    # A page still does: what it shows depends on who is signed in.
+    assert "Cookie" in _get(client, "/home", "gzip").headers["Vary"]
