@@ -59,12 +59,14 @@ def _filters(args, scope):
             f.outcome = outcome
         else:
             errors["outcome"] = _("Outcome: choose one from the list.")
+    wrong = {"from": _("Visited from: write the date as DD/MM/YYYY."),
+             "to": _("Visited until: write the date as DD/MM/YYYY.")}
     for key, attr in (("from", "date_from"), ("to", "date_to")):
         raw = (args.get(key) or "").strip()[:10]
         if raw:
             value = parse_date(raw)
             if value is None:
-                errors[key] = _("Date: write it as DD/MM/YYYY.")
+                errors[key] = wrong[key]
             setattr(f, attr, value)
     status = args.get("status", "pending")
     f.status = status if status in REVIEW_STATUSES else ""
