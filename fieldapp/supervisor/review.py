@@ -100,7 +100,9 @@ def review_queue():
     return render_template("supervisor/review.html", page=page, filters=filters, counts=counts,
                            areas=scope_areas(scope), collectors=collectors_of(scope),
                            outcomes=CHOICES["outcome"], args=args, statuses=REVIEW_STATUSES,
-                           sort_urls=sort_urls, status_urls=status_urls)
+                           sort_urls=sort_urls, status_urls=status_urls,
+                           outcome_labels={k: str(v) for k, v in CHOICES["outcome"]},
+                           status_labels={k: str(v) for k, v in CHOICES["review"]})
 
 
 def _visit_in_scope(visit_id):
