@@ -26,6 +26,7 @@ from .review_queue import (
     parse_date,
     queue_ids,
     queue_page,
+    queue_statement,
     status_counts,
     visit_detail,
 )
@@ -103,6 +104,44 @@ def review_queue():
                            sort_urls=sort_urls, status_urls=status_urls,
                            outcome_labels={k: str(v) for k, v in CHOICES["outcome"]},
                            status_labels={k: str(v) for k, v in CHOICES["review"]})
+
+
+#: Rows in one download; past it the file says so in its last row (filter to narrow it).
+XLSX_ROWS = 50_000
+
+
+@bp.route("/review.xlsx")
+@roles_required(*DESK)
+def review_xlsx():
+    """"Tải Excel": the filtered queue (same filters, order and scope as the page)."""
+    from io import BytesIO
+
+    from flask import send_file
+    from openpyxl import Workbook
+
+    from ..i18n import format_datetime
+
+    filters = _filters(request.args, scope_of(current_user))
+    outcome = {k: str(v) for k, v in CHOICES["outcome"]}
+    status = {k: str(v) for k, v in CHOICES["review"]}
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("Review visits")[:31])
+    sheet.append([_("Household"), _("Village"), _("Visited at"), _("Outcome"), _("Collector"),
+                  _("Synced at"), _("Review"), _("Note"), "id"])
+    rows = db.session.execute(queue_statement(filters).limit(XLSX_ROWS + 1)).all()
+    for visit, head_name, village, username, _full_name in rows[:XLSX_ROWS]:
+        sheet.append([head_name, village, format_datetime(visit.visited_at),
+                      outcome.get(visit.outcome, visit.outcome), username,
+                      format_datetime(visit.received_at),
+                      status.get(visit.review_status, visit.review_status),
+                      visit.review_note or "", visit.id])
+    if len(rows) > XLSX_ROWS:
+        sheet.append([_("Only the first %(num)s rows: narrow the filters.", num=XLSX_ROWS)])
+    out = BytesIO()
+    book.save(out)
+    out.seek(0)
+    return send_file(out, as_attachment=True, download_name="duyet-luot-tham.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 def _visit_in_scope(visit_id):

@@ -35,6 +35,7 @@ EXPECTED = {
     "supervisor.household": DESK,
     "supervisor.review_queue": DESK,
     "supervisor.review_visit": DESK,
+    "supervisor.review_xlsx": DESK,
     "admin.devices": DESK,
     "admin.users": ADMIN,
     "admin.user_new": ADMIN,

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from fieldapp.extensions import db
 from fieldapp.models import AuditEntry, Visit
 from tests.api.conftest import make_token
+from tests.conftest import login
 from tests.device import Device
 from tests.records import household, visit
 
@@ -157,3 +158,25 @@ def test_visit_page_shows_what_changed_since_the_send_back(app, world, login_as,
 def test_admin_of_the_province_reviews_every_commune(app, world, login_as, pushed):
     html = login_as("admin").get("/supervisor/review").get_data(as_text=True)
     assert ids_on(html) == all_ids(pushed, "a", "a2", "b")
+
+
+def test_excel_download_holds_the_filtered_list_in_scope(app, world, login_as, pushed):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    def ids_in(resp):
+        assert resp.status_code == 200
+        assert resp.headers["Content-Type"].startswith("application/vnd.openxmlformats")
+        sheet = load_workbook(BytesIO(resp.data)).active
+        rows = list(sheet.iter_rows(values_only=True))
+        assert rows[0][0] == "Hộ gia đình"
+        return {row[-1] for row in rows[1:]}
+
+    client = login_as("sup_a")
+    assert ids_in(client.get("/supervisor/review.xlsx")) == all_ids(pushed, "a", "a2")
+    assert ids_in(client.get("/supervisor/review.xlsx?collector=col_a2")) == all_ids(pushed, "a2")
+    other = app.test_client()
+    login(other, "sup_b")
+    assert ids_in(other.get("/supervisor/review.xlsx?status=all")) == all_ids(pushed, "b")
+    assert other.get("/supervisor/review.xlsx?area=31001").status_code == 404
