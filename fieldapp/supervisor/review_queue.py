@@ -17,6 +17,7 @@ from sync.protocol import REVIEW_STATUSES
 from ..extensions import db
 from ..i18n import local_zone
 from ..models import Area, Enrollment, Household, Person, Referral, User, Visit, user_areas
+from ..rules.areatree import area_tree
 from ..web.paging import PER_PAGE, Page
 from .register import areas_under
 
@@ -43,7 +44,11 @@ class Filters:
 
     def conditions(self, with_status=True):
         """SQL conditions on ``Visit`` for these filters (the status one apart, for counts)."""
-        out = [Visit.area_id.in_(sorted(self.area_ids))]
+        # Every area of the tree (an admin or a province's supervisor in a one-province
+        # deployment): the area test keeps every row, and leaving it out lets the database
+        # count and order from the status index alone.
+        whole = self.area is None and set(area_tree().by_id) <= self.area_ids
+        out = [] if whole else [Visit.area_id.in_(sorted(self.area_ids))]
         if self.collector is not None:
             out.append(Visit.created_by_id == self.collector.id)
         if self.outcome:
