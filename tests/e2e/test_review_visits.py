@@ -74,6 +74,7 @@ def test_send_back_correct_and_approve(browser, seeded, server):
             desk.click("form:has(#username) button[type=submit]")
         desk.goto("/supervisor/review")
         assert desk.locator(f"#visit-{vid}").count() == 1
+        shot(desk, "review-queue")
         no_violations(desk)
         desk.click(f"#visit-{vid} a")
         desk.wait_for_selector("#note")
@@ -107,6 +108,7 @@ def test_send_back_correct_and_approve(browser, seeded, server):
         assert re.search(r"Quan tâm, hẹn lại\s+Đã đăng ký", answered)
         assert re.search(r"Hẹn tuần sau\s+Đã đăng ký BHXH tự nguyện", answered)
         assert desk.inner_text("#review-status") == "Chờ duyệt"
+        shot(desk, "review-visit-corrected")
         no_violations(desk)
         desk.click(".decision button[value=approve]")
         assert desk.inner_text("#review-status") == "Đạt"
