@@ -42,6 +42,8 @@ class Enrollment(Synced, db.Model):
     """A sign-up with its premium, computed with the parameter set in force at start_month."""
 
     __tablename__ = "enrollments"
+    # A visit's review page lists the sign-ups made in it (supervisor/review_queue.py).
+    __table_args__ = (Index("ix_enrollments_visit_review", "visit_id"),)
     person_id: Mapped[str] = mapped_column(ForeignKey("persons.id"), index=True)
     scheme: Mapped[str] = mapped_column(String(4))
     start_month: Mapped[str] = mapped_column(String(7), index=True)  # YYYY-MM

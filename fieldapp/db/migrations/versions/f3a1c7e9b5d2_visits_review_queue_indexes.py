@@ -1,5 +1,5 @@
 """visits: indexes of the review queue (review_status, received_at) and
-(area_id, review_status, received_at)
+(area_id, review_status, received_at); enrollments: (visit_id)
 
 The supervisor's review queue lists one review status newest synced first, in the areas of
 a supervisor, and counts each status there (fieldapp/supervisor/review_queue.py): with a
@@ -23,9 +23,13 @@ def upgrade():
         batch_op.create_index("ix_visits_review_queue", ["review_status", "received_at"], unique=False)
         batch_op.create_index("ix_visits_area_review", ["area_id", "review_status", "received_at"],
                               unique=False)
+    with op.batch_alter_table("enrollments", schema=None) as batch_op:
+        batch_op.create_index("ix_enrollments_visit_review", ["visit_id"], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table("enrollments", schema=None) as batch_op:
+        batch_op.drop_index("ix_enrollments_visit_review")
     with op.batch_alter_table("visits", schema=None) as batch_op:
         batch_op.drop_index("ix_visits_area_review")
         batch_op.drop_index("ix_visits_review_queue")
