@@ -168,6 +168,10 @@ def existing(app):
     from fieldapp.models import Area, Visit
 
     with app.app_context():
+        # Indexes declared since the database was generated (each made once, then kept).
+        for table in (Visit.__table__,):
+            for index in table.indexes:
+                index.create(db.engine, checkfirst=True)
         commune = db.session.scalars(db.select(Area).where(Area.code == "31000")).one()
         villages = [a.id for a in commune.children] if hasattr(commune, "children") else []
         if not villages:
