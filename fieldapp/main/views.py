@@ -15,6 +15,7 @@ bp.record_once(lambda state: labels.register(state.app))
 #: tests/web/test_home_per_role.py checks every entry against the app's views.
 WORKSPACES = (
     ("supervisor.overview", _l("Overview"), ("admin", "supervisor")),
+    ("supervisor.review_queue", _l("Review visits"), ("admin", "supervisor")),
     ("supervisor.households", _l("Household register"), ("admin", "supervisor")),
     ("admin.devices", _l("Devices"), ("admin", "supervisor")),
     ("admin.users", _l("Users and devices"), ("admin",)),

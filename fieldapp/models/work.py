@@ -1,7 +1,7 @@
 """Field work: visits, sign-ups (enrollments), referrals and group outreach sessions."""
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sync.protocol import REFERRAL_STATUSES, REVIEW_STATUSES  # noqa: F401 (models' names)
@@ -13,6 +13,10 @@ from .syncable import Synced
 
 class Visit(Synced, db.Model):
     __tablename__ = "visits"
+    # The review queue (supervisor/review_queue.py): a status read newest synced first, and
+    # the same within one area (counts per status, a village's or a commune's queue).
+    __table_args__ = (Index("ix_visits_review_queue", "review_status", "received_at"),
+                      Index("ix_visits_area_review", "area_id", "review_status", "received_at"))
     household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
     visited_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     outcome: Mapped[str] = mapped_column(String(20))
@@ -38,6 +42,8 @@ class Enrollment(Synced, db.Model):
     """A sign-up with its premium, computed with the parameter set in force at start_month."""
 
     __tablename__ = "enrollments"
+    # A visit's review page lists the sign-ups made in it (supervisor/review_queue.py).
+    __table_args__ = (Index("ix_enrollments_visit_review", "visit_id"),)
     person_id: Mapped[str] = mapped_column(ForeignKey("persons.id"), index=True)
     scheme: Mapped[str] = mapped_column(String(4))
     start_month: Mapped[str] = mapped_column(String(7), index=True)  # YYYY-MM

@@ -156,7 +156,9 @@ _DECLARED = (
                                   "note": Server("review_note"),
                                   "by": Username("reviewed_by_id", "reviewed_by"),
                                   "at": Time("reviewed_at")}},
-               on_write={"review_status": "pending"},
+               # An edit awaits review anew: the whole review goes, not just its status.
+               on_write={"review_status": "pending", "review_note": None, "reviewed_by_id": None,
+                         "reviewed_at": None},
                export_owner="collector",
                export_indexes=(["household_id"], ["area_id"], ["visited_at"], ["collector"])),
     RecordType("enrollment", EnrollmentForm, Enrollment, "enrollments",

@@ -201,13 +201,27 @@ class SqlStore:
         return TYPES[kind].to_row(c, facts)
 
     def _shape_write(self, kind, values, state):
-        """The pull shape of a record as this write leaves it (for the audit log)."""
+        """The pull shape (data, server) of a record as this write leaves it (for the audit
+        log); ``server`` is only whole for the server-owned columns ``on_write`` sets."""
         row = dict.fromkeys(ROWS[kind]._fields)
         row.update((k, v) for k, v in values.items() if k in row)
         row.update(id=None, version=state.version)
         if "area" in row:
             row["area"] = self.areas.by_id[state.area_id].code
-        return self.shaper.shape(kind, ROWS[kind](**row))[0]
+        return self.shaper.shape(kind, ROWS[kind](**row))
+
+    @staticmethod
+    def _server_reset(kind, rid, before, previous, server_after):
+        """The audit row of an edit that resets server-owned fields (a reviewed visit's
+        review goes back to pending), or None. Only the first write of a record in a batch
+        can reset: the stored state is the one a supervisor saw."""
+        if not TYPES[kind].on_write or rid in previous or rid not in before:
+            return None
+        server_before = before[rid]["server"]
+        if server_before == server_after:
+            return None
+        return {"action": "review_reset", "entity": kind, "entity_id": rid,
+                "before": server_before, "after": server_after}
 
     def plan(self, writes):
         """What ``write`` stores for ``writes``: rows built and converted, nothing written.
@@ -230,12 +244,15 @@ class SqlStore:
         for w in writes:
             kind, state = w.item.type, w.state
             values = self._columns(kind, w.item.cleaned, state.facts)
-            after = self._shape_write(kind, values, state)
+            after, server_after = self._shape_write(kind, values, state)
             rid = w.item.id
             old = previous.get(rid, before.get(rid, {}).get("data"))
             audits.append({"action": "update" if w.prior is not None else "create",
                            "entity": kind, "entity_id": rid, "before": old, "after": after,
                            "user_id": self.user_id, "at": now, "area_id": state.area_id})
+            reset = self._server_reset(kind, rid, before, previous, server_after)
+            if reset is not None:
+                audits.append(dict(reset, user_id=self.user_id, at=now, area_id=state.area_id))
             previous[rid] = after
             if last[rid] is not w:
                 continue

@@ -27,6 +27,10 @@ ACTION_LABELS = {
     "sign_in_failed": _l("Failed sign-in"),
     # A pushed personal ID held outside the pusher's areas (syncserver/store.py): a probe?
     "id_refused": _l("Personal ID refused"),
+    # A supervisor's decision on a visit, and an edit that put a reviewed visit back in the
+    # queue (rules/review.py, syncserver/store.py).
+    "review": _l("Reviewed"),
+    "review_reset": _l("Review reset by an edit"),
 }
 
 

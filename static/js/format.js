@@ -21,6 +21,9 @@ export function formatDate(value) {
   return dateFmt.format(value instanceof Date ? value : new Date(value));
 }
 
+/** The same, day and month only: '25/11' (a task's title, "lượt thăm 20/11"). */
+export const formatDayMonth = (value) => formatDate(value).slice(0, 5);
+
 export const formatTime = (value) => (value ? timeFmt.format(value instanceof Date ? value : new Date(value)) : '');
 export const formatDateTime = (value) => (value ? `${formatDate(value)} ${formatTime(value)}` : '');
 

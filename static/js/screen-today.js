@@ -1,7 +1,7 @@
 // Today: the collector's first screen. Follow-ups due, referrals assigned to them, visits a
 // supervisor sent back (with the note), payments falling due; counts of today's work.
 
-import { formatDate, formatMoney, formatMonth, localDate } from './format.js';
+import { formatDate, formatDayMonth, formatMoney, formatMonth, localDate } from './format.js';
 import { label } from './context.js';
 import { t, tn } from './i18n.js';
 import { todayTasks } from './tasks.js';
@@ -27,9 +27,9 @@ export async function showToday(view) {
       [label('reason', r.reason), r.address].filter(Boolean).join(' · ')));
   }
   for (const s of tasks.sentBack) {
-    const visit = t('visit of %(date)s', { date: formatDate(s.visited_at) });
-    list.append(item('⚑', `#/visit/${s.visit}/edit`, `${t('Sent back')}: ${visit} · ${s.name}`,
-      s.note ? `“${s.note}”` : '', 'flagged'));
+    const visit = t('visit of %(date)s', { date: formatDayMonth(s.visited_at) });
+    list.append(item('⚑', `#/visit/${s.visit}/edit`, `${t('Sent back')}: ${visit}`,
+      [s.name, s.note ? `“${s.note}”` : ''].filter(Boolean).join(' · '), 'flagged'));
   }
   for (const p of tasks.payments) {
     const href = p.household ? `#/household/${p.household}` : '#/households';

@@ -44,10 +44,14 @@ export async function rebuildTasks() {
       }
       followUps.sort((a, b) => (a.due < b.due ? -1 : 1));
 
+      // Visits a supervisor sent back; one corrected on the phone (its edit waits in the
+      // outbox) is done for the collector, and the pull after the sync says it is pending.
       const sentBack = [];
+      const waiting = await req(tx.objectStore('outbox').getAll());
+      const corrected = new Set(waiting.filter((o) => o.type === 'visit').map((o) => o.id));
       for (const v of allVisits) {
         const review = v.server && v.server.review;
-        if (review && review.status === 'flagged') {
+        if (review && review.status === 'flagged' && !corrected.has(v.id)) {
           sentBack.push({ visit: v.id, household: v.data.household, name: await name(v.data.household),
             visited_at: v.data.visited_at, note: review.note || '' });
         }
@@ -79,7 +83,6 @@ export async function rebuildTasks() {
       payments.sort((a, b) => (a.due_month < b.due_month ? -1 : 1));
 
       const visitsToday = allVisits.filter((v) => dayOf(v.data.visited_at) === today).length;
-      const waiting = await req(tx.objectStore('outbox').getAll());
       const signedUpToday = (type, at) => type === 'enrollment' && localDate(new Date(at)) === today;
       const signups = new Set([
         ...waiting.filter((o) => signedUpToday(o.type, o.saved_at)).map((o) => o.id),

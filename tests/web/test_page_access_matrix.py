@@ -4,6 +4,7 @@ The expected matrix is written out below. A new page that is not in it fails
 ``test_every_page_is_in_the_matrix``: whoever adds a page decides here who may open it.
 The API (/api/) and the PWA (/app/, its service worker) have their own tests.
 """
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import pytest
@@ -32,6 +33,9 @@ EXPECTED = {
     "supervisor.overview": DESK,
     "supervisor.households": DESK,
     "supervisor.household": DESK,
+    "supervisor.review_queue": DESK,
+    "supervisor.review_visit": DESK,
+    "supervisor.review_xlsx": DESK,
     "admin.devices": DESK,
     "admin.users": ADMIN,
     "admin.user_new": ADMIN,
@@ -55,10 +59,11 @@ def page_rules(app):
         yield rule
 
 
-def sample_args(world, household_id):
+def sample_args(world, household_id, visit_id=None):
     """Values for the pages that take an argument (a record the supervisor may see)."""
     return {
         "supervisor.household": {"household_id": household_id},
+        "supervisor.review_visit": {"visit_id": visit_id},
         "admin.user_edit": {"user_id": world.users["col_a"]},
     }
 
@@ -74,7 +79,9 @@ def test_every_page_is_in_the_matrix(app):
 @pytest.mark.parametrize("role", ROLES)
 def test_role_sees_exactly_the_pages_of_the_matrix(app, world, role):
     household_id = records.household(app, world.areas["31001-1"], "Nguyễn Văn An")
-    args = sample_args(world, household_id)
+    visit_id = records.visit(app, household_id, datetime(2026, 11, 20, 3, tzinfo=UTC),
+                             world.users["col_a"])
+    args = sample_args(world, household_id, visit_id)
     client = app.test_client()
     if role != "anonymous":
         assert login(client, PLAYERS[role]).status_code == 302
