@@ -28,7 +28,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.data import mixed_batches, seed_database  # noqa: E402
+from bench.data import ID_VERSION, mixed_batches, seed_database  # noqa: E402
 
 TABLES = ("households", "referrals", "persons", "visits", "enrollments", "outreach")
 
@@ -144,9 +144,12 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--clients", type=int, default=2, help="client threads (default 2)")
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--ids", type=int, choices=(4, 7), default=7,
+                        help="record ids: UUID version 7 (time-ordered, default) or 4 (random)")
     args = parser.parse_args(argv)
+    ID_VERSION[0] = args.ids
     print(f"bench/push: gunicorn --workers {args.workers}, {args.clients} client threads, "
-          f"batches of 500, SQLite (WAL); load average {os.getloadavg()[0]:.2f}")
+          f"batches of 500, SQLite (WAL), UUIDv{args.ids} ids; load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="bench-push-") as tmp:
         folder = Path(tmp)
         for size in args.sizes:
