@@ -183,15 +183,22 @@ def pair(session, base, username):
     return resp.json()["token"]
 
 
-def measure(base, token, other_token, repeat, rng):
-    """(first pulls s, empty incremental s, 100-new incremental s), each a list of runs."""
+def measure(server, token, other_token, repeat, rng):
+    """(first pulls s, their server + PostgreSQL CPU s, empty incremental s, 100-new
+    incremental s), each a list of runs. The CPU is the steadier figure on a shared machine."""
+    from bench.load import cpu_seconds
+
+    base = server.url
     session = requests.Session()
     pull(session, base, token)  # warm the workers and PostgreSQL's cache (untimed)
-    first, empty, hundred = [], [], []
+    first, cpu, empty, hundred = [], [], [], []
     for _ in range(repeat):
+        before = cpu_seconds(server)
         seconds, changes, cursor, _calls = pull(session, base, token)
+        after = cpu_seconds(server)
         assert changes >= COMMUNE_RECORDS, changes
         first.append(seconds)
+        cpu.append(after[0] - before[0] + after[2] - before[2])
         for _ in range(5):
             seconds, changes, cursor, _calls = pull(session, base, token, cursor)
             assert changes == 0, changes
@@ -207,7 +214,7 @@ def measure(base, token, other_token, repeat, rng):
         seconds, changes, cursor, _calls = pull(session, base, token, cursor)
         assert changes == 100, changes
         hundred.append(seconds)
-    return first, empty, hundred
+    return first, cpu, empty, hundred
 
 
 def main(argv=None):
@@ -239,12 +246,14 @@ def main(argv=None):
                 try:
                     session = requests.Session()
                     other = pair(session, server.url, "col_a2")
-                    first, empty, hundred = measure(server.url, token, other, args.repeat, rng)
+                    first, cpu, empty, hundred = measure(server, token, other, args.repeat,
+                                                         rng)
                 finally:
                     server.stop()
                 med = statistics.median
                 print(f"{total:>11,} changes  first pull of {COMMUNE_RECORDS:,}: median "
-                      f"{med(first):.2f} s ({min(first):.2f}-{max(first):.2f}, budget 2 s)   "
+                      f"{med(first):.2f} s ({min(first):.2f}-{max(first):.2f}, budget 2 s; "
+                      f"CPU of server and PostgreSQL {med(cpu):.2f} s)   "
                       f"nothing new: {med(empty) * 1000:.0f} ms ({min(empty) * 1000:.0f}-"
                       f"{max(empty) * 1000:.0f}, budget 50)   100 new: "
                       f"{med(hundred) * 1000:.0f} ms ({min(hundred) * 1000:.0f}-"

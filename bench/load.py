@@ -261,7 +261,8 @@ def quantile(values, q):
 
 
 def cpu_seconds(server):
-    """(CPU seconds of the server's processes, of the client processes): where the time went."""
+    """(CPU seconds of the server's processes, of the client processes, of the PostgreSQL
+    backends serving the server's database): where the time went."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
     try:
@@ -274,21 +275,26 @@ def cpu_seconds(server):
     except OSError:  # not Linux: no breakdown
         total = float("nan")
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return total, children.ru_utime + children.ru_stime + time.process_time(), _postgres_cpu()
+    database = server.database_url.split("?")[0].rsplit("/", 1)[-1]
+    return total, children.ru_utime + children.ru_stime + time.process_time(), \
+        _postgres_cpu(database)
 
 
-def _postgres_cpu():
-    """CPU seconds of the PostgreSQL server's processes on this machine (0 if none)."""
+def _postgres_cpu(database):
+    """CPU seconds of the PostgreSQL backends connected to ``database`` on this machine (0 if
+    none). Only that database's: the machine's PostgreSQL serves other work too. (Its shared
+    writer and checkpointer processes are left out for the same reason.)"""
     ticks, total = os.sysconf("SC_CLK_TCK"), 0.0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             stat = (entry / "stat").read_text()
-        except OSError:
+            title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, UnicodeDecodeError):
             continue
         name, rest = stat.split("(", 1)[1].rsplit(")", 1)
-        if name == "postgres":
+        if name == "postgres" and f" {database} " in title:
             fields = rest.split()
             total += (int(fields[11]) + int(fields[12])) / ticks
     return total
