@@ -183,26 +183,34 @@ def pair(session, base, username):
     return resp.json()["token"]
 
 
-def measure(server, token, other_token, repeat, rng):
-    """(first pulls s, their server + PostgreSQL CPU s, empty incremental s, 100-new
-    incremental s), each a list of runs. The CPU is the steadier figure on a shared machine."""
+def _cpu(server):
+    """CPU seconds so far of the gunicorn processes and of the database's PostgreSQL backends."""
     from bench.load import cpu_seconds
 
+    spent = cpu_seconds(server)
+    return spent[0] + spent[2]
+
+
+def measure(server, token, other_token, repeat, rng):
+    """Lists of runs: first pulls (s), their CPU (s), empty incremental pulls (s), their CPU
+    (s, the mean over a run's five), 100-new incremental pulls (s), their CPU (s). The CPU of
+    the server and of PostgreSQL is the steadier figure on a shared machine."""
     base = server.url
     session = requests.Session()
     pull(session, base, token)  # warm the workers and PostgreSQL's cache (untimed)
-    first, cpu, empty, hundred = [], [], [], []
+    first, cpu, empty, empty_cpu, hundred, hundred_cpu = [], [], [], [], [], []
     for _ in range(repeat):
-        before = cpu_seconds(server)
+        before = _cpu(server)
         seconds, changes, cursor, _calls = pull(session, base, token)
-        after = cpu_seconds(server)
+        cpu.append(_cpu(server) - before)
         assert changes >= COMMUNE_RECORDS, changes
         first.append(seconds)
-        cpu.append(after[0] - before[0] + after[2] - before[2])
+        before = _cpu(server)
         for _ in range(5):
             seconds, changes, cursor, _calls = pull(session, base, token, cursor)
             assert changes == 0, changes
             empty.append(seconds)
+        empty_cpu.append((_cpu(server) - before) / 5)
         records = []
         while len(records) < 100:
             group, _hid, _persons = household_group(rng)
@@ -211,10 +219,12 @@ def measure(server, token, other_token, repeat, rng):
                                                               records[:100]},
                             headers={"Authorization": f"Bearer {other_token}"}, timeout=60)
         assert resp.status_code == 200, resp.text[:300]
+        before = _cpu(server)
         seconds, changes, cursor, _calls = pull(session, base, token, cursor)
+        hundred_cpu.append(_cpu(server) - before)
         assert changes == 100, changes
         hundred.append(seconds)
-    return first, cpu, empty, hundred
+    return first, cpu, empty, empty_cpu, hundred, hundred_cpu
 
 
 def main(argv=None):
@@ -246,8 +256,8 @@ def main(argv=None):
                 try:
                     session = requests.Session()
                     other = pair(session, server.url, "col_a2")
-                    first, cpu, empty, hundred = measure(server, token, other, args.repeat,
-                                                         rng)
+                    first, cpu, empty, empty_cpu, hundred, hundred_cpu = measure(
+                        server, token, other, args.repeat, rng)
                 finally:
                     server.stop()
                 med = statistics.median
@@ -255,9 +265,10 @@ def main(argv=None):
                       f"{med(first):.2f} s ({min(first):.2f}-{max(first):.2f}, budget 2 s; "
                       f"CPU of server and PostgreSQL {med(cpu):.2f} s)   "
                       f"nothing new: {med(empty) * 1000:.0f} ms ({min(empty) * 1000:.0f}-"
-                      f"{max(empty) * 1000:.0f}, budget 50)   100 new: "
-                      f"{med(hundred) * 1000:.0f} ms ({min(hundred) * 1000:.0f}-"
-                      f"{max(hundred) * 1000:.0f}, budget 100)   load "
+                      f"{max(empty) * 1000:.0f}, budget 50; CPU {med(empty_cpu) * 1000:.0f} ms)"
+                      f"   100 new: {med(hundred) * 1000:.0f} ms ({min(hundred) * 1000:.0f}-"
+                      f"{max(hundred) * 1000:.0f}, budget 100; CPU "
+                      f"{med(hundred_cpu) * 1000:.0f} ms)   load "
                       f"{os.getloadavg()[0]:.1f}", flush=True)
     finally:
         if not args.keep:
