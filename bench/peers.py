@@ -102,8 +102,15 @@ class Pouch:
             self.proc.wait(timeout=20)
 
 
+def _process_cpu(pid):
+    """CPU seconds so far of process ``pid`` (all its threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def pouch_push(exe, batches, folder):
-    """Seconds for one client to ``_bulk_docs`` every batch into a fresh database."""
+    """(seconds, CPU seconds of pouchdb-server) for one client to ``_bulk_docs`` every batch
+    into a fresh database."""
     bodies = [json.dumps({"docs": [{"_id": r["id"], "type": r["type"], "client_time":
                                     r["client_time"], "data": r["data"]} for r in batch]},
                          ensure_ascii=False).encode() for batch in batches]
@@ -113,6 +120,7 @@ def pouch_push(exe, batches, folder):
         session = requests.Session()
         assert session.put(f"{server.url}/records", timeout=30).status_code in (201, 412)
         headers = {"Content-Type": "application/json"}
+        cpu = _process_cpu(server.proc.pid)
         start = time.perf_counter()
         for body in bodies:
             resp = session.post(f"{server.url}/records/_bulk_docs", data=body, headers=headers,
@@ -121,11 +129,12 @@ def pouch_push(exe, batches, folder):
             if bad:
                 raise SystemExit(f"pouchdb-server push failed: {bad[:3]}")
         elapsed = time.perf_counter() - start
+        cpu = _process_cpu(server.proc.pid) - cpu
         stored = session.get(f"{server.url}/records", timeout=30).json()["doc_count"]
         assert stored == sum(len(b) for b in batches), stored
     finally:
         server.stop()
-    return elapsed
+    return elapsed, cpu
 
 
 def main(argv=None):
@@ -147,22 +156,28 @@ def main(argv=None):
     print(f"bench/peers: one client, batches of 500, UUIDv{args.ids} ids; ours: gunicorn "
           f"--workers {args.workers}, SQLite (WAL); load average {os.getloadavg()[0]:.2f}")
     print(f"{'records':>8} {'ours rec/s':>11} {'pouchdb rec/s':>14} {'floor rec/s':>12} "
-          f"{'ours/pouch':>10} {'ours/floor':>10}  load")
+          f"{'ours/pouch':>10} {'ours/floor':>10} {'CPU µs/rec ours':>15} {'pouch':>6}  load")
     with tempfile.TemporaryDirectory(prefix="bench-peers-") as tmp:
         folder = Path(tmp)
         for size in args.sizes:
             for _run in range(args.repeat):
                 load = os.getloadavg()[0]
-                db_path, batches, ours_s, total = http_run(size, args.workers, 1, folder)
+                db_path, batches, ours_s, total, ours_cpu = http_run(size, args.workers, 1,
+                                                                     folder)
                 floor_s = floor_run(db_path, batches, folder)
                 for path in folder.glob("*.db*"):
                     path.unlink()
                 ours, floor = total / ours_s, total / floor_s
-                pouch = total / pouch_push(exe, batches, folder) if exe else None
+                pouch = pouch_cpu = None
+                if exe:
+                    pouch_s, pouch_cpu = pouch_push(exe, batches, folder)
+                    pouch = total / pouch_s
                 ratio = f"{ours / pouch:10.2f}" if pouch else f"{'—':>10}"
                 pouch_text = f"{pouch:14,.0f}" if pouch else f"{'skipped':>14}"
+                pouch_cpu = f"{pouch_cpu / total * 1e6:6.0f}" if pouch else f"{'—':>6}"
                 print(f"{total:>8,} {ours:11,.0f} {pouch_text} {floor:12,.0f} {ratio} "
-                      f"{ours / floor:10.2f}  {load:.1f}", flush=True)
+                      f"{ours / floor:10.2f} {ours_cpu / total * 1e6:15.0f} {pouch_cpu}  "
+                      f"{load:.1f}", flush=True)
                 for path in folder.glob("pouch-*"):
                     shutil.rmtree(path) if path.is_dir() else path.unlink()
 

@@ -73,6 +73,9 @@ def push_all(url, token, bodies, clients):
 
 
 def http_run(size, workers, clients, folder):
+    """Push ``size`` records to a fresh database: (database path, batches, seconds, records,
+    CPU seconds the gunicorn processes spent on it)."""
+    from bench.load import cpu_seconds
     from tests.client.live import LiveServer
 
     db_path = folder / f"push-{size}.db"
@@ -83,12 +86,14 @@ def http_run(size, workers, clients, folder):
     server = LiveServer(url, folder / f"gunicorn-{size}.log", workers=workers)
     server.start()
     try:
+        before = cpu_seconds(server)[0]
         elapsed, accepted = push_all(server.url, token, bodies, clients)
+        cpu = cpu_seconds(server)[0] - before
     finally:
         server.stop()
     total = sum(len(b) for b in batches)
     assert accepted == total, (accepted, total)
-    return db_path, batches, elapsed, total
+    return db_path, batches, elapsed, total, cpu
 
 
 def floor_run(db_path, batches, folder):
@@ -154,14 +159,15 @@ def main(argv=None):
         folder = Path(tmp)
         for size in args.sizes:
             for _run in range(args.repeat):
-                db_path, batches, http_s, total = http_run(size, args.workers, args.clients,
-                                                           folder)
+                db_path, batches, http_s, total, cpu = http_run(size, args.workers,
+                                                                args.clients, folder)
                 floor_s = floor_run(db_path, batches, folder)
                 http_rate, floor_rate = total / http_s, total / floor_s
                 print(f"{total:>7} records  HTTP {http_s:6.2f} s = {http_rate:8,.0f} records/s"
                       f"   floor (sqlite3.executemany) {floor_s:5.2f} s = {floor_rate:9,.0f}"
                       f" records/s   HTTP/floor = {http_rate / floor_rate:.2f}"
-                      f"   budget >= 20,000: {'ok' if http_rate >= 20_000 else 'MISSED'}")
+                      f"   budget >= 20,000: {'ok' if http_rate >= 20_000 else 'MISSED'}"
+                      f"   server CPU {cpu / total * 1e6:.0f} µs/record")
                 for path in folder.glob("*.db*"):
                     path.unlink()
 
