@@ -60,6 +60,8 @@ bench: setup-dev
 	$(BIN)/python -m bench.pull
 	$(BIN)/python -m bench.app_shell
 	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.peers
+	$(BIN)/python -m bench.load --db postgres --devices 500 --rush 60
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -28,7 +28,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.data import mixed_batches, seed_database  # noqa: E402
+from bench.data import ID_VERSION, mixed_batches, seed_database  # noqa: E402
 
 TABLES = ("households", "referrals", "persons", "visits", "enrollments", "outreach")
 
@@ -73,6 +73,9 @@ def push_all(url, token, bodies, clients):
 
 
 def http_run(size, workers, clients, folder):
+    """Push ``size`` records to a fresh database: (database path, batches, seconds, records,
+    CPU seconds the gunicorn processes spent on it)."""
+    from bench.load import cpu_seconds
     from tests.client.live import LiveServer
 
     db_path = folder / f"push-{size}.db"
@@ -83,12 +86,14 @@ def http_run(size, workers, clients, folder):
     server = LiveServer(url, folder / f"gunicorn-{size}.log", workers=workers)
     server.start()
     try:
+        before = cpu_seconds(server)[0]
         elapsed, accepted = push_all(server.url, token, bodies, clients)
+        cpu = cpu_seconds(server)[0] - before
     finally:
         server.stop()
     total = sum(len(b) for b in batches)
     assert accepted == total, (accepted, total)
-    return db_path, batches, elapsed, total
+    return db_path, batches, elapsed, total, cpu
 
 
 def floor_run(db_path, batches, folder):
@@ -144,21 +149,25 @@ def main(argv=None):
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--clients", type=int, default=2, help="client threads (default 2)")
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--ids", type=int, choices=(4, 7), default=7,
+                        help="record ids: UUID version 7 (time-ordered, default) or 4 (random)")
     args = parser.parse_args(argv)
+    ID_VERSION[0] = args.ids
     print(f"bench/push: gunicorn --workers {args.workers}, {args.clients} client threads, "
-          f"batches of 500, SQLite (WAL); load average {os.getloadavg()[0]:.2f}")
+          f"batches of 500, SQLite (WAL), UUIDv{args.ids} ids; load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="bench-push-") as tmp:
         folder = Path(tmp)
         for size in args.sizes:
             for _run in range(args.repeat):
-                db_path, batches, http_s, total = http_run(size, args.workers, args.clients,
-                                                           folder)
+                db_path, batches, http_s, total, cpu = http_run(size, args.workers,
+                                                                args.clients, folder)
                 floor_s = floor_run(db_path, batches, folder)
                 http_rate, floor_rate = total / http_s, total / floor_s
                 print(f"{total:>7} records  HTTP {http_s:6.2f} s = {http_rate:8,.0f} records/s"
                       f"   floor (sqlite3.executemany) {floor_s:5.2f} s = {floor_rate:9,.0f}"
                       f" records/s   HTTP/floor = {http_rate / floor_rate:.2f}"
-                      f"   budget >= 20,000: {'ok' if http_rate >= 20_000 else 'MISSED'}")
+                      f"   budget >= 20,000: {'ok' if http_rate >= 20_000 else 'MISSED'}"
+                      f"   server CPU {cpu / total * 1e6:.0f} µs/record")
                 for path in folder.glob("*.db*"):
                     path.unlink()
 

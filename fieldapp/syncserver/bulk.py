@@ -12,6 +12,8 @@ import uuid
 
 from sqlalchemy import insert
 
+from sync import ids
+
 from ..extensions import db
 from ..models.base import utcnow
 from ..records.types import RECORD_MODELS
@@ -20,9 +22,11 @@ _TYPE_OF = {model: name for name, model in RECORD_MODELS.items()}
 
 
 def new_id(rng=None):
-    """A lowercase UUID4 string; from ``rng`` (a random.Random) when the ids must repeat."""
+    """A new record id: time-ordered (UUID version 7, sync/ids.py) like the ones devices make,
+    so an import's records append to the id indexes (issue #16); from ``rng`` (a
+    random.Random) a random version-4 id, for demo data whose ids must repeat."""
     if rng is None:
-        return str(uuid.uuid4())
+        return ids.new_id()
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 

@@ -5,6 +5,7 @@
 import { ctx, label } from './context.js';
 import { formatDate, isoToLocalInput, isoWithOffset } from './format.js';
 import { check, clearErrors, formFor, readValues, setValues, showErrors } from './forms.js';
+import { newId } from './ids.js';
 import { t } from './i18n.js';
 import { enqueue, entry as outboxEntry, resend, takeServerCopy } from './outbox.js';
 import { getRecord, membersOf, peopleWithPersonalId } from './records.js';
@@ -146,7 +147,7 @@ async function personalIdWarning(form, id, data) {
 /** Draw the form of `type` for record `id` (null: a new record). */
 export async function showEdit(view, type, id, query) {
   const existing = id ? await getRecord(type, id) : null;
-  const recordId = id || crypto.randomUUID();
+  const recordId = id || newId();
   const pending = id ? await outboxEntry(id) : null;
   const form = await formFor(type);
   form.id = `form-${type}-live`;

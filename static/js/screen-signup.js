@@ -6,6 +6,7 @@ import { ctx, label, provinceOf } from './context.js';
 import { formatBp, formatMoney, localMonth } from './format.js';
 import { check, formFor, readValues, setValues, showErrors } from './forms.js';
 import { t } from './i18n.js';
+import { newId } from './ids.js';
 import { enqueueAll } from './outbox.js';
 import { computePremium, setFor } from './premium.js';
 import { allOf, getRecord, membersOf } from './records.js';
@@ -30,8 +31,8 @@ export async function showSignup(view, householdId, query) {
   const allEnrollments = await allOf('enrollment');
   const province = provinceOf(hh.data.area);
   // Ids made now, once: saving twice can only write these records again.
-  const vsiId = editing ? editing.id : crypto.randomUUID();
-  const hhiIds = new Map(people.map((m) => [m.id, editing ? editing.id : crypto.randomUUID()]));
+  const vsiId = editing ? editing.id : newId();
+  const hhiIds = new Map(people.map((m) => [m.id, editing ? editing.id : newId()]));
 
   const form = await formFor('enrollment');
   form.id = 'form-enrollment-live';

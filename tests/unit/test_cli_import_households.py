@@ -26,7 +26,7 @@ def test_import_households_adds_synced_records_to_the_change_feed(app, places, t
         assert binh.address == "Số 14, ngõ 32 Tô Hiệu" and binh.phone == "0912345678"
         assert binh.area_id == places["31001-1"] and binh.version == 1
         assert binh.search_text.startswith("nguyen van binh")
-        assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", binh.id)
+        assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", binh.id)
         assert rows["Phạm Thị Huệ"].note == "Hộ cận nghèo" and rows["Phạm Thị Huệ"].phone is None
         feed = {c.record_id: c for c in db.session.scalars(select(Change))}
         assert set(feed) == {h.id for h in rows.values()}
