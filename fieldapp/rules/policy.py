@@ -35,8 +35,9 @@ integer arithmetic and amounts come out exact):
 
 Amounts. VSI: gross = vsi_rate × income; support = (state + province bp) × vsi_rate ×
 poverty_line, never more than gross. HHI: gross = hhi_rate × base_salary × ladder[member];
-support = (state + province bp of the hhi_group) × gross, never more than gross. Everything is kept exact (a common denominator of 10^12)
-and rounded once, half up to the whole đồng, on the monthly amount:
+support = (state + province bp of the hhi_group) × gross, never more than gross.
+Everything is kept exact (a common denominator of 10^12) and rounded once, half up to the
+whole đồng, on the monthly amount:
 ``monthly_amount = round(gross - support)``, ``monthly_support = round(support)``,
 ``monthly_gross = monthly_amount + monthly_support`` (so the three shown figures always add
 up), ``amount_due = monthly_amount × supported_months + monthly_gross × (period_months −
