@@ -11,7 +11,7 @@ import { computePremium, setFor } from './premium.js';
 import { allOf, getRecord, membersOf } from './records.js';
 import { go } from './router.js';
 import { saveFailed } from './savefail.js';
-import { keptAmount, madeMonth, othersOf, signupProblem, supportedBefore } from './signup-rules.js';
+import { expectedPlace, keptAmount, madeMonth, othersOf, signupProblem, supportedBefore } from './signup-rules.js';
 import { rebuildTasks } from './tasks.js';
 import { empty, h, header, toast } from './ui.js';
 
@@ -189,7 +189,7 @@ export async function showSignup(view, householdId, query) {
           others: othersOf(allEnrollments, r.m.id, hhiIds.get(r.m.id)),
           made,
           place: editing && (editing.data.start_month || '').slice(0, 4) === start.slice(0, 4)
-            ? editing.data.member_order : Math.min(earlierPlaces(start) + n + 1, 5),
+            ? editing.data.member_order : expectedPlace(earlierPlaces(start) + n),
         }));
     const found = problems.find(Boolean);
     if (!found) return {};

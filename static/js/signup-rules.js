@@ -98,6 +98,9 @@ export function vsiNoOverlap(data, others) {
   return null;
 }
 
+/** The place after `before` other members of the year (the ladder's last step is 5). */
+export const expectedPlace = (before) => Math.min(before + 1, 5);
+
 /** checks.hhi_member_place, with the place the phone expects. */
 export function hhiMemberPlace(data, expected) {
   if (data.scheme !== 'hhi' || Number(data.member_order) === expected) return null;
