@@ -37,8 +37,10 @@ def _phone(rng):
 
 
 def _rec(kind, rid, data):
-    return {"id": rid, "type": kind, "version": 0,
-            "client_time": "2026-11-25T09:30:00+07:00", "data": data}
+    # A sign-up is made in its start month (its start window, docs/premiums.md §9).
+    when = f"{data['start_month']}-10T09:30:00+07:00" if kind == "enrollment" \
+        else "2026-11-25T09:30:00+07:00"
+    return {"id": rid, "type": kind, "version": 0, "client_time": when, "data": data}
 
 
 def household_group(rng, members=None):

@@ -56,6 +56,8 @@ class SqlStore:
         self.batch_enrollments = {}  # enrollment id -> (checks.Other, household id, row dict)
         self.signup_households, self.signup_persons = set(), set()
         self.signup_pending = None   # (id, entry) of the enrollment checked last
+        self.participants = {}       # person id -> checks.Participant, as stored
+        self.household_signups = {}  # household id -> {enrollment id: checks.Other}, stored
 
     # -- reading ------------------------------------------------------------------------
     def _states(self, kind, ids):
@@ -105,28 +107,50 @@ class SqlStore:
                        if item.type == "person" and item.cleaned
                        and item.cleaned.get("personal_id")})
         self._prefetch_pids(pids)
-        if self.is_pg:
-            self._lock_signups(items)
+        self._prefetch_signups(items)
 
-    def _lock_signups(self, items):
-        """Two phones signing up members of one household (or periods of one person) at
-        once: the second waits until the first commits, then counts its enrollment (the
-        member place, overlaps, the support cap). A lock per household and per person, taken
-        in a fixed order after the personal-ID locks."""
-        persons = {item.cleaned["person"] for item in items
-                   if item.type == "enrollment" and item.cleaned and item.cleaned.get("person")}
+    def _prefetch_signups(self, items):
+        """The sign-up rules' reads for the whole batch, a few statements in all: the
+        participants, then every enrollment of their households.
+
+        On PostgreSQL, between the two, a lock per household and per person (in a fixed
+        order, after the personal-ID locks): two phones signing up members of one household
+        (or periods of one person) at once, the second waits until the first commits and
+        then reads its enrollment (the member place, overlaps, the support cap)."""
+        persons = sorted({item.cleaned["person"] for item in items
+                          if item.type == "enrollment" and item.cleaned
+                          and item.cleaned.get("person")})
         if not persons:
             return
         households = {item.cleaned["household"] for item in items
-                      if item.type == "person" and item.id in persons and item.cleaned}
+                      if item.type == "person" and item.id in set(persons) and item.cleaned}
         for start in range(0, len(persons), _CHUNK):
-            chunk = sorted(persons)[start:start + _CHUNK]
-            households.update(h for (h,) in self.conn.execute(
-                select(Person.household_id).where(Person.id.in_(chunk))))
-        keys = sorted({f"signup-h:{h}" for h in households} | {f"signup-p:{p}" for p in persons})
-        self.conn.execute(text(
-            "SELECT count(pg_advisory_xact_lock(hashtext(k))) "
-            "FROM (SELECT unnest(CAST(:keys AS text[])) AS k ORDER BY 1) AS s"), {"keys": keys})
+            for pid, born, coverage, household in self.conn.execute(
+                    select(Person.id, Person.birth_date, Person.coverage, Person.household_id)
+                    .where(Person.id.in_(persons[start:start + _CHUNK]))):
+                self.participants[pid] = checks.Participant(born, coverage, household)
+                households.add(household)
+        if self.is_pg:
+            keys = sorted({f"signup-h:{h}" for h in households}
+                          | {f"signup-p:{p}" for p in persons})
+            self.conn.execute(text(
+                "SELECT count(pg_advisory_xact_lock(hashtext(k))) "
+                "FROM (SELECT unnest(CAST(:keys AS text[])) AS k ORDER BY 1) AS s"), {"keys": keys})
+        self._load_households(sorted(households))
+
+    def _load_households(self, households):
+        """Every stored enrollment of ``households`` into ``household_signups``."""
+        for household in households:
+            self.household_signups.setdefault(household, {})
+        for start in range(0, len(households), _CHUNK):
+            for oid, person_id, household, scheme, month, period, received, order in self.conn.execute(
+                    select(Enrollment.id, Enrollment.person_id, Person.household_id,
+                           Enrollment.scheme, Enrollment.start_month, Enrollment.period_months,
+                           Enrollment.received_at, Enrollment.member_order)
+                    .join(Person, Person.id == Enrollment.person_id)
+                    .where(Person.household_id.in_(households[start:start + _CHUNK]))):
+                self.household_signups[household][oid] = checks.Other(
+                    oid, person_id, scheme, month, period, _made_key(received, order, oid))
 
     def _prefetch_pids(self, pids):
         if not pids:
@@ -232,9 +256,11 @@ class SqlStore:
     def _participant(self, person_id):
         if person_id in self.batch_persons:
             return self.batch_persons[person_id]
-        row = self.conn.execute(select(Person.birth_date, Person.coverage, Person.household_id)
-                                .where(Person.id == person_id)).first()
-        return checks.Participant(*row) if row else None
+        if person_id not in self.participants:
+            row = self.conn.execute(select(Person.birth_date, Person.coverage, Person.household_id)
+                                    .where(Person.id == person_id)).first()
+            self.participants[person_id] = checks.Participant(*row) if row else None
+        return self.participants[person_id]
 
     def _stored_signup(self, rid):
         """The stored row of enrollment ``rid`` as a dict (with its ordering key), or None."""
@@ -255,16 +281,17 @@ class SqlStore:
                 if when is not None else None
         return out
 
-    def _others(self, rid, where):
-        """Other enrollments matching ``where`` (stored and accepted earlier in the batch)."""
-        out = {}
-        query = (select(Enrollment.id, Enrollment.person_id, Enrollment.scheme,
-                        Enrollment.start_month, Enrollment.period_months, Enrollment.received_at,
-                        Enrollment.member_order)
-                 .join(Person, Person.id == Enrollment.person_id).where(*where))
-        for oid, person_id, scheme, start, period, received, order in self.conn.execute(query):
-            out[oid] = checks.Other(oid, person_id, scheme, start, period,
-                                    _made_key(received, order, oid))
+    def _signups_of(self, household):
+        """{id: checks.Other} of the household's enrollments, stored and accepted earlier in
+        the batch (their latest version)."""
+        if household not in self.household_signups:
+            self._load_households([household])
+        out = dict(self.household_signups[household])
+        for other, other_household, _row in self.batch_enrollments.values():
+            if other_household == household:
+                out[other.id] = other
+            else:
+                out.pop(other.id, None)  # moved to another person in the batch
         return out
 
     def _check_signup(self, item, prior, area_id, facts):
@@ -282,31 +309,22 @@ class SqlStore:
                     else utcnow().astimezone(self.shaper.zone).strftime("%Y-%m"))
         key = stored["key"] if stored is not None else (1, len(self.batch_enrollments), 0, rid)
         self.signup_persons.add(person_id)
-        mine = self._others(rid, (Enrollment.person_id == person_id,))
-        for other, _household, _row in self.batch_enrollments.values():
-            if other.person_id == person_id:
-                mine[other.id] = other
-        mine.pop(rid, None)
-        mine = list(mine.values())
+        household = participant.household_id if participant is not None else None
+        signups = self._signups_of(household) if household is not None else {}
+        signups.pop(rid, None)  # an edit does not count itself
+        mine = [o for o in signups.values() if o.person_id == person_id]
         errors = (checks.vsi_old_enough(data, participant)
                   or checks.vsi_not_compulsory(data, participant)
                   or checks.start_in_window(self.book, data, made)
                   or checks.vsi_no_overlap(data, mine))
         if errors:
             return errors
-        household = participant.household_id if participant is not None else None
         if data["scheme"] == "hhi" and household is not None:
             self.signup_households.add(household)
             year = data["start_month"][:4]
-            same = self._others(rid, (Person.household_id == household,
-                                      Enrollment.scheme == "hhi",
-                                      Enrollment.start_month.like(f"{year}-%")))
-            for other, other_household, _row in self.batch_enrollments.values():
-                if other_household == household and other.scheme == "hhi" \
-                        and other.start_month[:4] == year:
-                    same[other.id] = other
-            same.pop(rid, None)
-            errors = checks.hhi_member_place(data, person_id, key, list(same.values()))
+            same = [o for o in signups.values()
+                    if o.scheme == "hhi" and o.start_month[:4] == year]
+            errors = checks.hhi_member_place(data, person_id, key, same)
             if errors:
                 return errors
         errors = checks.premium_matches(self.book, data, self.areas.province_code(area_id),
