@@ -143,6 +143,7 @@ def test_an_hhi_group_is_offered_sent_and_priced(page, server):
     page.click(f"{FORM} button.save")
     page.wait_for_selector(".hh-card")
     wait_synced(page)
+    assert "Hộ cận nghèo" in page.inner_text("body")  # the household screen shows the group
     [enrollment] = stored(page, "enrollments")
     assert enrollment["data"]["hhi_group"] == "near_poor"
     assert enrollment["data"]["amount_due"] == 379080
