@@ -48,8 +48,10 @@ def _phone(rng):
 
 
 def _rec(kind, rid, data):
-    return {"id": rid, "type": kind, "version": 0,
-            "client_time": "2026-11-25T09:30:00+07:00", "data": data}
+    # A sign-up is made in its start month (its start window, docs/premiums.md §9).
+    when = f"{data['start_month']}-10T09:30:00+07:00" if kind == "enrollment" \
+        else "2026-11-25T09:30:00+07:00"
+    return {"id": rid, "type": kind, "version": 0, "client_time": when, "data": data}
 
 
 def household_group(rng, members=None):
@@ -68,6 +70,9 @@ def household_group(rng, members=None):
                 "sex": rng.choice(("male", "female")), "relation": "head" if n == 0 else
                 rng.choice(("spouse", "child", "parent")), "coverage": rng.choice(
                     ("none", "household_hi", "compulsory_si", "unknown"))}
+        if n == 0:  # the head may sign up for VSI (work_for): an adult outside compulsory SI
+            data.update(birth_date=f"{rng.randint(1950, 1990)}-{rng.randint(1, 12):02d}-01",
+                        coverage=rng.choice(("none", "unknown")))
         if rng.random() < 0.6:
             data["personal_id"] = f"031{rng.randint(0, 999_999_999):09d}"
         if rng.random() < 0.3:
@@ -90,7 +95,7 @@ def work_for(rng, hid, persons):
                      "accuracy_m": rng.randint(5, 40)}}))
     if rng.random() < 0.25:
         out.append(_rec("enrollment", _uid(rng), {
-            "person": rng.choice(persons), "scheme": "vsi", "start_month": "2025-09",
+            "person": persons[0], "scheme": "vsi", "start_month": "2025-09",
             "period_months": 3, "amount_due": 792000, "monthly_income": 1500000,
             "support_group": "other", "visit": vid}))
     if rng.random() < 0.15:

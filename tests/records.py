@@ -59,20 +59,30 @@ def visit(household_id, id=None, version=0, **data):
     return record("visit", base, id, version)
 
 
-def vsi_enrollment(person_id, id=None, version=0, **data):
+def made_in(month, day=10):
+    """A client time in ``month`` ('YYYY-MM'): an enrollment made in its start month lies in
+    the start window of every period (docs/premiums.md §9)."""
+    return f"{month}-{day:02d}T09:30:00+07:00"
+
+
+def vsi_enrollment(person_id, id=None, version=0, client_time=None, **data):
     """The first worked example of tests/fixtures/premiums.json: 3 months at the poverty line,
-    no extra support."""
+    no extra support; made in its start month unless ``client_time`` says otherwise."""
     base = {"person": person_id, "scheme": "vsi", "start_month": "2025-09", "period_months": 3,
             "amount_due": 792000, "monthly_income": 1500000, "support_group": "other"}
     base.update(data)
-    return record("enrollment", base, id, version)
+    return record("enrollment", base, id, version,
+                  client_time=client_time or made_in(str(base["start_month"])[:7]))
 
 
-def hhi_enrollment(person_id, id=None, version=0, **data):
+def hhi_enrollment(person_id, id=None, version=0, client_time=None, **data):
+    """HHI member 1 for 12 months, made in its start month unless ``client_time`` says
+    otherwise."""
     base = {"person": person_id, "scheme": "hhi", "start_month": "2025-09", "period_months": 12,
             "amount_due": 1263600, "member_order": 1}
     base.update(data)
-    return record("enrollment", base, id, version)
+    return record("enrollment", base, id, version,
+                  client_time=client_time or made_in(str(base["start_month"])[:7]))
 
 
 def referral(area="31001-1", id=None, version=0, **data):

@@ -110,6 +110,8 @@ def policy_new():
     latest = db.session.scalar(
         select(PolicyParameterSet).order_by(PolicyParameterSet.effective_from.desc()).limit(1))
     form = PolicySetForm(data=PolicySetForm.initial(latest.params) if latest else None)
+    form.kept = {k: latest.params[k] for k in ("vsi_pay_within", "vsi_start_ahead_months")
+                 if latest and k in latest.params}
     if form.validate_on_submit():
         begin_write()  # the checks below and the insert see one state of the table
         when = form.effective_from.data

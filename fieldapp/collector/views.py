@@ -53,15 +53,18 @@ def _app_catalog(lang, mtime_key):
     from babel.messages.pofile import read_po
 
     from ..rules import policy
+    from ..syncserver import checks
 
-    wanted = {getattr(policy, name) for name in dir(policy) if name.startswith("MSG_")}
+    wanted = {getattr(module, name) for module in (policy, checks) for name in dir(module)
+              if name.startswith("MSG_")}  # the sign-up rules' too (signup-rules.js)
     merged = catalog(lang)
     table = {k: merged[k] for k in wanted if k in merged}
-    own = TRANSLATIONS / lang / "app.po"
-    if own.exists():
-        with own.open("rb") as fh:
-            table.update({m.id: m.string for m in read_po(fh) if m.id and m.string
-                          and isinstance(m.id, str)})
+    for part in ("signups.po", "app.po"):  # the sign-up screen's words (#14), then the app's
+        own = TRANSLATIONS / lang / part
+        if own.exists():
+            with own.open("rb") as fh:
+                table.update({m.id: m.string for m in read_po(fh) if m.id and m.string
+                              and isinstance(m.id, str)})
     return table
 
 

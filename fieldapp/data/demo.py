@@ -419,6 +419,8 @@ class _Demo:
                 "member_order": inputs.get("member_order"),
                 "receipt_no": f"BL{month.year}-{self.receipts:05d}" if paid else None,
                 "paid": paid, "created_by_id": visit["created_by_id"],
+                # Each demo person signs up once: a new sign-up, made at the visit.
+                "kind": "new", "made_month": at.strftime("%Y-%m"), "hhi_group": None,
                 "client_time": visit["visited_at"], "received_at": visit["received_at"],
                 "updated_at": visit["received_at"]})
             person["coverage"] = "voluntary_si" if scheme == "vsi" else (

@@ -32,6 +32,14 @@ CHOICES = {
         ("poor", _l("Poor household")), ("near_poor", _l("Near-poor household")),
         ("ethnic_minority", _l("Ethnic minority")), ("other", _l("Other")),
     ],
+    # HHI support groups (docs/premiums.md §3): none by default; each has a national minimum
+    # share and a province top-up in the parameter sets.
+    "hhi_group": [
+        ("near_poor", _l("Near-poor household")),
+        ("farming", _l("Farming, forestry, fishery or salt-making household")),
+        ("student", _l("Pupil or student")),
+        ("elderly_no_pension", _l("Aged 60 to 74 without a pension")),
+    ],
     "reason": [
         ("informal_worker", _l("Informal worker")), ("farmer", _l("Farmer")),
         ("no_health_insurance", _l("No health insurance")), ("lapsed", _l("Stopped paying")),

@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from ..rules.policy import SUPPORT_GROUPS, check_params
+from ..rules.policy import HHI_GROUPS, SUPPORT_CAP_MONTHS, SUPPORT_GROUPS, check_params
 
 DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 PERCENT_RE = re.compile(r"([0-9]{1,3})(?:[.,]([0-9]{1,2}))?")
@@ -126,7 +126,8 @@ class ProvinceSupportField(TextAreaField):
                 continue
             match = PROVINCE_LINE_RE.fullmatch(line.strip())
             bp = parse_bp(match[4]) if match else None
-            if bp is None or (match[2] == "vsi" and match[3] not in SUPPORT_GROUPS):
+            groups = SUPPORT_GROUPS if match and match[2] == "vsi" else HHI_GROUPS
+            if bp is None or match[3] not in groups:
                 raise ValueError(_l("Line %(n)d: write the province code, vsi or hhi, the group "
                                     "and the percentage, e.g. “01 vsi poor 20”.", n=number))
             key = (match[1], match[2], match[3])
@@ -138,7 +139,12 @@ class ProvinceSupportField(TextAreaField):
 
 
 class PolicySetForm(FlaskForm):
-    """A new parameter set; ``params()`` gives the JSON stored and sent to devices."""
+    """A new parameter set; ``params()`` gives the JSON stored and sent to devices.
+
+    ``kept``: keys of the set it was prefilled from that the form has no field for (the VSI
+    start window), carried into the new set unchanged."""
+
+    kept = {}
 
     effective_from = StringField(_l("Takes effect on"), validators=[InputRequired()],
                                  render_kw={"type": "date"})
@@ -160,6 +166,18 @@ class PolicySetForm(FlaskForm):
     hhi_member_4 = PercentField(_l("HHI, 4th member pays, %"))
     hhi_member_5 = PercentField(_l("HHI, 5th and later members pay, %"))
     hhi_periods = PeriodsField(_l("HHI payment periods, months"))
+    # Optional: blank is no State share (HHI) or the published 120 months (VSI cap).
+    hhi_support_near_poor = PercentField(_l("HHI State support, near-poor household, %"),
+                                         [Optional()])
+    hhi_support_farming = PercentField(
+        _l("HHI State support, farming, forestry, fishery or salt-making household, %"),
+        [Optional()])
+    hhi_support_student = PercentField(_l("HHI State support, pupil or student, %"), [Optional()])
+    hhi_support_elderly_no_pension = PercentField(
+        _l("HHI State support, aged 60 to 74 without a pension, %"), [Optional()])
+    vsi_support_cap_months = StringField(
+        _l("VSI State support, at most this many months per person"),
+        validators=[Optional()], render_kw={"inputmode": "numeric", "autocomplete": "off"})
     province_support = ProvinceSupportField(
         _l("Support added by provinces (optional)"), validators=[Optional()],
         render_kw={"rows": 4, "spellcheck": "false"})
@@ -184,6 +202,12 @@ class PolicySetForm(FlaskForm):
             raise ValidationError(_l("Enter a whole number from 1 to 100."))
         field.data = int(text)
 
+    def validate_vsi_support_cap_months(self, field):
+        text = (field.data or "").strip() or str(SUPPORT_CAP_MONTHS)
+        if not (text.isascii() and text.isdigit() and 0 <= int(text) <= 1200):
+            raise ValidationError(_l("Enter a whole number from 0 to 1200."))
+        field.data = int(text)
+
     def params(self):
         """The params dict of rules/policy.py (only after validate())."""
         params = {
@@ -198,7 +222,14 @@ class PolicySetForm(FlaskForm):
                               for n in range(1, HHI_MEMBERS + 1)],
             "hhi_periods": self.hhi_periods.data,
             "province_support": self.province_support.data or {},
+            "hhi_support_bp": {g: getattr(self, f"hhi_support_{g}").data or 0 for g in HHI_GROUPS},
+            "vsi_support_cap_months": (self.vsi_support_cap_months.data
+                                       if isinstance(self.vsi_support_cap_months.data, int)
+                                       else SUPPORT_CAP_MONTHS),
         }
+        for key in ("vsi_pay_within", "vsi_start_ahead_months"):  # no field yet: kept as read
+            if key in self.kept:
+                params[key] = self.kept[key]
         problems = check_params(params)
         if problems:  # the fields above should make this unreachable; never store a bad set
             raise ValueError("; ".join(problems))
@@ -214,7 +245,10 @@ class PolicySetForm(FlaskForm):
             "vsi_periods": list(params["vsi_periods"]), "hhi_rate": params["hhi_rate_bp"],
             "hhi_periods": list(params["hhi_periods"]),
             "province_support": params.get("province_support") or {},
+            "vsi_support_cap_months": str(params.get("vsi_support_cap_months", SUPPORT_CAP_MONTHS)),
         }
+        for group in HHI_GROUPS:
+            data[f"hhi_support_{group}"] = (params.get("hhi_support_bp") or {}).get(group, 0)
         for group in SUPPORT_GROUPS:
             data[f"support_{group}"] = params["vsi_support_bp"][group]
         ladder = params["hhi_ladder_bp"]

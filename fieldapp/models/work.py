@@ -53,6 +53,8 @@ class Enrollment(Synced, db.Model):
     monthly_income: Mapped[int | None] = mapped_column()
     support_group: Mapped[str | None] = mapped_column(String(16))
     member_order: Mapped[int | None] = mapped_column()
+    # HHI support group (near_poor / farming / student / elderly_no_pension), None for none.
+    hhi_group: Mapped[str | None] = mapped_column(String(24))
     receipt_no: Mapped[str | None] = mapped_column(String(40))
     paid: Mapped[bool] = mapped_column(default=False)
     monthly_amount: Mapped[int | None] = mapped_column()
@@ -61,6 +63,9 @@ class Enrollment(Synced, db.Model):
     # Server-owned: new / renewed / resumed (docs/premiums.md), what the office counts apart.
     # NULL on rows written before the server classified sign-ups.
     kind: Mapped[str | None] = mapped_column(String(8))
+    # Server-owned: the month of the first accepted version's client time (the start window's
+    # reference, docs/premiums.md); edits keep it. NULL on rows written before #14.
+    made_month: Mapped[str | None] = mapped_column(String(7))
 
     person = relationship("Person")
 

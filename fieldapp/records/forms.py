@@ -196,6 +196,7 @@ class EnrollmentForm(LeanForm):
                               maximum=10**12)
     support_group = ChoiceField(_l("Support group"), "support_group", conditional=True)
     member_order = IntField(_l("Place in the household"), minimum=1, maximum=5)
+    hhi_group = ChoiceField(_l("Health insurance support group"), "hhi_group")
     receipt_no = text(_l("Receipt number"), 40)
     paid = CheckboxField(_l("Paid"))
 

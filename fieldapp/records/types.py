@@ -162,12 +162,15 @@ _DECLARED = (
                export_owner="collector",
                export_indexes=(["household_id"], ["area_id"], ["visited_at"], ["collector"])),
     RecordType("enrollment", EnrollmentForm, Enrollment, "enrollments",
-               facts=("monthly_amount", "monthly_support", "policy_set_id", "kind"),
+               facts=("monthly_amount", "monthly_support", "policy_set_id", "kind", "made_month"),
+               # Server-owned, carried by the pull: the sign-up kind (new / renewed / resumed)
+               # and the month the start window is judged from (syncserver/checks.py).
+               server={"kind": Server("kind"), "made_month": Server("made_month")},
                export_owner="collector",
                export_order=("person_id", "visit_id", "scheme", "start_month", "period_months",
                              "monthly_income", "support_group", "member_order",
                              "monthly_amount", "monthly_support", "amount_due", "receipt_no",
-                             "paid", "policy_set_id", "kind"),
+                             "paid", "policy_set_id", "kind", "hhi_group", "made_month"),
                export_indexes=(["person_id"], ["area_id"], ["start_month"], ["collector"])),
     RecordType("outreach", OutreachForm, Outreach, "outreach",
                columns={"area": AreaCode()},

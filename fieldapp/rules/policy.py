@@ -19,22 +19,33 @@ integer arithmetic and amounts come out exact):
 ``hhi_ladder_bp``         [bp]     share of that for member 1, 2, ...; the last entry applies
                           to every later member ([10000, 7000, 6000, 5000, 4000])
 ``hhi_periods``           [int]    allowed HHI payment periods in months ([3, 6, 12])
+``hhi_support_bp``        optional {hhi group: bp}: the State's minimum share of an HHI
+                          member's amount per HHI support group (``HHI_GROUPS``); absent = 0
+``vsi_support_cap_months`` optional int: at most this many months of VSI State support per
+                          person (120); the months past it pay the whole gross
+``vsi_pay_within``        optional {"period": months}: a VSI period of k months is paid
+                          within its first w months ({"1": 1, "3": 3, "6": 4, "12": 7}), so
+                          it may start up to w − 1 months before the month it was made in
+``vsi_start_ahead_months`` optional int: and at most this many months after it (12)
 ``province_support``      optional {province code: {"vsi_bp": {group: bp},
-                          "hhi_bp": {group: bp}}}: support a province adds on top, applied
-                          only when ``compute`` is given that province code. VSI extras are
-                          in bp of the same basis as state support; HHI extras in bp of the
-                          member's monthly amount, chosen by ``support_group``.
+                          "hhi_bp": {hhi group: bp}}}: support a province adds on top,
+                          applied only when ``compute`` is given that province code. VSI
+                          extras are in bp of the same basis as state support; HHI extras in
+                          bp of the member's monthly amount, chosen by ``hhi_group``.
 
 Amounts. VSI: gross = vsi_rate × income; support = (state + province bp) × vsi_rate ×
 poverty_line, never more than gross. HHI: gross = hhi_rate × base_salary × ladder[member];
-support = province bp × gross. Everything is kept exact (a common denominator of 10^12)
-and rounded once, half up to the whole đồng, on the monthly amount:
+support = (state + province bp of the hhi_group) × gross, never more than gross.
+Everything is kept exact (a common denominator of 10^12) and rounded once, half up to the
+whole đồng, on the monthly amount:
 ``monthly_amount = round(gross - support)``, ``monthly_support = round(support)``,
 ``monthly_gross = monthly_amount + monthly_support`` (so the three shown figures always add
-up), ``amount_due = monthly_amount × period_months``.
+up), ``amount_due = monthly_amount × supported_months + monthly_gross × (period_months −
+supported_months)``: a VSI participant who has had ``supported_before`` months of State
+support gets it for at most ``vsi_support_cap_months`` in all (HHI: every month).
 
-Not modelled yet (docs/premiums.md §8): the 120-month limit on VSI support, multi-year advance
-discounts and back-payment surcharges; their rates are unknown until they become parameters.
+Not modelled yet (docs/premiums.md §8): multi-year advance discounts and back-payment
+surcharges; their rates are unknown until they become parameters.
 """
 import bisect
 import re
@@ -49,6 +60,13 @@ from sync.protocol import MONTH_RE, SCHEMES
 from ..i18n import format_money
 
 SUPPORT_GROUPS = ("poor", "near_poor", "ethnic_minority", "other")
+#: HHI support groups (enrollment field ``hhi_group``; none = no support).
+HHI_GROUPS = ("near_poor", "farming", "student", "elderly_no_pension")
+#: Defaults of the optional keys, for sets stored before the keys existed (the published
+#: rules of docs/premiums.md; a new set states its own).
+SUPPORT_CAP_MONTHS = 120
+PAY_WITHIN = {"1": 1, "3": 3, "6": 4, "12": 7}
+START_AHEAD_MONTHS = 12
 PARAM_KEYS = ("base_salary", "poverty_line", "vsi_rate_bp", "vsi_ceiling_multiple",
               "vsi_support_bp", "vsi_periods", "hhi_rate_bp", "hhi_ladder_bp", "hhi_periods")
 BP = 10_000
@@ -67,6 +85,7 @@ MSG_INCOME = "Enter the chosen monthly income in whole đồng."
 MSG_FLOOR = "The chosen monthly income must be at least %(floor)s (the rural poverty line)."
 MSG_CEILING = "The chosen monthly income must be at most %(ceiling)s (%(multiple)s × the reference level)."
 MSG_MEMBER = "Enter the member's order in the household: 1 for the first, 5 for the fifth or later."
+MSG_HHI_GROUP = "Choose a health insurance support group, or none."
 
 
 class PremiumError(ValueError):
@@ -98,6 +117,10 @@ class Premium:
     amount_due: int
     set_id: int | None
     effective_from: date
+    #: Months of the period with State support (fewer than the period past the VSI cap).
+    supported_months: int = 0
+    #: The cap in force (VSI), to say why support stopped.
+    cap_months: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +159,17 @@ def check_params(params):
         value = params[key]
         if not isinstance(value, list) or not value or not all(whole(v, 1) for v in value):
             problems.append(f"{key} must be a list of positive month counts")
+    hhi_support = params.get("hhi_support_bp", {})
+    if not isinstance(hhi_support, dict) or not set(hhi_support) <= set(HHI_GROUPS) or not all(
+            whole(v) and v <= BP for v in hhi_support.values()):
+        problems.append("hhi_support_bp holds HHI groups only, 0..10000 bp")
+    for key in ("vsi_support_cap_months", "vsi_start_ahead_months"):
+        if key in params and not whole(params[key]):
+            problems.append(f"{key} must be a whole number of months")
+    within = params.get("vsi_pay_within", PAY_WITHIN)
+    if not isinstance(within, dict) or not all(
+            isinstance(k, str) and k.isdigit() and whole(v, 1) for k, v in within.items()):
+        problems.append("vsi_pay_within must map periods to a number of months")
     extra = params.get("province_support") or {}
     if not isinstance(extra, dict):
         problems.append("province_support must be an object")
@@ -161,6 +195,10 @@ def national_part(params):
     for key in ("vsi_periods", "hhi_periods"):
         out[key] = sorted(set(out[key]))
     out["vsi_support_bp"] = dict(out["vsi_support_bp"])
+    out["hhi_support_bp"] = {g: v for g, v in (params.get("hhi_support_bp") or {}).items() if v}
+    out["vsi_support_cap_months"] = params.get("vsi_support_cap_months", SUPPORT_CAP_MONTHS)
+    out["vsi_pay_within"] = dict(params.get("vsi_pay_within") or PAY_WITHIN)
+    out["vsi_start_ahead_months"] = params.get("vsi_start_ahead_months", START_AHEAD_MONTHS)
     return out
 
 
@@ -239,8 +277,12 @@ class PolicyBook:
         return found
 
     def compute(self, scheme, start_month, period_months, monthly_income=None,
-                support_group=None, member_order=None, province=None):
-        """The premium of one enrollment, or PremiumError naming the field to fix."""
+                support_group=None, member_order=None, province=None, hhi_group=None,
+                supported_before=0):
+        """The premium of one enrollment, or PremiumError naming the field to fix.
+
+        ``supported_before``: months of VSI State support the person had before this period
+        (syncserver/checks.py counts them over their accepted enrollments)."""
         if scheme not in SCHEMES:
             raise PremiumError("scheme", MSG_SCHEME)
         pset = self.set_for(start_month)
@@ -252,15 +294,22 @@ class PolicyBook:
         extra = {}
         if province and isinstance(province, str):
             extra = (p.get("province_support") or {}).get(province) or {}
+        cap = None
         if scheme == "vsi":
             gross, support = self._vsi(p, monthly_income, support_group, extra)
+            cap = p.get("vsi_support_cap_months", SUPPORT_CAP_MONTHS)
+            before = max(0, _as_int(supported_before) or 0)
+            supported = max(0, min(period, cap - before))
         else:
-            gross, support = self._hhi(p, member_order, support_group, extra)
+            gross, support = self._hhi(p, member_order, hhi_group, extra)
+            supported = period
         support = min(support, gross)
         monthly = round_half_up(gross - support, DEN)
         monthly_support = round_half_up(support, DEN)
-        return Premium(monthly + monthly_support, monthly_support, monthly, monthly * period,
-                       pset.id, pset.effective_from)
+        monthly_gross = monthly + monthly_support
+        due = monthly * supported + monthly_gross * (period - supported)
+        return Premium(monthly_gross, monthly_support, monthly, due, pset.id, pset.effective_from,
+                       supported, cap)
 
     @staticmethod
     def _vsi(p, monthly_income, support_group, extra):
@@ -281,15 +330,18 @@ class PolicyBook:
         return income * rate * BP * BP, share * rate * floor * BP
 
     @staticmethod
-    def _hhi(p, member_order, support_group, extra):
+    def _hhi(p, member_order, hhi_group, extra):
         order = _as_int(member_order)
         if order is None or order < 1:
             raise PremiumError("member_order", MSG_MEMBER)
+        if hhi_group is not None and hhi_group not in HHI_GROUPS:
+            raise PremiumError("hhi_group", MSG_HHI_GROUP)
         ladder = p["hhi_ladder_bp"]
         gross = p["base_salary"] * p["hhi_rate_bp"] * ladder[min(order, len(ladder)) - 1]
         share = 0
-        if support_group and isinstance(support_group, str):
-            share = extra.get("hhi_bp", {}).get(support_group, 0)
+        if hhi_group:
+            share = (p.get("hhi_support_bp") or {}).get(hhi_group, 0) \
+                + extra.get("hhi_bp", {}).get(hhi_group, 0)
         return gross * BP, gross * share
 
 
@@ -310,11 +362,20 @@ def _seed_sets():
     }
     old = {"poor": 3000, "near_poor": 2500, "ethnic_minority": 1000, "other": 1000}
     new = {"poor": 5000, "near_poor": 4000, "ethnic_minority": 3000, "other": 2000}
+    # HHI national minimum shares (Decree 146/2018; 188/2025 raised pupils and students to 50%).
+    hhi_old = {"near_poor": 7000, "farming": 3000, "student": 3000, "elderly_no_pension": 0}
+    hhi_new = {**hhi_old, "student": 5000}
+    common.update(vsi_support_cap_months=SUPPORT_CAP_MONTHS, vsi_pay_within=dict(PAY_WITHIN),
+                  vsi_start_ahead_months=START_AHEAD_MONTHS)
     return [
-        (date(2022, 1, 1), {**common, "base_salary": 1_490_000, "vsi_support_bp": old}),
-        (date(2023, 7, 1), {**common, "base_salary": 1_800_000, "vsi_support_bp": old}),
-        (date(2024, 7, 1), {**common, "base_salary": 2_340_000, "vsi_support_bp": old}),
-        (date(2025, 7, 1), {**common, "base_salary": 2_340_000, "vsi_support_bp": new}),
+        (date(2022, 1, 1), {**common, "base_salary": 1_490_000, "vsi_support_bp": old,
+                            "hhi_support_bp": hhi_old}),
+        (date(2023, 7, 1), {**common, "base_salary": 1_800_000, "vsi_support_bp": old,
+                            "hhi_support_bp": hhi_old}),
+        (date(2024, 7, 1), {**common, "base_salary": 2_340_000, "vsi_support_bp": old,
+                            "hhi_support_bp": hhi_old}),
+        (date(2025, 7, 1), {**common, "base_salary": 2_340_000, "vsi_support_bp": new,
+                            "hhi_support_bp": hhi_new}),
     ]
 
 

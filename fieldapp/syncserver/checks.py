@@ -13,16 +13,29 @@ scope or the policy book, and lives here, one function per rule. ``SqlStore.chec
 5. ``personal_id_unique`` no other person holds the personal ID          -> ``personal_id``
                           (held only outside the caller's areas: a
                           terser message, and the store audits it)
-6. ``premium_matches``    the enrollment's amount is the one the policy  -> the premium
-                          book computes                                     input, or
-                                                                            ``amount_due``
+6. ``vsi_old_enough``     a VSI participant is 15 or older on the first  -> ``person``
+                          day of the start month
+7. ``vsi_not_compulsory`` ... and not in compulsory social insurance     -> ``person``
+8. ``start_in_window``    the start month lies in the window of the      -> ``start_month``
+                          month the sign-up was made in
+9. ``vsi_no_overlap``     no two VSI periods of one person overlap       -> ``start_month``
+10. ``hhi_member_place``  the HHI place is the household's for the year  -> ``member_order``
+11. ``premium_matches``   the enrollment's amount is the one the policy  -> the premium
+                          book computes (a kept amount stays; support        input, or
+                          past the 120-month cap is not given)               ``amount_due``
+
+Rules 6 to 10 are the sign-up rules of docs/premiums.md §9; the phone checks the same ones,
+with the same msgids, before Save (static/js/signup-rules.js). ``signup_kind`` then files
+the sign-up as new, renewed or resumed.
 
 Each returns None when the record passes, else the ``errors`` of the push result
 ({field: [message]}). They only read what the store hands them, so each costs a few
 dictionary look-ups per record (the push's hot path).
 """
 from collections import namedtuple
+from datetime import date
 
+from flask import has_request_context
 from flask_babel import gettext as _
 
 #: Types whose data names its area by code; the others take it from a referenced record.
@@ -36,6 +49,181 @@ AREA_FIELD = {"household": "area", "referral": "area", "outreach": "area",
 
 #: What ``Scope.may_write`` reads of a stored record.
 Owned = namedtuple("Owned", "area_id created_by_id")
+
+#: What the sign-up rules read of the participant: birth_date a date, coverage a choice value.
+Participant = namedtuple("Participant", "birth_date coverage household_id")
+#: Another enrollment of the same person or household, as the sign-up rules need it. ``key``
+#: orders sign-ups by when they were first made (stored ones before this batch's).
+Other = namedtuple("Other", "id person_id scheme start_month period_months key")
+
+# The sign-up rules' English msgids; static/js/signup-rules.js says the same ones (a test
+# compares them), so the phone refuses in the server's words.
+MSG_TOO_YOUNG = ("Voluntary social insurance is for people aged 15 or older on the first day of "
+                 "the start month: this person turns 15 on %(birthday)s.")
+MSG_COMPULSORY = ("This person is in compulsory social insurance and cannot join voluntary "
+                  "social insurance.")
+MSG_BACK_PAYMENT = ("A %(months)s-month period signed up in %(made)s may start no earlier than "
+                    "%(earliest)s. Paying for earlier months (back payment, with a surcharge) "
+                    "is not handled yet.")
+MSG_TOO_FAR = ("A period may start at most %(ahead)s months after the month it is signed up in: "
+               "no later than %(latest)s.")
+MSG_HHI_BEFORE = ("Household health insurance cannot start before the month it is signed up in "
+                  "(%(made)s).")
+MSG_OVERLAP = ("This person already has voluntary social insurance from %(start)s to %(end)s: "
+               "two periods cannot overlap.")
+MSG_PLACE = "This member's place in the household for %(year)s is %(place)s."
+
+
+def _say(msgid, **params):
+    """The message in the request's language (English outside a request)."""
+    return _(msgid, **params) if has_request_context() else msgid % params
+
+
+def month_index(month):
+    """'2025-09' -> a month count (year × 12 + month − 1) for arithmetic."""
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+
+def month_of(index):
+    """The inverse of ``month_index``: 'YYYY-MM'."""
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def month_text(month):
+    """'2025-09' -> '09/2025', as the app shows months."""
+    return f"{month[5:7]}/{month[:4]}"
+
+
+def fifteenth_birthday(born):
+    """The day ``born`` turns 15 (a 29 February birthday falls on 1 March)."""
+    try:
+        return born.replace(year=born.year + 15)
+    except ValueError:
+        return date(born.year + 15, 3, 1)
+
+
+def vsi_old_enough(data, participant):
+    """VSI is for people 15 or older on the first day of ``start_month`` (DOMAIN: judged on
+    that day). Names ``person``, with the 15th birthday."""
+    if data["scheme"] != "vsi" or participant is None or participant.birth_date is None:
+        return None
+    birthday = fifteenth_birthday(participant.birth_date)
+    first = date(int(data["start_month"][:4]), int(data["start_month"][5:7]), 1)
+    if birthday <= first:
+        return None
+    return {"person": [_say(MSG_TOO_YOUNG, birthday=birthday.strftime("%d/%m/%Y"))]}
+
+
+def vsi_not_compulsory(data, participant):
+    """A worker in compulsory social insurance cannot also join VSI. Names ``person``."""
+    if data["scheme"] == "vsi" and participant is not None \
+            and participant.coverage == "compulsory_si":
+        return {"person": [_say(MSG_COMPULSORY)]}
+    return None
+
+
+def start_window(params, period, made_month):
+    """(earliest, latest) start months of a VSI period of ``period`` months made in
+    ``made_month``: paid within its first w months, it may start w − 1 months back."""
+    from ..rules.policy import PAY_WITHIN, START_AHEAD_MONTHS
+
+    within = (params.get("vsi_pay_within") or PAY_WITHIN).get(str(period), 1)
+    ahead = params.get("vsi_start_ahead_months", START_AHEAD_MONTHS)
+    made = month_index(made_month)
+    return month_of(made - (within - 1)), month_of(made + ahead), ahead
+
+
+def start_in_window(book, data, made_month):
+    """The start month against the month the sign-up was first made in (later edits keep
+    it): a VSI period of k months between that month − (w − 1) and 12 months after; HHI
+    never before it. Names ``start_month``. Back payment is refused as not handled yet."""
+    from ..rules.policy import PremiumError
+
+    start = data["start_month"]
+    if data["scheme"] == "hhi":
+        if month_index(start) < month_index(made_month):
+            return {"start_month": [_say(MSG_HHI_BEFORE, made=month_text(made_month))]}
+        return None
+    try:
+        params = book.set_for(start).params
+    except PremiumError:
+        return None  # premium_matches names the month
+    earliest, latest, ahead = start_window(params, data["period_months"], made_month)
+    if start < earliest:
+        return {"start_month": [_say(MSG_BACK_PAYMENT, months=data["period_months"],
+                                     made=month_text(made_month),
+                                     earliest=month_text(earliest))]}
+    if start > latest:
+        return {"start_month": [_say(MSG_TOO_FAR, ahead=ahead, latest=month_text(latest))]}
+    return None
+
+
+def vsi_no_overlap(data, others):
+    """One contribution per month: no two VSI periods of the person overlap. ``others``:
+    the person's other enrollments. Names ``start_month`` with the period it meets."""
+    if data["scheme"] != "vsi":
+        return None
+    start = month_index(data["start_month"])
+    end = start + data["period_months"]
+    for other in sorted(others, key=lambda o: o.start_month):
+        if other.scheme != "vsi":
+            continue
+        o_start = month_index(other.start_month)
+        o_end = o_start + other.period_months
+        if start < o_end and o_start < end:
+            return {"start_month": [_say(MSG_OVERLAP, start=month_text(other.start_month),
+                                         end=month_text(month_of(o_end - 1)))]}
+    return None
+
+
+def expected_place(person_id, key, others, ladder_top=5):
+    """The household place of ``person_id`` for the year: 1 + the other persons whose first
+    HHI sign-up of the year was made before this person's (``others``: the household's
+    other HHI enrollments of that fiscal year; ``key``: when this one was made)."""
+    first = {}
+    for other in others:
+        if other.person_id not in first or other.key < first[other.person_id]:
+            first[other.person_id] = other.key
+    mine = min(key, first.pop(person_id, key))
+    return min(1 + sum(1 for k in first.values() if k < mine), ladder_top)
+
+
+def hhi_member_place(data, person_id, key, others):
+    """The member's place is the household's, whichever phone signs them up: decided from
+    the household's other HHI enrollments of the fiscal year across all devices (an edit
+    does not count itself). Names ``member_order`` with the expected place."""
+    if data["scheme"] != "hhi":
+        return None
+    place = expected_place(person_id, key, others)
+    if data.get("member_order") == place:
+        return None
+    return {"member_order": [_say(MSG_PLACE, year=data["start_month"][:4], place=place)]}
+
+
+def supported_before(data, others):
+    """Months of VSI State support the person had before this period: the months of their
+    other VSI periods that start earlier (``premium_matches`` caps the rest)."""
+    if data["scheme"] != "vsi":
+        return 0
+    return sum(o.period_months for o in others
+               if o.scheme == "vsi" and o.start_month < data["start_month"])
+
+
+def signup_kind(data, others):
+    """new (no earlier enrollment in the scheme), renewed (starts where the previous period
+    ends or within it: paid within its deadline), or resumed (after a gap: the person had
+    lapsed). DOMAIN: the office counts the three apart."""
+    start = month_index(data["start_month"])
+    ends = [month_index(o.start_month) + o.period_months for o in others
+            if o.scheme == data["scheme"] and o.start_month < data["start_month"]]
+    if not ends:
+        return "new"
+    return "renewed" if start <= max(ends) else "resumed"
+
+
+#: The inputs of the amount: an edit changing none of them keeps the stored amount.
+AMOUNT_INPUTS = ("scheme", "start_month", "period_months", "monthly_income", "support_group",
+                 "hhi_group", "member_order")
 
 
 def kind_allowed(scope, kind):
@@ -100,26 +288,37 @@ def personal_id_unique(scope, person_id, holders):
         _("This personal ID is already registered to another person.")]}
 
 
-def premium_matches(book, data, province, facts):
+def premium_matches(book, data, province, facts, stored=None, before=0):
     """An enrollment's ``amount_due`` must be what the policy book computes for its scheme,
-    months, income, support group and member order in the household's province; the device
+    months, income, support groups and member order in the household's province, with State
+    support only up to the cap (``before``: the months the person had already); the device
     computes it with the same rules (premium.js). Names the input the book refuses (its
     ``PremiumError.field``), or ``amount_due`` with "expected N" (plain digits: the device
-    shows its own sentence). On success the computed amounts go into ``facts``."""
+    shows its own sentence). On success the amounts go into ``facts``.
+
+    A payment keeps the parameters in force when it was made: an edit (``stored``: the row
+    as stored, a dict) that changes none of ``AMOUNT_INPUTS`` and keeps the stored amount is
+    accepted with the stored figures, even when the parameters have changed since."""
     from ..rules.policy import PremiumError
 
+    if stored is not None and data["amount_due"] == stored["amount_due"] and all(
+            data.get(k) == stored.get(k) for k in AMOUNT_INPUTS):
+        facts.update(monthly_amount=stored["monthly_amount"],
+                     monthly_support=stored["monthly_support"],
+                     policy_set_id=stored["policy_set_id"])
+        return None
     try:
         premium = book.compute(
             data["scheme"], data["start_month"], data["period_months"],
             monthly_income=data.get("monthly_income"),
             support_group=data.get("support_group"),
             member_order=data.get("member_order"),
-            province=province)
+            hhi_group=data.get("hhi_group"),
+            province=province, supported_before=before)
     except PremiumError as err:
         return {err.field: [err.message]}
     if premium.amount_due != data["amount_due"]:
         return {"amount_due": [f"expected {premium.amount_due}"]}
     facts.update(monthly_amount=premium.monthly_amount,
-                 monthly_support=premium.monthly_support, policy_set_id=premium.set_id,
-                 kind=facts.get("kind"))
+                 monthly_support=premium.monthly_support, policy_set_id=premium.set_id)
     return None

@@ -17,7 +17,7 @@ from sync import protocol as P
 from sync.merge import State
 
 from ..db import fastrows
-from ..models import Change, Device, Person
+from ..models import Change, Device, Enrollment, Person
 from ..models.base import utcnow
 from ..records.types import RECORD_MODELS as MODELS
 from ..records.types import TYPES
@@ -28,6 +28,13 @@ from .shapes import ROWS, fetch, shaper_for
 
 _Plan = namedtuple("_Plan", "now statements live left replaced moved")
 _CHUNK = 500
+
+
+def _made_key(received_at, member_order, rid):
+    """Orders stored sign-ups by when they were first made: the time the server first
+    received them; members of one batch (one time) by the places they were accepted with.
+    Sign-ups of the batch being judged come after every stored one: (1, position, id)."""
+    return (0, received_at.isoformat() if received_at else "", member_order or 0, rid)
 
 
 class SqlStore:
@@ -43,6 +50,14 @@ class SqlStore:
         self.read_ids = set()  # every record id whose stored state was read (changed_since)
         self.pid_of = {}       # person id -> personal_id, for persons written in this batch
         self.probes = []       # audit rows: personal IDs refused as held outside the areas
+        # Sign-up rules (checks.py 6-11): persons and enrollments accepted earlier in the batch,
+        # and the households / persons whose enrollments were read (changed_since).
+        self.batch_persons = {}      # person id -> checks.Participant
+        self.batch_enrollments = {}  # enrollment id -> (checks.Other, household id, row dict)
+        self.signup_households, self.signup_persons = set(), set()
+        self.signup_pending = None   # (id, entry) of the enrollment checked last
+        self.participants = {}       # person id -> checks.Participant, as stored
+        self.household_signups = {}  # household id -> {enrollment id: checks.Other}, stored
 
     # -- reading ------------------------------------------------------------------------
     def _states(self, kind, ids):
@@ -86,10 +101,58 @@ class SqlStore:
         return out
 
     def prefetch(self, items):
-        """Read ahead what ``check`` will need for the whole batch (personal IDs)."""
+        """Read ahead what ``check`` will need for the whole batch (personal IDs), and on
+        PostgreSQL lock the sign-ups' households and persons (``_lock_signups``)."""
         pids = sorted({item.cleaned["personal_id"] for item in items
                        if item.type == "person" and item.cleaned
                        and item.cleaned.get("personal_id")})
+        self._prefetch_pids(pids)
+        self._prefetch_signups(items)
+
+    def _prefetch_signups(self, items):
+        """The sign-up rules' reads for the whole batch, a few statements in all: the
+        participants, then every enrollment of their households.
+
+        On PostgreSQL, between the two, a lock per household and per person (in a fixed
+        order, after the personal-ID locks): two phones signing up members of one household
+        (or periods of one person) at once, the second waits until the first commits and
+        then reads its enrollment (the member place, overlaps, the support cap)."""
+        persons = sorted({item.cleaned["person"] for item in items
+                          if item.type == "enrollment" and item.cleaned
+                          and item.cleaned.get("person")})
+        if not persons:
+            return
+        households = {item.cleaned["household"] for item in items
+                      if item.type == "person" and item.id in set(persons) and item.cleaned}
+        for start in range(0, len(persons), _CHUNK):
+            for pid, born, coverage, household in self.conn.execute(
+                    select(Person.id, Person.birth_date, Person.coverage, Person.household_id)
+                    .where(Person.id.in_(persons[start:start + _CHUNK]))):
+                self.participants[pid] = checks.Participant(born, coverage, household)
+                households.add(household)
+        if self.is_pg:
+            keys = sorted({f"signup-h:{h}" for h in households}
+                          | {f"signup-p:{p}" for p in persons})
+            self.conn.execute(text(
+                "SELECT count(pg_advisory_xact_lock(hashtext(k))) "
+                "FROM (SELECT unnest(CAST(:keys AS text[])) AS k ORDER BY 1) AS s"), {"keys": keys})
+        self._load_households(sorted(households))
+
+    def _load_households(self, households):
+        """Every stored enrollment of ``households`` into ``household_signups``."""
+        for household in households:
+            self.household_signups.setdefault(household, {})
+        for start in range(0, len(households), _CHUNK):
+            for oid, person_id, household, scheme, month, period, received, order in self.conn.execute(
+                    select(Enrollment.id, Enrollment.person_id, Person.household_id,
+                           Enrollment.scheme, Enrollment.start_month, Enrollment.period_months,
+                           Enrollment.received_at, Enrollment.member_order)
+                    .join(Person, Person.id == Enrollment.person_id)
+                    .where(Person.household_id.in_(households[start:start + _CHUNK]))):
+                self.household_signups[household][oid] = checks.Other(
+                    oid, person_id, scheme, month, period, _made_key(received, order, oid))
+
+    def _prefetch_pids(self, pids):
         if not pids:
             return
         for pid in pids:
@@ -123,6 +186,8 @@ class SqlStore:
             return False
         if any(rid in self.read_ids for rid, _kind in rows):
             return True
+        if self._signups_changed([rid for rid, kind in rows if kind == "enrollment"]):
+            return True
         persons = sorted({rid for rid, kind in rows if kind == "person"})
         if not persons or not self.pid_holders:
             return False
@@ -130,6 +195,20 @@ class SqlStore:
             for (pid,) in self.conn.execute(select(Person.personal_id)
                                             .where(Person.id.in_(persons[start:start + _CHUNK]))):
                 if pid in self.pid_holders:
+                    return True
+        return False
+
+    def _signups_changed(self, enrollment_ids):
+        """Did another push add or change an enrollment of a household or person whose
+        sign-ups this store counted (member place, overlaps, the cap)?"""
+        if not enrollment_ids or not (self.signup_households or self.signup_persons):
+            return False
+        for start in range(0, len(enrollment_ids), _CHUNK):
+            for person_id, household_id in self.conn.execute(
+                    select(Enrollment.person_id, Person.household_id)
+                    .join(Person, Person.id == Enrollment.person_id)
+                    .where(Enrollment.id.in_(enrollment_ids[start:start + _CHUNK]))):
+                if person_id in self.signup_persons or household_id in self.signup_households:
                     return True
         return False
 
@@ -169,11 +248,101 @@ class SqlStore:
                     self._probe(item, data["personal_id"], area_id)
                 return errors, None
         if kind == "enrollment":
-            errors = checks.premium_matches(self.book, data, self.areas.province_code(area_id),
-                                            facts)
+            errors = self._check_signup(item, prior, area_id, facts)
             if errors:
                 return errors, None
         return {}, facts
+
+    def _participant(self, person_id):
+        if person_id in self.batch_persons:
+            return self.batch_persons[person_id]
+        if person_id not in self.participants:
+            row = self.conn.execute(select(Person.birth_date, Person.coverage, Person.household_id)
+                                    .where(Person.id == person_id)).first()
+            self.participants[person_id] = checks.Participant(*row) if row else None
+        return self.participants[person_id]
+
+    def _stored_signup(self, rid):
+        """The stored row of enrollment ``rid`` as a dict (with its ordering key), or None."""
+        if rid in self.batch_enrollments:
+            return self.batch_enrollments[rid][2]
+        names = checks.AMOUNT_INPUTS + ("amount_due", "monthly_amount", "monthly_support",
+                                        "policy_set_id", "kind", "made_month")
+        row = self.conn.execute(select(*(getattr(Enrollment, n) for n in names),
+                                       Enrollment.received_at, Enrollment.client_time)
+                                .where(Enrollment.id == rid)).first()
+        if row is None:
+            return None
+        out = dict(zip(names, row, strict=False))
+        out["key"] = _made_key(row.received_at, out["member_order"], rid)
+        if out["made_month"] is None:  # written before #14: the month it reached the server
+            when = row.received_at or row.client_time
+            out["made_month"] = when.astimezone(self.shaper.zone).strftime("%Y-%m") \
+                if when is not None else None
+        return out
+
+    def _signups_of(self, household):
+        """{id: checks.Other} of the household's enrollments, stored and accepted earlier in
+        the batch (their latest version)."""
+        if household not in self.household_signups:
+            self._load_households([household])
+        out = dict(self.household_signups[household])
+        for other, other_household, _row in self.batch_enrollments.values():
+            if other_household == household:
+                out[other.id] = other
+            else:
+                out.pop(other.id, None)  # moved to another person in the batch
+        return out
+
+    def _check_signup(self, item, prior, area_id, facts):
+        """The sign-up rules (checks.py 6-11) with what they read: the participant, the
+        person's other enrollments, the household's HHI enrollments of the fiscal year."""
+        data, rid = item.cleaned, item.id
+        person_id = data["person"]
+        participant = self._participant(person_id)
+        stored = self._stored_signup(rid) if prior is not None else None
+        if stored is not None and stored.get("made_month"):
+            made = stored["made_month"]
+        else:
+            # The month on the phone's clock when it was made (its own offset).
+            made = (item.client_time.strftime("%Y-%m") if item.client_time is not None
+                    else utcnow().astimezone(self.shaper.zone).strftime("%Y-%m"))
+        key = stored["key"] if stored is not None else (1, len(self.batch_enrollments), 0, rid)
+        self.signup_persons.add(person_id)
+        household = participant.household_id if participant is not None else None
+        signups = self._signups_of(household) if household is not None else {}
+        signups.pop(rid, None)  # an edit does not count itself
+        mine = [o for o in signups.values() if o.person_id == person_id]
+        errors = (checks.vsi_old_enough(data, participant)
+                  or checks.vsi_not_compulsory(data, participant)
+                  or checks.start_in_window(self.book, data, made)
+                  or checks.vsi_no_overlap(data, mine))
+        if errors:
+            return errors
+        if data["scheme"] == "hhi" and household is not None:
+            self.signup_households.add(household)
+            year = data["start_month"][:4]
+            same = [o for o in signups.values()
+                    if o.scheme == "hhi" and o.start_month[:4] == year]
+            errors = checks.hhi_member_place(data, person_id, key, same)
+            if errors:
+                return errors
+        errors = checks.premium_matches(self.book, data, self.areas.province_code(area_id),
+                                        facts, stored, checks.supported_before(data, mine))
+        if errors:
+            return errors
+        kept = stored is not None and stored.get("kind") and all(
+            data.get(k) == stored.get(k) for k in checks.AMOUNT_INPUTS)
+        facts.update(kind=stored["kind"] if kept else checks.signup_kind(data, mine),
+                     made_month=made)
+        self.signup_pending = (rid, (
+            checks.Other(rid, person_id, data["scheme"], data["start_month"],
+                         data["period_months"], key),
+            household,
+            {**{k: data.get(k) for k in checks.AMOUNT_INPUTS}, "amount_due": data["amount_due"],
+             **{k: facts.get(k) for k in ("monthly_amount", "monthly_support", "policy_set_id",
+                                          "kind", "made_month")}, "key": key}))
+        return None
 
     def _probe(self, item, pid, area_id):
         """Audit a personal ID refused because a person outside the caller's areas holds it:
@@ -186,7 +355,13 @@ class SqlStore:
             "user_id": self.user_id, "area_id": area_id})
 
     def accepted(self, write):
+        if write.item.type == "enrollment" and self.signup_pending \
+                and self.signup_pending[0] == write.item.id:
+            self.batch_enrollments[write.item.id] = self.signup_pending[1]
         if write.item.type == "person":
+            c = write.item.cleaned
+            self.batch_persons[write.item.id] = checks.Participant(
+                c.get("birth_date"), c.get("coverage"), c.get("household"))
             rid, pid = write.item.id, write.item.cleaned.get("personal_id")
             old = self.pid_of.get(rid)
             if old is not None and old != pid:

@@ -19,7 +19,11 @@ const MSG = {
   floor: 'The chosen monthly income must be at least %(floor)s (the rural poverty line).',
   ceiling: 'The chosen monthly income must be at most %(ceiling)s (%(multiple)s × the reference level).',
   member: "Enter the member's order in the household: 1 for the first, 5 for the fifth or later.",
+  hhiGroup: 'Choose a health insurance support group, or none.',
 };
+// rules/policy.py HHI_GROUPS and the defaults of the optional keys.
+const HHI_GROUPS = ['near_poor', 'farming', 'student', 'elderly_no_pension'];
+export const SUPPORT_CAP_MONTHS = 120;
 
 // Own keys only: a group named 'constructor' must not find Object.prototype.constructor.
 const own = (obj, key) => obj != null && typeof key === 'string'
@@ -76,17 +80,24 @@ function vsi(p, input, extra) {
 function hhi(p, input, extra) {
   const order = asInt(input.member_order);
   if (order === null || order < 1n) return fail('member_order', MSG.member);
+  const group = input.hhi_group;
+  if (group !== undefined && group !== null && !HHI_GROUPS.includes(group)) return fail('hhi_group', MSG.hhiGroup);
   const ladder = p.hhi_ladder_bp;
   const step = order > BigInt(ladder.length) ? ladder.length : Number(order);
   const gross = BigInt(p.base_salary) * BigInt(p.hhi_rate_bp) * BigInt(ladder[step - 1]);
-  const share = own(extra.hhi_bp, input.support_group) ? extra.hhi_bp[input.support_group] : 0;
+  let share = 0;
+  if (group) {
+    share = (own(p.hhi_support_bp, group) ? p.hhi_support_bp[group] : 0)
+      + (own(extra.hhi_bp, group) ? extra.hhi_bp[group] : 0);
+  }
   return { gross: gross * BP, support: gross * BigInt(share) };
 }
 
 /**
  * The premium of one enrollment: {monthly_gross, monthly_support, monthly_amount, amount_due,
- * effective_from} (numbers), or {error: field, message: msgid, params} naming the field to fix.
- * `province` (optional) applies that province's extra support.
+ * effective_from, supported_months, cap_months} (numbers), or {error: field, message: msgid,
+ * params} naming the field to fix. `province` (optional) applies that province's extra support;
+ * `supported_before` (VSI) the months of State support the person already had (the cap).
  */
 export function computePremium(sets, input) {
   const { scheme, start_month: startMonth, province } = input;
@@ -107,11 +118,22 @@ export function computePremium(sets, input) {
   const support = parts.support < parts.gross ? parts.support : parts.gross;
   const monthly = roundHalfUp(parts.gross - support, DEN);
   const monthlySupport = roundHalfUp(support, DEN);
+  let supported = period;
+  let cap = null;
+  if (scheme === 'vsi') {
+    cap = BigInt(set.vsi_support_cap_months ?? SUPPORT_CAP_MONTHS);
+    const had = asInt(input.supported_before ?? 0);
+    const left = cap - (had === null || had < 0n ? 0n : had);
+    supported = left < 0n ? 0n : left < period ? left : period;
+  }
+  const gross = monthly + monthlySupport;
   return {
-    monthly_gross: Number(monthly + monthlySupport),
+    monthly_gross: Number(gross),
     monthly_support: Number(monthlySupport),
     monthly_amount: Number(monthly),
-    amount_due: Number(monthly * period),
+    amount_due: Number(monthly * supported + gross * (period - supported)),
     effective_from: set.effective_from,
+    supported_months: Number(supported),
+    cap_months: cap === null ? null : Number(cap),
   };
 }

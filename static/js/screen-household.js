@@ -39,7 +39,8 @@ function visitRow(v, state) {
 
 function enrollRow(householdId, e, name, state) {
   const terms = `${t('from %(month)s', { month: formatMonth(e.data.start_month) })}`
-    + ` · ${label('period_months', String(e.data.period_months))} · ${formatMoney(e.data.amount_due)}`;
+    + ` · ${label('period_months', String(e.data.period_months))} · ${formatMoney(e.data.amount_due)}`
+    + (e.data.hhi_group ? ` · ${label('hhi_group', e.data.hhi_group)}` : '');
   return h('li', {}, h('a', { class: 'row', href: `#/signup/${householdId}?edit=${e.id}` },
     h('strong', {}, name || '', ' · ', label('scheme', e.data.scheme), ' ', stateChip(state)),
     h('span', {}, terms),

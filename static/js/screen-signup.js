@@ -12,6 +12,7 @@ import { computePremium, setFor } from './premium.js';
 import { allOf, getRecord, membersOf } from './records.js';
 import { go } from './router.js';
 import { saveFailed } from './savefail.js';
+import { expectedPlace, keptAmount, madeMonth, othersOf, signupProblem, supportedBefore } from './signup-rules.js';
 import { rebuildTasks } from './tasks.js';
 import { empty, h, header, toast } from './ui.js';
 
@@ -103,17 +104,25 @@ export async function showSignup(view, householdId, query) {
     if (!scheme) return;
     const base = { scheme, start_month: start, period_months: period.value, province };
     if (scheme === 'vsi') {
-      const r = computePremium(ctx.policy, { ...base, monthly_income: field(form, 'monthly_income').value,
-        support_group: field(form, 'support_group').value });
+      const inputs = { ...base, monthly_income: field(form, 'monthly_income').value,
+        support_group: field(form, 'support_group').value };
+      inputs.supported_before = supportedBefore(inputs, othersOf(allEnrollments, personSelect.value, vsiId));
+      const r = computePremium(ctx.policy, inputs);
       if (r.error) { showFieldError(r.error, t(r.message, r.params)); return; }
       const months = Number(period.value);
+      const kept = keptAmount(editing, { ...inputs, monthly_income: Number(inputs.monthly_income) });
+      if (kept !== null) r.amount_due = kept; // a payment keeps its amount (docs/premiums.md §9)
       calc.textContent = [
         t('Income %(income)s × %(rate)s = %(gross)s', {
           income: formatMoney(field(form, 'monthly_income').value),
           rate: formatBp(set.vsi_rate_bp),
           gross: formatMoney(r.monthly_gross),
         }),
-        t('State support − %(amount)s', { amount: formatMoney(r.monthly_support) }),
+        r.supported_months < months
+          ? t('State support − %(amount)s for %(supported)s of %(months)s months '
+            + '(at most %(cap)s supported months per person)',
+          { amount: formatMoney(r.monthly_support), supported: r.supported_months, months, cap: r.cap_months })
+          : t('State support − %(amount)s', { amount: formatMoney(r.monthly_support) }),
         t('Per month %(amount)s', { amount: formatMoney(r.monthly_amount) }),
         t('%(months)s months: %(amount)s', { months, amount: formatMoney(r.amount_due) }),
       ].join(' · ');
@@ -125,12 +134,15 @@ export async function showSignup(view, householdId, query) {
     for (const r of rows) r.amount.textContent = '';
     if (!chosen.length) return;
     const out = [];
+    const hhiGroup = field(form, 'hhi_group').value || null;
     for (const r of chosen) {
-      const p = computePremium(ctx.policy, { ...base, member_order: r.place.value });
+      const p = computePremium(ctx.policy, { ...base, member_order: r.place.value, hhi_group: hhiGroup });
       if (p.error) {
         showFieldError(p.error === 'member_order' ? 'member_order' : p.error, t(p.message, p.params));
         return;
       }
+      const kept = keptAmount(editing, { ...base, member_order: Number(r.place.value), hhi_group: hhiGroup });
+      if (kept !== null) p.amount_due = kept;
       r.amount.textContent = `${formatMoney(p.monthly_amount)}/${t('month')} · ${formatMoney(p.amount_due)}`;
       out.push({ id: hhiIds.get(r.m.id), person: r.m.id, place: Number(r.place.value), premium: p });
     }
@@ -164,6 +176,28 @@ export async function showSignup(view, householdId, query) {
   view.append(header(editing ? t('Edit sign-up') : t('Sign up'), `#/household/${householdId}`,
     `${hh.data.head_name} · ${hh.data.address}`), form);
 
+  // The cross-record sign-up rules (signup-rules.js) on what the phone holds, in the server's words.
+  const ruleErrors = (scheme) => {
+    const start = field(form, 'start_month').value;
+    const made = madeMonth(editing, localMonth());
+    const common = { scheme, start_month: start, period_months: period.value };
+    const problems = scheme === 'vsi'
+      ? [signupProblem(ctx.policy, common, { person: people.find((m) => m.id === personSelect.value),
+        others: othersOf(allEnrollments, personSelect.value, vsiId), made })]
+      : rows.filter((r) => r.tick.checked).map((r, n) => signupProblem(ctx.policy,
+        { ...common, member_order: r.place.value }, {
+          person: r.m,
+          others: othersOf(allEnrollments, r.m.id, hhiIds.get(r.m.id)),
+          made,
+          place: editing && (editing.data.start_month || '').slice(0, 4) === start.slice(0, 4)
+            ? editing.data.member_order : expectedPlace(earlierPlaces(start) + n),
+        }));
+    const found = problems.find(Boolean);
+    if (!found) return {};
+    const [name, { message, params }] = Object.entries(found)[0];
+    return { [name]: t(message, params) };
+  };
+
   let saving = false;
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -173,13 +207,15 @@ export async function showSignup(view, householdId, query) {
     delete errors.member_order; // per row below
     const scheme = radio(form, 'scheme');
     if (scheme === 'hhi' && !rows.some((r) => r.tick.checked)) errors.member_order = t('Tick at least one member.');
+    if (!Object.keys(errors).length) Object.assign(errors, ruleErrors(scheme));
     if (showErrors(form, errors)) return;
     if (!result) {
       showErrors(form, { amount_due: t('The amount cannot be worked out yet: check the fields above.') });
       return;
     }
     const common = readValues(form);
-    for (const k of ['person', 'monthly_income', 'support_group', 'member_order', 'amount_due']) delete common[k];
+    const own = ['person', 'monthly_income', 'support_group', 'member_order', 'amount_due', 'hhi_group'];
+    for (const k of own) delete common[k];
     if (!common.visit) delete common.visit;
     saving = true;
     form.querySelector('button.save').disabled = true;
@@ -190,6 +226,7 @@ export async function showSignup(view, householdId, query) {
           support_group: field(form, 'support_group').value });
       } else {
         data.member_order = item.place;
+        if (field(form, 'hhi_group').value) data.hhi_group = field(form, 'hhi_group').value;
       }
       const who = people.find((m) => m.id === item.person);
       const name = `${who ? who.data.full_name : ''} · ${label('scheme', scheme)}`;

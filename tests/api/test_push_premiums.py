@@ -4,15 +4,19 @@ import pytest
 
 from fieldapp.extensions import db
 from fieldapp.models import Enrollment, PolicyParameterSet
-from tests.records import household, person, vsi_enrollment
+from tests.records import hhi_enrollment, household, person, vsi_enrollment
 
 
 @pytest.fixture
 def member(api):
+    """A person whose household already has two HHI members for 2025 (signed up in order), so
+    the worked example "member 3" is this person's place."""
     col = api("col_a")
     h = household()
-    p = person(h["id"])
-    col.push_ok([h, p])
+    first, second, p = person(h["id"]), person(h["id"]), person(h["id"])
+    col.push_ok([h, first, second, p,
+                 hhi_enrollment(first["id"], member_order=1),
+                 hhi_enrollment(second["id"], member_order=2, amount_due=884520)])
     return col, p["id"]
 
 

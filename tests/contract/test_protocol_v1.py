@@ -31,6 +31,7 @@ from tests.device import API, Device, checked, error_of, pair_raw
 from tests.records import (
     hhi_enrollment,
     household,
+    made_in,
     new_id,
     one_of_each,
     outreach,
@@ -1161,13 +1162,31 @@ WORKED = [
 ]
 
 
+#: 3 months of HHI from 2025-09 for member 1, 2, 3, 4 (signed up before a worked example's).
+EARLIER_MEMBERS = [315900, 221130, 189540, 157950]
+
+
 def _enrollment(p_id, inputs, amount):
+    """The sign-up made in its start month (in the start window of every period)."""
     data = {"person": p_id, "amount_due": amount, **inputs}
-    return record("enrollment", data)
+    return record("enrollment", data, client_time=made_in(inputs["start_month"]))
+
+
+def _earlier_members(dev, stored, inputs):
+    """An HHI example for member N: members 1..N-1 of the household sign up first, in order
+    (the place is the household's: §5)."""
+    if inputs["scheme"] != "hhi":
+        return
+    for place in range(1, inputs["member_order"]):
+        other = person(stored[0])
+        dev("col_a").accepted([other, _enrollment(other["id"], {
+            "scheme": "hhi", "start_month": inputs["start_month"], "member_order": place,
+            "period_months": 3}, EARLIER_MEMBERS[place - 1])])
 
 
 @pytest.mark.parametrize("inputs,amount", WORKED)
 def test_the_worked_examples_are_accepted_with_their_amount(dev, stored, inputs, amount):
+    _earlier_members(dev, stored, inputs)
     [result] = dev("col_a").push_ok([_enrollment(stored[1], inputs, amount)])
     assert result["status"] == "accepted", result
 
@@ -1176,6 +1195,7 @@ def test_the_worked_examples_are_accepted_with_their_amount(dev, stored, inputs,
 @pytest.mark.parametrize("inputs,amount", WORKED)
 def test_a_wrong_amount_due_is_rejected_holding_the_expected_amount(dev, stored, inputs, amount,
                                                                     delta):
+    _earlier_members(dev, stored, inputs)
     [result] = dev("col_a").push_ok([_enrollment(stored[1], inputs, amount + delta)])
     _rejected(result, "amount_due")
     assert f"expected {amount}" in result["errors"]["amount_due"], result["errors"]
@@ -1401,7 +1421,10 @@ def test_a_new_record_has_its_server_fields(dev):
     assert latest[rs["visit"]["id"]]["server"] == {
         "review": {"status": "pending", "note": None, "by": None, "at": None}}
     assert latest[rs["referral"]["id"]]["server"] == {"status": "new", "assigned_to": None}
-    for kind in ("household", "person", "enrollment", "outreach"):
+    # The sign-up's kind (the person's first VSI period: new) and the month it was made in
+    # (its client time's), which the start window is judged from.
+    assert latest[rs["enrollment"]["id"]]["server"] == {"kind": "new", "made_month": "2025-09"}
+    for kind in ("household", "person", "outreach"):
         assert latest[rs[kind]["id"]]["server"] == {}, kind
 
 

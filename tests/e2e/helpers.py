@@ -124,8 +124,16 @@ def open_signup(page, household_id):
     page.wait_for_selector("#form-enrollment-live")
 
 
+def this_month():
+    """The phone's month today (a sign-up made now may start in it: docs/premiums.md §9)."""
+    from datetime import datetime
+
+    return datetime.now().astimezone().strftime("%Y-%m")
+
+
 def sign_up_vsi(page, household_id, person_name, income="1500000", group="other", period="3",
-                start="2025-09"):
+                start=None):
+    start = start or this_month()
     open_signup(page, household_id)
     form = "#form-enrollment-live"
     page.check(f"{form} input[name=scheme][value=vsi]")
@@ -143,7 +151,8 @@ def sign_up_vsi(page, household_id, person_name, income="1500000", group="other"
     return shown
 
 
-def sign_up_hhi(page, household_id, names, period="12", start="2025-09"):
+def sign_up_hhi(page, household_id, names, period="12", start=None):
+    start = start or this_month()
     open_signup(page, household_id)
     form = "#form-enrollment-live"
     page.check(f"{form} input[name=scheme][value=hhi]")
@@ -173,12 +182,22 @@ class Api:
         resp.raise_for_status()
         self.http.headers["Authorization"] = f"Bearer {resp.json()['token']}"
 
-    def push(self, records):
+    def push(self, records, expect_accepted=True):
+        """Push ``records``; a sign-up is made in its start month unless it says its own
+        ``client_time`` (the start window, docs/premiums.md §9)."""
+        def when(r):
+            if r.get("client_time"):
+                return r["client_time"]
+            if r["type"] == "enrollment":
+                return f"{r['data']['start_month']}-10T09:00:00+07:00"
+            return "2026-11-25T09:00:00+07:00"
+
         body = {"protocol": 1, "records": [
             {"id": r["id"], "type": r["type"], "version": r.get("version", 0),
-             "client_time": "2026-11-25T09:00:00+07:00", "data": r["data"]} for r in records]}
+             "client_time": when(r), "data": r["data"]} for r in records]}
         resp = self.http.post(f"{self.base}/api/v1/sync/push", json=body)
         resp.raise_for_status()
         results = resp.json()["results"]
-        assert all(r["status"] == "accepted" for r in results), results
+        if expect_accepted:
+            assert all(r["status"] == "accepted" for r in results), results
         return results

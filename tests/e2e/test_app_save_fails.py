@@ -1,7 +1,7 @@
 """Issue #9, point 10: when the phone's database refuses a save (storage full, private mode),
 the collector is told so in plain words and Save works again; a household health-insurance
 sign-up of several members is saved whole or not at all."""
-from tests.e2e.helpers import add_household, add_member, go, open_signup, outbox, sign_in, stored
+from tests.e2e.helpers import add_household, add_member, go, open_signup, outbox, sign_in, stored, this_month
 
 # IndexedDB puts into `window.failPut.store` throw QuotaExceededError once `after` have passed.
 FAIL_PUTS = """(() => {
@@ -52,7 +52,7 @@ def test_multi_member_sign_up_is_saved_whole_or_not_at_all(context, page):
     open_signup(page, hh)
     form = "#form-enrollment-live"
     page.check(f"{form} input[name=scheme][value=hhi]")
-    page.fill(f"{form} [name=start_month]", "2025-09")
+    page.fill(f"{form} [name=start_month]", this_month())
     page.select_option(f"{form} [name=period_months]", "12")
     for row in page.locator(f"{form} .member-row").all():
         row.locator("input[type=checkbox]").check()

@@ -72,14 +72,14 @@ def test_js_errors_carry_the_python_message(tmp_path, sets):
 
 def test_js_applies_province_support_like_python(tmp_path, sets):
     latest = {**sets[-1], "province_support": {"01": {"vsi_bp": {"other": 1000, "poor": 10000},
-                                                      "hhi_bp": {"near_poor": 3000}}}}
+                                                      "hhi_bp": {"near_poor": 2000}}}}
     book = PolicyBook([latest])
     rows = [
         ("vsi", {"monthly_income": 1500000, "support_group": "other", "period_months": 3}, "01"),
         ("vsi", {"monthly_income": 1500000, "support_group": "poor", "period_months": 3}, "01"),
         ("vsi", {"monthly_income": 1500000, "support_group": "other", "period_months": 3}, "31"),
-        ("hhi", {"member_order": 2, "support_group": "near_poor", "period_months": 6}, "01"),
-        ("hhi", {"member_order": 2, "support_group": "near_poor", "period_months": 6}, None),
+        ("hhi", {"member_order": 2, "hhi_group": "near_poor", "period_months": 6}, "01"),
+        ("hhi", {"member_order": 2, "hhi_group": "near_poor", "period_months": 6}, None),
     ]
     cases = []
     for scheme, inputs, province in rows:

@@ -176,7 +176,7 @@ def test_every_message_has_a_vietnamese_translation():
 
     vi = catalog("vi")
     msgids = [v for k, v in vars(policy).items() if k.startswith("MSG_")]
-    assert len(msgids) == 9
+    assert len(msgids) == 10
     assert [m for m in msgids if m not in vi] == []
 
 
@@ -190,13 +190,16 @@ PROVINCE = {"province_support": {"01": {"vsi_bp": {"other": 1000, "poor": 10000}
     (("vsi", "2025-09", 3, 1_500_000, "other"), "31", (264_000, 66_000)),
     (("vsi", "2025-09", 3, 1_500_000, "poor"), "01", (0, 330_000)),  # capped at the gross
     (("vsi", "2025-09", 3, 5_000_000, "poor"), "01", (605_000, 495_000)),
-    (("hhi", "2025-09", 3, None, "near_poor", 1), "01", (73_710, 31_590)),
-    (("hhi", "2025-09", 3, None, "near_poor", 1), None, (105_300, 0)),
+    # HHI support follows the enrollment's hhi_group (#14): the State's 70 % for a near-poor
+    # household everywhere, and the province's 30 % on top where it adds it.
+    (("hhi", "2025-09", 3, None, None, 1, "near_poor"), "01", (0, 105_300)),
+    (("hhi", "2025-09", 3, None, None, 1, "near_poor"), None, (31_590, 73_710)),
     (("hhi", "2025-09", 3, None, None, 1), "01", (105_300, 0)),
 ])
 def test_province_support_applies_only_with_the_province(args, province, expected):
     book = PolicyBook(_sets("2025-07-01", **PROVINCE))
-    premium = book.compute(*args, province=province)
+    premium = book.compute(*args[:6], hhi_group=args[6] if len(args) > 6 else None,
+                           province=province)
     assert (premium.monthly_amount, premium.monthly_support) == expected
     assert premium.monthly_gross == sum(expected)
 
