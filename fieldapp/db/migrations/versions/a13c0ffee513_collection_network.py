@@ -1,0 +1,43 @@
+"""The collection network for #13: collectors attached to a collection point, and the
+three-party coordination agreement's state (signed or not, document reference)
+
+A collector works for an organization (users.organization_id) at one of its collection points;
+the monthly synthesis counts per point through users.collection_point_id. An agreement may be
+recorded while still being prepared, so signed_on becomes optional beside the new ``signed``.
+
+Revision ID: a13c0ffee513
+Revises: e2b6c4a8d0f1
+Create Date: 2026-12-07 14:00:00
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "a13c0ffee513"
+down_revision = "e2b6c4a8d0f1"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("collection_point_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(op.f("fk_users_collection_point_id_collection_points"), "collection_points",
+                                    ["collection_point_id"], ["id"])
+    with op.batch_alter_table("coordination_programs", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("signed", sa.Boolean(), nullable=False,
+                                      server_default=sa.true()))
+        batch_op.add_column(sa.Column("document_ref", sa.String(length=100), nullable=True))
+        batch_op.alter_column("signed_on", existing_type=sa.Date(), nullable=True)
+        batch_op.create_unique_constraint(op.f("uq_coordination_programs_area_id"), ["area_id", "organization_id"])
+
+
+def downgrade():
+    with op.batch_alter_table("coordination_programs", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("uq_coordination_programs_area_id"), type_="unique")
+        batch_op.alter_column("signed_on", existing_type=sa.Date(), nullable=False)
+        batch_op.drop_column("document_ref")
+        batch_op.drop_column("signed")
+    with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("fk_users_collection_point_id_collection_points"), type_="foreignkey")
+        batch_op.drop_column("collection_point_id")
