@@ -32,7 +32,8 @@ from ..models import (
     Visit,
 )
 
-#: The default ranking weights (config key SYNTHESIS_WEIGHTS overrides; docs/synthesis.md).
+#: The default ranking weights (config SYNTHESIS_WEIGHTS, from FIELDAPP_SYNTHESIS_WEIGHTS,
+#: overrides; docs/synthesis.md).
 DEFAULT_WEIGHTS = {"new_target": 0.6, "visit_conversion": 0.2, "active_collectors": 0.2}
 
 SCHEMES = ("vsi", "hhi")
@@ -104,7 +105,7 @@ def score(unit, weights):
     parts = {"new_target": unit.new_progress, "visit_conversion": unit.visit_conversion,
              "active_collectors": unit.active_share}
     total = sum(weights.values()) or 1
-    return sum(weights[k] * min(parts[k] or 0, 1) for k in weights) / total
+    return sum(weights.get(k, 0) * min(parts[k] or 0, 1) for k in parts) / total
 
 
 def visible_organizations(area_ids, national=False):
