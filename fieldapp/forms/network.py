@@ -107,6 +107,10 @@ class AgreementForm(_Scoped):
     def validate_commune(self, field):
         self.commune_obj = self._area(field, ("commune",))
 
-    def validate_signed_on(self, field):
-        if self.signed.data and field.data is None:
-            raise ValidationError(_l("Give the date it was signed."))
+    def validate(self, extra_validators=None):
+        # Not a field validator: Optional() on the date ends the field's checks when it is empty.
+        ok = super().validate(extra_validators)
+        if self.signed.data and self.signed_on.data is None and not self.signed_on.errors:
+            self.signed_on.errors = [_l("Give the date it was signed.")]
+            ok = False
+        return ok
