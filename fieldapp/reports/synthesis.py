@@ -134,43 +134,62 @@ def _grouped(stmt, by_point):
     return {tuple(r[:n]): tuple(r[n:]) for r in db.session.execute(stmt)}
 
 
-def _figures(ids, orgs, start, end, by_point):
-    """{unit key: {count name: n}} for one level (organization, or organization + point)."""
-    keys = _keys(by_point)
-    group = list(keys)
+def _point_figures(ids, orgs, start, end):
+    """{(org id, point id or 0): {count name: n}} of every count that adds up.
+
+    Each collector has one organization and one point, so the organization's figures are the
+    sums of its points' (collectors and active collectors included); only the households,
+    counted once however many points visited them, need their own query (``_reach``).
+    """
+    keys = _keys(True)
     in_orgs = User.organization_id.in_(orgs)
     out = {}
 
-    def put(rows, names):
-        for key, values in rows.items():
+    def put(stmt, names):
+        for key, values in _grouped(stmt, True).items():
             slot = out.setdefault(key, dict.fromkeys(COUNTS, 0))
             for name, value in zip(names, values):
                 slot[name] = int(value or 0)
 
-    visits = (select(*keys, func.count(Visit.id), func.count(distinct(Visit.household_id)),
-                     func.count(distinct(Visit.created_by_id)))
-              .join(User, User.id == Visit.created_by_id)
-              .where(Visit.visited_at >= start, Visit.visited_at < end, Visit.area_id.in_(ids), in_orgs)
-              .group_by(*group))
-    put(_grouped(visits, by_point), ("visits", "households", "active_collectors"))
-
-    sessions = (select(*keys, func.count(Outreach.id), func.sum(Outreach.attendees))
-                .join(User, User.id == Outreach.created_by_id)
-                .where(Outreach.held_at >= start, Outreach.held_at < end,
-                       Outreach.area_id.in_(ids), in_orgs)
-                .group_by(*group))
-    put(_grouped(sessions, by_point), ("sessions", "attendees"))
-
-    made = func.coalesce(Enrollment.client_time, Enrollment.received_at)
+    put(select(*keys, func.count(Visit.id), func.count(distinct(Visit.created_by_id)))
+        .join(User, User.id == Visit.created_by_id)
+        .where(Visit.visited_at >= start, Visit.visited_at < end, Visit.area_id.in_(ids), in_orgs)
+        .group_by(*keys), ("visits", "active_collectors"))
+    put(select(*keys, func.count(Outreach.id), func.sum(Outreach.attendees))
+        .join(User, User.id == Outreach.created_by_id)
+        .where(Outreach.held_at >= start, Outreach.held_at < end, Outreach.area_id.in_(ids), in_orgs)
+        .group_by(*keys), ("sessions", "attendees"))
+    made = _made(Enrollment)
     splits = [func.sum(case((and_(Enrollment.scheme == s, Enrollment.kind == k), 1), else_=0))
               for s in SCHEMES for k in KINDS]
-    signups = (select(*keys, *splits, func.count(Enrollment.id))
-               .join(User, User.id == Enrollment.created_by_id)
-               .where(made >= start, made < end, Enrollment.area_id.in_(ids), in_orgs)
-               .group_by(*group))
-    put(_grouped(signups, by_point), (*(f"{s}_{k}" for s in SCHEMES for k in KINDS), "signups"))
+    put(select(*keys, *splits, func.count(Enrollment.id))
+        .join(User, User.id == Enrollment.created_by_id)
+        .where(made >= start, made < end, Enrollment.area_id.in_(ids), in_orgs)
+        .group_by(*keys), (*(f"{s}_{k}" for s in SCHEMES for k in KINDS), "signups"))
+    referred_at = _made(Referral)
+    put(select(*keys, func.count(Referral.id), func.sum(case((Referral.status == "enrolled", 1), else_=0)))
+        .join(User, User.id == Referral.assigned_to_id)
+        .where(referred_at >= start, referred_at < end, Referral.area_id.in_(ids), in_orgs)
+        .group_by(*keys), ("referred", "referred_enrolled"))
+    put(select(*keys, func.count(User.id))
+        .where(User.role == "collector", User.active.is_(True), in_orgs,
+               User.areas.any(), ~User.areas.any(Area.id.not_in(ids)))
+        .group_by(*keys), ("collectors",))
+    return out
 
-    # Households visited by the unit in the month that the unit also signed someone up in.
+
+def _made(model):
+    """When a record was made: on the device if it said, else when the server got it."""
+    return func.coalesce(model.client_time, model.received_at)
+
+
+def _reach(ids, orgs, start, end, by_point):
+    """{unit key: (households visited, of them with a sign-up)} in the month: households the
+    unit's collectors visited, and those where the unit's collectors also signed someone up.
+    One query: the distinct visited households LEFT JOIN the distinct signed ones."""
+    keys = _keys(by_point)
+    in_orgs = User.organization_id.in_(orgs)
+    made = _made(Enrollment)
     visited = (select(*keys, Visit.household_id.label("hh"))
                .join(User, User.id == Visit.created_by_id)
                .where(Visit.visited_at >= start, Visit.visited_at < end, Visit.area_id.in_(ids), in_orgs)
@@ -185,30 +204,35 @@ def _figures(ids, orgs, start, end, by_point):
     if by_point:
         on.append(visited.c.pt == signed.c.pt)
         vkeys.append(visited.c.pt)
-    converted = (select(*vkeys, func.count()).select_from(visited.join(signed, and_(*on)))
-                 .group_by(*vkeys))
-    put(_grouped(converted, by_point), ("signed_households",))
+    stmt = (select(*vkeys, func.count(), func.count(signed.c.hh))
+            .select_from(visited.outerjoin(signed, and_(*on))).group_by(*vkeys))
+    return _grouped(stmt, by_point)
 
-    referred_at = func.coalesce(Referral.client_time, Referral.received_at)
-    referrals = (select(*keys, func.count(Referral.id),
-                        func.sum(case((Referral.status == "enrolled", 1), else_=0)))
-                 .join(User, User.id == Referral.assigned_to_id)
-                 .where(referred_at >= start, referred_at < end, Referral.area_id.in_(ids), in_orgs)
-                 .group_by(*group))
-    put(_grouped(referrals, by_point), ("referred", "referred_enrolled"))
 
-    collectors = (select(*keys, func.count(User.id))
-                  .where(User.role == "collector", User.active.is_(True), in_orgs,
-                         User.areas.any(), ~User.areas.any(Area.id.not_in(ids)))
-                  .group_by(*group))
-    put(_grouped(collectors, by_point), ("collectors",))
-    return out
+def _figures(ids, orgs, start, end):
+    """({(org, point): counts}, {(org,): counts}): the points' figures, and the organizations'
+    as their sums with the households counted once."""
+    by_point = _point_figures(ids, orgs, start, end)
+    for key, (households, signed) in _reach(ids, orgs, start, end, True).items():
+        slot = by_point.setdefault(key, dict.fromkeys(COUNTS, 0))
+        slot["households"], slot["signed_households"] = households, signed
+    by_org = {}
+    for (org, _pt), figures in by_point.items():
+        slot = by_org.setdefault((org,), dict.fromkeys(COUNTS, 0))
+        for name, n in figures.items():
+            slot[name] += n
+    for slot in by_org.values():
+        slot["households"] = slot["signed_households"] = 0
+    for key, (households, signed) in _reach(ids, orgs, start, end, False).items():
+        slot = by_org.setdefault(key, dict.fromkeys(COUNTS, 0))
+        slot["households"], slot["signed_households"] = households, signed
+    return by_point, by_org
 
 
 def _new_to_date(ids, orgs, month):
     """{org id: new sign-ups from 1 January to the end of ``month``} in ``ids``."""
     _start, end = month_bounds_of(month)
-    made = func.coalesce(Enrollment.client_time, Enrollment.received_at)
+    made = _made(Enrollment)
     stmt = (select(User.organization_id, func.count(Enrollment.id))
             .join(User, User.id == Enrollment.created_by_id)
             .where(Enrollment.kind == "new", made >= year_start_of(month), made < end,
@@ -246,8 +270,7 @@ def monthly_synthesis(area_ids, month, weights=None, national=False):
     ids = sorted(area_ids)
     orgs = {o.id: o for o in db.session.scalars(visible_organizations(ids, national))}
     org_ids = sorted(orgs) or [-1]
-    by_org = _figures(ids or [-1], org_ids, start, end, by_point=False) if ids else {}
-    by_point = _figures(ids or [-1], org_ids, start, end, by_point=True) if ids else {}
+    by_point, by_org = _figures(ids, org_ids, start, end) if ids else ({}, {})
     new_ytd = _new_to_date(ids or [-1], org_ids, month) if ids else {}
     targets = _new_targets(org_ids, int(month[:4]))
     points = db.session.execute(
