@@ -77,8 +77,9 @@ def _file_name(area, month, ext):
 def _context(print_view=False):
     month, area, result, rows, error = _build()
     return {"month": month, "area": area, "result": result, "rows": rows, "error": error,
-            "columns": COLUMNS, "lines": [(kind, texts) for (kind, _row), texts
-                                          in zip(rows, text_rows(rows))],
+            "columns": COLUMNS,
+            "lines": [(kind, texts, [row[key] for key, _h, _t in COLUMNS])
+                      for (kind, row), texts in zip(rows, text_rows(rows))],
             "today": datetime.now(local_zone()).date(),
             "areas": scope_areas(scope_of(current_user)), "area_label": _area_label(area),
             "weights": result.weights, "print_view": print_view,

@@ -121,3 +121,26 @@ def test_the_printable_page_fits_a4_landscape(desk):
     boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
     assert boxes and all(round(float(w)) == 842 and round(float(h)) == 595 for w, h in boxes)
     assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1
+
+
+def test_the_table_sorts_and_filters_whole_organizations(desk):
+    sign_in(desk, "admin")
+    desk.goto("/supervisor/synthesis?month=2026-11")
+
+    def organizations():
+        return desk.locator("#synthesis-table tbody:not([hidden]) tr.org th").all_inner_texts()
+
+    assert organizations() == ["Bưu điện Hải Phòng", "HTX Dịch vụ An Lão"]
+    score = desk.locator("#synthesis-table thead th.col-score button")
+    score.click()  # ascending: the lower score first, each with its points
+    assert organizations() == ["HTX Dịch vụ An Lão", "Bưu điện Hải Phòng"]
+    assert desk.locator("#synthesis-table tbody").first.locator("tr.point").count() == 1
+    assert desk.locator("#synthesis-table thead th.col-score").get_attribute("aria-sort") == "ascending"
+    score.click()
+    assert organizations() == ["Bưu điện Hải Phòng", "HTX Dịch vụ An Lão"]
+    desk.fill("#synthesis-filter", "chợ sắt")
+    assert organizations() == ["Bưu điện Hải Phòng"]
+    desk.fill("#synthesis-filter", "")
+    assert len(organizations()) == 2
+    result = Axe().run(desk)
+    assert result.violations_count == 0, result.generate_report()
