@@ -15,7 +15,7 @@ The ranking and each definition are described in docs/synthesis.md.
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, case, distinct, false, func, or_, select
+from sqlalchemy import and_, case, distinct, false, func, literal, or_, select, union_all
 
 from ..extensions import db
 from ..i18n import local_zone
@@ -151,18 +151,19 @@ def _point_figures(ids, orgs, start, end):
             for name, value in zip(names, values):
                 slot[name] = int(value or 0)
 
-    put(select(*keys, func.count(Visit.id), func.count(distinct(Visit.created_by_id)))
+    # count(*), not count(id): the month's visits are then read from ix_visits_month alone.
+    put(select(*keys, func.count(), func.count(distinct(Visit.created_by_id))).select_from(Visit)
         .join(User, User.id == Visit.created_by_id)
         .where(Visit.visited_at >= start, Visit.visited_at < end, Visit.area_id.in_(ids), in_orgs)
         .group_by(*keys), ("visits", "active_collectors"))
-    put(select(*keys, func.count(Outreach.id), func.sum(Outreach.attendees))
+    put(select(*keys, func.count(), func.sum(Outreach.attendees)).select_from(Outreach)
         .join(User, User.id == Outreach.created_by_id)
         .where(Outreach.held_at >= start, Outreach.held_at < end, Outreach.area_id.in_(ids), in_orgs)
         .group_by(*keys), ("sessions", "attendees"))
     made = _made(Enrollment)
     splits = [func.sum(case((and_(Enrollment.scheme == s, Enrollment.kind == k), 1), else_=0))
               for s in SCHEMES for k in KINDS]
-    put(select(*keys, *splits, func.count(Enrollment.id))
+    put(select(*keys, *splits, func.count()).select_from(Enrollment)
         .join(User, User.id == Enrollment.created_by_id)
         .where(made >= start, made < end, Enrollment.area_id.in_(ids), in_orgs)
         .group_by(*keys), (*(f"{s}_{k}" for s in SCHEMES for k in KINDS), "signups"))
@@ -183,37 +184,51 @@ def _made(model):
     return func.coalesce(model.client_time, model.received_at)
 
 
-def _reach(ids, orgs, start, end, by_point):
-    """{unit key: (households visited, of them with a sign-up)} in the month: households the
-    unit's collectors visited, and those where the unit's collectors also signed someone up.
-    One query: the distinct visited households LEFT JOIN the distinct signed ones."""
-    keys = _keys(by_point)
+def _reach(ids, orgs, start, end):
+    """Households visited in the month, and of them those with a sign-up, per point and per
+    organization: ({(org, point): (visited, signed)}, {(org,): (visited, signed)}).
+
+    A household counts as signed for a unit when the unit's collectors visited it and also
+    signed someone in it up in the month. One statement, one pass over the month's visits and
+    sign-ups: their (organization, point, household) rows, flagged visited or signed, are
+    gathered once (``marks``), then counted per point and, a household once, per organization.
+    """
+    keys = _keys(True)
     in_orgs = User.organization_id.in_(orgs)
     made = _made(Enrollment)
-    visited = (select(*keys, Visit.household_id.label("hh"))
-               .join(User, User.id == Visit.created_by_id)
-               .where(Visit.visited_at >= start, Visit.visited_at < end, Visit.area_id.in_(ids), in_orgs)
-               .distinct().subquery())
-    signed = (select(*keys, Person.household_id.label("hh")).select_from(Enrollment)
-              .join(User, User.id == Enrollment.created_by_id)
+    visited = (select(*keys, Visit.household_id.label("hh"), literal(1).label("v"), literal(0).label("s"))
+               .select_from(Visit).join(User, User.id == Visit.created_by_id)
+               .where(Visit.visited_at >= start, Visit.visited_at < end, Visit.area_id.in_(ids), in_orgs))
+    signed = (select(*keys, Person.household_id.label("hh"), literal(0).label("v"), literal(1).label("s"))
+              .select_from(Enrollment).join(User, User.id == Enrollment.created_by_id)
               .join(Person, Person.id == Enrollment.person_id)
-              .where(made >= start, made < end, Enrollment.area_id.in_(ids), in_orgs)
-              .distinct().subquery())
-    on = [visited.c.org == signed.c.org, visited.c.hh == signed.c.hh]
-    vkeys = [visited.c.org]
-    if by_point:
-        on.append(visited.c.pt == signed.c.pt)
-        vkeys.append(visited.c.pt)
-    stmt = (select(*vkeys, func.count(), func.count(signed.c.hh))
-            .select_from(visited.outerjoin(signed, and_(*on))).group_by(*vkeys))
-    return _grouped(stmt, by_point)
+              .where(made >= start, made < end, Enrollment.area_id.in_(ids), in_orgs))
+    rows = union_all(visited, signed).subquery("rows")
+    marks = (select(rows.c.org, rows.c.pt, rows.c.hh, func.max(rows.c.v).label("v"),
+                    func.max(rows.c.s).label("s"))
+             .group_by(rows.c.org, rows.c.pt, rows.c.hh).cte("marks"))
+    per_org = (select(marks.c.org, marks.c.hh, func.max(marks.c.v).label("v"), func.max(marks.c.s).label("s"))
+               .group_by(marks.c.org, marks.c.hh).subquery("per_org"))
+    both = union_all(
+        select(marks.c.org, marks.c.pt, func.count(), func.sum(marks.c.s))
+        .where(marks.c.v == 1).group_by(marks.c.org, marks.c.pt),
+        select(per_org.c.org, literal(-1), func.count(), func.sum(per_org.c.s))
+        .where(per_org.c.v == 1).group_by(per_org.c.org))
+    by_point, by_org = {}, {}
+    for org, pt, visited_n, signed_n in db.session.execute(both):
+        if pt == -1:
+            by_org[(org,)] = (int(visited_n), int(signed_n or 0))
+        else:
+            by_point[(org, pt)] = (int(visited_n), int(signed_n or 0))
+    return by_point, by_org
 
 
 def _figures(ids, orgs, start, end):
     """({(org, point): counts}, {(org,): counts}): the points' figures, and the organizations'
     as their sums with the households counted once."""
     by_point = _point_figures(ids, orgs, start, end)
-    for key, (households, signed) in _reach(ids, orgs, start, end, True).items():
+    reach_point, reach_org = _reach(ids, orgs, start, end)
+    for key, (households, signed) in reach_point.items():
         slot = by_point.setdefault(key, dict.fromkeys(COUNTS, 0))
         slot["households"], slot["signed_households"] = households, signed
     by_org = {}
@@ -221,11 +236,8 @@ def _figures(ids, orgs, start, end):
         slot = by_org.setdefault((org,), dict.fromkeys(COUNTS, 0))
         for name, n in figures.items():
             slot[name] += n
-    for slot in by_org.values():
-        slot["households"] = slot["signed_households"] = 0
-    for key, (households, signed) in _reach(ids, orgs, start, end, False).items():
-        slot = by_org.setdefault(key, dict.fromkeys(COUNTS, 0))
-        slot["households"], slot["signed_households"] = households, signed
+    for key, slot in by_org.items():
+        slot["households"], slot["signed_households"] = reach_org.get(key, (0, 0))
     return by_point, by_org
 
 
@@ -233,7 +245,7 @@ def _new_to_date(ids, orgs, month):
     """{org id: new sign-ups from 1 January to the end of ``month``} in ``ids``."""
     _start, end = month_bounds_of(month)
     made = _made(Enrollment)
-    stmt = (select(User.organization_id, func.count(Enrollment.id))
+    stmt = (select(User.organization_id, func.count()).select_from(Enrollment)
             .join(User, User.id == Enrollment.created_by_id)
             .where(Enrollment.kind == "new", made >= year_start_of(month), made < end,
                    Enrollment.area_id.in_(ids), User.organization_id.in_(orgs))

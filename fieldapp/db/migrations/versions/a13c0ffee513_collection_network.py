@@ -1,5 +1,6 @@
-"""The collection network for #13: collectors attached to a collection point, and the
-three-party coordination agreement's state (signed or not, document reference)
+"""The collection network for #13: collectors attached to a collection point, the
+three-party coordination agreement's state (signed or not, document reference), and indexes
+that let the monthly synthesis read a month of visits, sign-ups and sessions from the index
 
 A collector works for an organization (users.organization_id) at one of its collection points;
 the monthly synthesis counts per point through users.collection_point_id. An agreement may be
@@ -20,6 +21,12 @@ depends_on = None
 
 
 def upgrade():
+    op.create_index("ix_visits_month", "visits",
+                    ["visited_at", "created_by_id", "area_id", "household_id"])
+    op.create_index("ix_enrollments_made", "enrollments",
+                    [sa.text("coalesce(client_time, received_at)"), "created_by_id", "area_id",
+                     "scheme", "kind", "person_id"])
+    op.create_index("ix_outreach_month", "outreach", ["held_at", "created_by_id", "area_id", "attendees"])
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(sa.Column("collection_point_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(op.f("fk_users_collection_point_id_collection_points"), "collection_points",
@@ -33,6 +40,9 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index("ix_outreach_month", table_name="outreach")
+    op.drop_index("ix_enrollments_made", table_name="enrollments")
+    op.drop_index("ix_visits_month", table_name="visits")
     with op.batch_alter_table("coordination_programs", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("uq_coordination_programs_area_id"), type_="unique")
         batch_op.alter_column("signed_on", existing_type=sa.Date(), nullable=False)
