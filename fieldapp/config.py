@@ -18,7 +18,12 @@ ENV_KEYS = {
     "FIELDAPP_SESSION_IDLE_HOURS": "a web session unused this long is ended (default 8; 0 = never)",
     "FIELDAPP_DEVICE_IDLE_DAYS": "a device token that has not synced this long stops working "
                                  "(default 60; 0 = never)",
+    "FIELDAPP_SYNTHESIS_WEIGHTS": "ranking weights of the monthly synthesis, "
+                                  "new_target=0.6,visit_conversion=0.2,active_collectors=0.2",
 }
+
+#: The monthly synthesis ranks organizations on these parts (docs/synthesis.md).
+SYNTHESIS_PARTS = ("new_target", "visit_conversion", "active_collectors")
 
 
 def _instance_secret(instance_path):
@@ -48,6 +53,27 @@ def _proxies(value):
     if not text.isascii() or not text.isdigit():
         raise ValueError(f"FIELDAPP_TRUSTED_PROXIES must be a whole number >= 0, not {value!r}")
     return int(text)
+
+
+def _weights(value):
+    """'new_target=0.6,visit_conversion=0.2,active_collectors=0.2' -> dict; a part left out
+    weighs 0. A clear error at start-up for anything else (an office mistyping a weight must
+    not get a silently different ranking)."""
+    weights = dict.fromkeys(SYNTHESIS_PARTS, 0.0)
+    for item in str(value).split(","):
+        name, _eq, number = item.partition("=")
+        name = name.strip()
+        try:
+            weight = float(number)
+        except ValueError:
+            weight = -1.0
+        if name not in weights or not 0 <= weight <= 100:
+            raise ValueError("FIELDAPP_SYNTHESIS_WEIGHTS: give name=number pairs with names among "
+                             f"{', '.join(SYNTHESIS_PARTS)} and numbers >= 0, not {value!r}")
+        weights[name] = weight
+    if not sum(weights.values()):
+        raise ValueError("FIELDAPP_SYNTHESIS_WEIGHTS: at least one weight must be above 0")
+    return weights
 
 
 def load(app, overrides=None):
@@ -88,6 +114,10 @@ def load(app, overrides=None):
         # Sessions and device tokens not used for this long are refused (0 = no limit).
         SESSION_IDLE_HOURS=float(env.get("FIELDAPP_SESSION_IDLE_HOURS", "8")),
         DEVICE_IDLE_DAYS=float(env.get("FIELDAPP_DEVICE_IDLE_DAYS", "60")),
+        # Monthly synthesis ranking: progress on the year's target of new sign-ups, conversion
+        # from visits, active collectors ÷ collectors (docs/synthesis.md).
+        SYNTHESIS_WEIGHTS=_weights(env.get("FIELDAPP_SYNTHESIS_WEIGHTS",
+                                           "new_target=0.6,visit_conversion=0.2,active_collectors=0.2")),
     )
     if overrides:
         cfg.update(overrides)

@@ -1,6 +1,9 @@
 """Admin views: users (list, create, change, new password) and devices (list, revoke).
 
-Every change goes through audit.record in the same transaction as the change itself.
+Supervisors use the same pages for the collectors and village heads of their subtree
+(admin/people.py says whom each manages; forms/users.py refuses other roles for them), reached
+from the collection network page. Every change goes through audit.record in the same
+transaction as the change itself.
 """
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -15,8 +18,8 @@ from ..auth import sessions
 from ..auth.views import _safe_next
 from ..db.tx import begin_write
 from ..extensions import db
-from ..forms.users import PasswordResetForm, UserCreateForm, UserEditForm
-from ..models import ROLES, Device, Organization, User
+from ..forms.users import SUPERVISED, PasswordResetForm, UserCreateForm, UserEditForm, role_choices
+from ..models import ROLES, Area, CollectionPoint, Device, Organization, User
 from ..models.base import utcnow
 from ..rules import audit
 from ..rules.access import roles_required, scope_of
@@ -25,7 +28,8 @@ from . import bp
 from .people import MANAGERS, managed_users, manages
 
 #: Columns of a user written to the audit log (never the password hash).
-USER_FIELDS = ("username", "full_name", "phone", "role", "organization_id", "active")
+USER_FIELDS = ("username", "full_name", "phone", "role", "organization_id", "collection_point_id",
+               "active")
 
 
 def user_values(user):
@@ -47,8 +51,25 @@ def devices_by_user(user_ids):
 
 
 def _organization_choices(form):
-    orgs = db.session.scalars(select(Organization).order_by(Organization.name)).all()
+    """Organizations and collection points the acting user may attach someone to: all for an
+    admin of the whole country, else those working in (points: lying in) their subtree."""
+    from ..reports.synthesis import visible_organizations
+
+    scope = scope_of(current_user)
+    stmt = select(Organization) if scope.national else visible_organizations(scope.area_ids)
+    orgs = db.session.scalars(stmt.order_by(Organization.name)).all()
     form.organization.choices = [("", "—")] + [(str(o.id), o.name) for o in orgs]
+    points = db.session.execute(
+        select(CollectionPoint, Area.code).join(Area, Area.id == CollectionPoint.area_id)
+        .where(CollectionPoint.area_id.in_(sorted(scope.area_ids) or [-1]),
+               CollectionPoint.organization_id.in_([o.id for o in orgs] or [-1]))
+        .order_by(Area.code, CollectionPoint.code)).all()
+    names = {o.id: o.name for o in orgs}
+    form.collection_point.choices = [("", "—")] + [
+        (str(p.id), f"{code} · {p.code} {p.name} ({names[p.organization_id]})") for p, code in points]
+    form.point_orgs = {str(p.id): str(p.organization_id) for p, _code in points}
+    if scope.role == "supervisor":  # the form refuses other roles for them too
+        form.role.choices = [c for c in role_choices() if c[0] in SUPERVISED]
 
 
 def _managed_user_or_404(user_id):
@@ -61,7 +82,7 @@ def _managed_user_or_404(user_id):
 
 
 @bp.route("/users")
-@roles_required("admin")
+@roles_required(*MANAGERS)
 def users():
     """Users the admin manages, with their devices: last sync, app version, outbox."""
     scope = scope_of(current_user)
@@ -80,7 +101,7 @@ def users():
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@roles_required("admin")
+@roles_required(*MANAGERS)
 def user_new():
     """Create a user with a first password (given to them in person)."""
     form = UserCreateForm()
@@ -90,7 +111,8 @@ def user_new():
         begin_write()
         user = User(username=form.username.data, full_name=form.full_name.data,
                     phone=form.phone.data, role=form.role.data,
-                    organization_id=form.organization_id(), active=True)
+                    organization_id=form.organization_id(),
+                    collection_point_id=form.collection_point_id(), active=True)
         user.set_password(form.password.data)
         user.areas = list(form.area_objects)
         db.session.add(user)
@@ -109,7 +131,7 @@ def user_new():
 
 
 @bp.route("/users/<int(max=2147483647):user_id>", methods=["GET", "POST"])
-@roles_required("admin")
+@roles_required(*MANAGERS)
 def user_edit(user_id):
     """Change a user's name, phone, role, organization, areas and whether they may sign in."""
     user = _managed_user_or_404(user_id)
@@ -119,6 +141,7 @@ def user_edit(user_id):
     if request.method == "GET":
         form.areas.data = sorted(a.code for a in user.areas)
         form.organization.data = str(user.organization_id or "")
+        form.collection_point.data = str(user.collection_point_id or "")
     status = 200
     if form.validate_on_submit():
         if user.id == current_user.id and (form.role.data != "admin" or not form.active.data):
@@ -131,6 +154,7 @@ def user_edit(user_id):
             before = user_values(user)
             user.full_name, user.phone = form.full_name.data, form.phone.data
             user.role, user.organization_id = form.role.data, form.organization_id()
+            user.collection_point_id = form.collection_point_id()
             user.active = form.active.data
             user.areas = list(form.area_objects)
             after = user_values(user)
@@ -147,7 +171,7 @@ def user_edit(user_id):
 
 
 @bp.route("/users/<int(max=2147483647):user_id>/password", methods=["POST"])
-@roles_required("admin")
+@roles_required(*MANAGERS)
 def user_password(user_id):
     """Set a new password (the user forgot theirs): their web sessions end (an admin resetting
     their own keeps this one), their devices stay paired."""

@@ -21,6 +21,8 @@ REQUIRED = _l("This field is required.")
 BAD_CHOICE = _l("Not one of the allowed values.")
 LENGTH = _l("Between %(min)d and %(max)d characters.")
 CODE_SPLIT = re.compile(r"[\s,;]+")
+#: The roles a supervisor may create and change (admin/people.py: whom they manage).
+SUPERVISED = ("collector", "village_head")
 
 
 def _strip_lower(value):
@@ -55,6 +57,8 @@ class _UserFields(FlaskForm):
                        validate_choice=False)
     organization = SelectField(_l("Collection service organization"), choices=[("", "—")],
                                validate_choice=False)
+    collection_point = SelectField(_l("Collection point"), choices=[("", "—")],
+                                   validate_choice=False)
     areas = AreaCodesField(_l("Areas (codes)"),
                            description=_l("Codes separated by commas, e.g. 31001, 31001-1"),
                            render_kw={"autocapitalize": "none", "spellcheck": "false"})
@@ -84,13 +88,30 @@ class _UserFields(FlaskForm):
     def validate_role(self, field):
         if field.data not in ROLES:
             raise ValidationError(BAD_CHOICE)
+        # Supervisors manage the field staff of their subtree, never other desk users.
+        if self.scope is not None and self.scope.role == "supervisor" and field.data not in SUPERVISED:
+            raise ValidationError(_l("A supervisor adds and changes collectors and village heads only."))
 
     def validate_organization(self, field):
         if field.data and field.data not in {value for value, _label in field.choices}:
             raise ValidationError(BAD_CHOICE)
 
+    def validate_collection_point(self, field):
+        """The view sets ``point_orgs``: {point id (text): its organization id (text)}."""
+        if not field.data:
+            return
+        if field.data not in self.point_orgs:
+            raise ValidationError(BAD_CHOICE)
+        if self.point_orgs[field.data] != self.organization.data:
+            raise ValidationError(_l("This collection point belongs to another organization."))
+
+    point_orgs = {}
+
     def organization_id(self):
         return int(self.organization.data) if self.organization.data else None
+
+    def collection_point_id(self):
+        return int(self.collection_point.data) if self.collection_point.data else None
 
 
 class UserCreateForm(_UserFields):

@@ -2,6 +2,7 @@
 from datetime import date
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -30,6 +31,10 @@ class Area(db.Model):
 
     def __repr__(self):
         return f"<Area {self.code} {self.name}>"
+
+
+#: Kinds of collection service organization (labels in web/labels.py via network.po).
+ORGANIZATION_KINDS = ("post_office", "cooperative_union", "commune_committee", "insurer", "other")
 
 
 class Organization(db.Model):
@@ -63,12 +68,20 @@ class CollectionPoint(db.Model):
 
 
 class CoordinationProgram(db.Model):
-    """A three-party coordination program signed for one commune."""
+    """A three-party coordination program (organization, grassroots office, commune People's
+    Committee) for one commune; recorded while being prepared (``signed`` false) and once signed.
+    """
 
     __tablename__ = "coordination_programs"
+    __table_args__ = (UniqueConstraint("area_id", "organization_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
-    signed_on: Mapped[date] = mapped_column(db.Date)
+    signed: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
+    signed_on: Mapped[date | None] = mapped_column(db.Date)
+    document_ref: Mapped[str | None] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(String(500))
+
+    area = relationship("Area")
+    organization = relationship("Organization")
 

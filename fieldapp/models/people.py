@@ -29,6 +29,8 @@ class User(UserMixin, db.Model):
     phone: Mapped[str | None] = mapped_column(String(20))
     role: Mapped[str] = mapped_column(String(16))
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+    #: The collection point a collector works from (the monthly synthesis counts per point).
+    collection_point_id: Mapped[int | None] = mapped_column(ForeignKey("collection_points.id"))
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(8))
@@ -39,6 +41,7 @@ class User(UserMixin, db.Model):
 
     areas = relationship("Area", secondary=user_areas, lazy="selectin")
     organization = relationship("Organization")
+    collection_point = relationship("CollectionPoint")
 
     def set_password(self, password):
         self.password_hash = generate_password_hash(password)

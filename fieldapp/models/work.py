@@ -1,7 +1,7 @@
 """Field work: visits, sign-ups (enrollments), referrals and group outreach sessions."""
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sync.protocol import REFERRAL_STATUSES, REVIEW_STATUSES  # noqa: F401 (models' names)
@@ -15,8 +15,12 @@ class Visit(Synced, db.Model):
     __tablename__ = "visits"
     # The review queue (supervisor/review_queue.py): a status read newest synced first, and
     # the same within one area (counts per status, a village's or a commune's queue).
+    # The month's visits read from the index alone (monthly synthesis, docs/synthesis.md):
+    # without it each of a month's rows is a random read across a year's table.
     __table_args__ = (Index("ix_visits_review_queue", "review_status", "received_at"),
-                      Index("ix_visits_area_review", "area_id", "review_status", "received_at"))
+                      Index("ix_visits_area_review", "area_id", "review_status", "received_at"),
+                      Index("ix_visits_month", "visited_at", "created_by_id", "area_id",
+                            "household_id"))
     household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
     visited_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     outcome: Mapped[str] = mapped_column(String(20))
@@ -43,7 +47,10 @@ class Enrollment(Synced, db.Model):
 
     __tablename__ = "enrollments"
     # A visit's review page lists the sign-ups made in it (supervisor/review_queue.py).
-    __table_args__ = (Index("ix_enrollments_visit_review", "visit_id"),)
+    # The moment a sign-up was made, as the reports count it, with what they group by.
+    __table_args__ = (Index("ix_enrollments_visit_review", "visit_id"),
+                      Index("ix_enrollments_made", text("coalesce(client_time, received_at)"),
+                            "created_by_id", "area_id", "scheme", "kind", "person_id"))
     person_id: Mapped[str] = mapped_column(ForeignKey("persons.id"), index=True)
     scheme: Mapped[str] = mapped_column(String(4))
     start_month: Mapped[str] = mapped_column(String(7), index=True)  # YYYY-MM
@@ -91,6 +98,7 @@ class Outreach(Synced, db.Model):
     """A group session: a customer conference or a small-group talk."""
 
     __tablename__ = "outreach"
+    __table_args__ = (Index("ix_outreach_month", "held_at", "created_by_id", "area_id", "attendees"),)
     kind: Mapped[str] = mapped_column(String(16))
     held_at: Mapped[datetime] = mapped_column(UTCDateTime)
     attendees: Mapped[int] = mapped_column()

@@ -6,7 +6,7 @@ amount. ``made_month`` is the month (YYYY-MM) of the client time of the enrollme
 accepted version: the start window is judged against it, and later edits keep it.
 
 Revision ID: a14c5e7d9b20
-Revises: e2b6c4a8d0f1
+Revises: f3a1c7e9b5d2
 Create Date: 2026-12-07 14:00:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "a14c5e7d9b20"
-down_revision = "e2b6c4a8d0f1"
+down_revision = "f3a1c7e9b5d2"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,313 @@
+"""The monthly synthesis (tổng hợp tháng): per collection organization and per collection point.
+
+Offices judge each organization every month, and weak ones lose their contracts, so every
+figure here is counted by the database (GROUP BY organization / collection point) and Python
+only places the few grouped rows side by side and ranks the organizations.
+
+Whose work is whose: a record counts for the organization and the collection point of the user
+who made it (``users.organization_id``, ``users.collection_point_id``); a referral counts for the
+collector it is assigned to. Only records in the areas asked for (within the user's Scope)
+count. Months are months as lived in Vietnam (Asia/Ho_Chi_Minh); a sign-up's moment is when it
+was made on the device (``client_time``, else when the server received it), as on the overview.
+
+The ranking and each definition are described in docs/synthesis.md.
+"""
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import and_, case, distinct, false, func, literal, or_, select, union_all
+
+from ..extensions import db
+from ..i18n import local_zone
+from ..models import (
+    Area,
+    CollectionPoint,
+    Enrollment,
+    Organization,
+    Outreach,
+    Person,
+    Plan,
+    Referral,
+    User,
+    Visit,
+)
+
+#: The default ranking weights (config SYNTHESIS_WEIGHTS, from FIELDAPP_SYNTHESIS_WEIGHTS,
+#: overrides; docs/synthesis.md).
+DEFAULT_WEIGHTS = {"new_target": 0.6, "visit_conversion": 0.2, "active_collectors": 0.2}
+
+SCHEMES = ("vsi", "hhi")
+KINDS = ("new", "renewed", "resumed")
+#: Counting columns of every row (organization and collection point), in table order.
+COUNTS = ("visits", "households", "sessions", "attendees",
+          *(f"{s}_{k}" for s in SCHEMES for k in KINDS), "signups",
+          "signed_households", "referred", "referred_enrolled", "collectors", "active_collectors")
+
+
+def month_bounds_of(month):
+    """'2026-11' -> (start, end) in UTC of that month in local time; ValueError if malformed."""
+    year, mon = (int(part) for part in month.split("-"))
+    if not (1 <= mon <= 12 and 2000 <= year <= 2100) or len(month) != 7:
+        raise ValueError(month)
+    zone = local_zone()
+    start = datetime(year, mon, 1, tzinfo=zone)
+    end = datetime(year + (mon == 12), mon % 12 + 1, 1, tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def year_start_of(month):
+    return datetime(int(month[:4]), 1, 1, tzinfo=local_zone()).astimezone(UTC)
+
+
+@dataclass
+class Unit:
+    """One row of the synthesis: an organization (``point`` None) or one of its points."""
+
+    organization: Organization
+    point: CollectionPoint | None = None
+    figures: dict = field(default_factory=lambda: dict.fromkeys(COUNTS, 0))
+    points: list = field(default_factory=list)
+    new_ytd: int = 0
+    new_target: int | None = None
+    score: float = 0.0
+    rank: int | None = None
+
+    def ratio(self, num, den):
+        n, d = self.figures[num], self.figures[den]
+        return n / d if d else None
+
+    @property
+    def visit_conversion(self):
+        return self.ratio("signed_households", "households")
+
+    @property
+    def referral_conversion(self):
+        return self.ratio("referred_enrolled", "referred")
+
+    @property
+    def active_share(self):
+        return self.ratio("active_collectors", "collectors")
+
+    @property
+    def new_progress(self):
+        return self.new_ytd / self.new_target if self.new_target else None
+
+
+def weights_of(config):
+    """The ranking weights from the app config (SYNTHESIS_WEIGHTS), defaults where missing."""
+    weights = dict(DEFAULT_WEIGHTS)
+    weights.update(config.get("SYNTHESIS_WEIGHTS") or {})
+    return weights
+
+
+def score(unit, weights):
+    """Weighted score in 0..1: each part counts at most 100% and as 0 when it has no base."""
+    parts = {"new_target": unit.new_progress, "visit_conversion": unit.visit_conversion,
+             "active_collectors": unit.active_share}
+    total = sum(weights.values()) or 1
+    return sum(weights.get(k, 0) * min(parts[k] or 0, 1) for k in parts) / total
+
+
+def visible_organizations(area_ids, national=False):
+    """Organizations working in ``area_ids``: based there, or with a collection point there.
+    An organization with no area at all shows only to a user of the whole country."""
+    ids = sorted(area_ids)
+    if not ids:
+        return select(Organization).where(false())
+    with_point = select(CollectionPoint.organization_id).where(CollectionPoint.area_id.in_(ids))
+    cond = or_(Organization.area_id.in_(ids), Organization.id.in_(with_point))
+    if national:
+        cond = or_(cond, Organization.area_id.is_(None))
+    return select(Organization).where(cond)
+
+
+def _keys(by_point):
+    cols = [User.organization_id.label("org")]
+    if by_point:
+        cols.append(func.coalesce(User.collection_point_id, 0).label("pt"))
+    return cols
+
+
+def _grouped(stmt, by_point):
+    """Run a statement whose first columns are the unit keys: {key: (values...)}."""
+    n = 2 if by_point else 1
+    return {tuple(r[:n]): tuple(r[n:]) for r in db.session.execute(stmt)}
+
+
+def _point_figures(ids, orgs, start, end):
+    """{(org id, point id or 0): {count name: n}} of every count that adds up.
+
+    Each collector has one organization and one point, so the organization's figures are the
+    sums of its points' (collectors and active collectors included); only the households,
+    counted once however many points visited them, need their own query (``_reach``).
+    """
+    keys = _keys(True)
+    in_orgs = User.organization_id.in_(orgs)
+    out = {}
+
+    def put(stmt, names):
+        for key, values in _grouped(stmt, True).items():
+            slot = out.setdefault(key, dict.fromkeys(COUNTS, 0))
+            for name, value in zip(names, values):
+                slot[name] = int(value or 0)
+
+    # count(*), not count(id): the month's visits are then read from ix_visits_month alone.
+    put(select(*keys, func.count(), func.count(distinct(Visit.created_by_id))).select_from(Visit)
+        .join(User, User.id == Visit.created_by_id)
+        .where(Visit.visited_at >= start, Visit.visited_at < end, Visit.area_id.in_(ids), in_orgs)
+        .group_by(*keys), ("visits", "active_collectors"))
+    put(select(*keys, func.count(), func.sum(Outreach.attendees)).select_from(Outreach)
+        .join(User, User.id == Outreach.created_by_id)
+        .where(Outreach.held_at >= start, Outreach.held_at < end, Outreach.area_id.in_(ids), in_orgs)
+        .group_by(*keys), ("sessions", "attendees"))
+    made = _made(Enrollment)
+    splits = [func.sum(case((and_(Enrollment.scheme == s, Enrollment.kind == k), 1), else_=0))
+              for s in SCHEMES for k in KINDS]
+    put(select(*keys, *splits, func.count()).select_from(Enrollment)
+        .join(User, User.id == Enrollment.created_by_id)
+        .where(made >= start, made < end, Enrollment.area_id.in_(ids), in_orgs)
+        .group_by(*keys), (*(f"{s}_{k}" for s in SCHEMES for k in KINDS), "signups"))
+    referred_at = _made(Referral)
+    put(select(*keys, func.count(Referral.id), func.sum(case((Referral.status == "enrolled", 1), else_=0)))
+        .join(User, User.id == Referral.assigned_to_id)
+        .where(referred_at >= start, referred_at < end, Referral.area_id.in_(ids), in_orgs)
+        .group_by(*keys), ("referred", "referred_enrolled"))
+    put(select(*keys, func.count(User.id))
+        .where(User.role == "collector", User.active.is_(True), in_orgs,
+               User.areas.any(), ~User.areas.any(Area.id.not_in(ids)))
+        .group_by(*keys), ("collectors",))
+    return out
+
+
+def _made(model):
+    """When a record was made: on the device if it said, else when the server got it."""
+    return func.coalesce(model.client_time, model.received_at)
+
+
+def _reach(ids, orgs, start, end):
+    """Households visited in the month, and of them those with a sign-up, per point and per
+    organization: ({(org, point): (visited, signed)}, {(org,): (visited, signed)}).
+
+    A household counts as signed for a unit when the unit's collectors visited it and also
+    signed someone in it up in the month. One statement, one pass over the month's visits and
+    sign-ups: their (organization, point, household) rows, flagged visited or signed, are
+    gathered once (``marks``), then counted per point and, a household once, per organization.
+    """
+    keys = _keys(True)
+    in_orgs = User.organization_id.in_(orgs)
+    made = _made(Enrollment)
+    visited = (select(*keys, Visit.household_id.label("hh"), literal(1).label("v"), literal(0).label("s"))
+               .select_from(Visit).join(User, User.id == Visit.created_by_id)
+               .where(Visit.visited_at >= start, Visit.visited_at < end, Visit.area_id.in_(ids), in_orgs))
+    signed = (select(*keys, Person.household_id.label("hh"), literal(0).label("v"), literal(1).label("s"))
+              .select_from(Enrollment).join(User, User.id == Enrollment.created_by_id)
+              .join(Person, Person.id == Enrollment.person_id)
+              .where(made >= start, made < end, Enrollment.area_id.in_(ids), in_orgs))
+    rows = union_all(visited, signed).subquery("rows")
+    marks = (select(rows.c.org, rows.c.pt, rows.c.hh, func.max(rows.c.v).label("v"),
+                    func.max(rows.c.s).label("s"))
+             .group_by(rows.c.org, rows.c.pt, rows.c.hh).cte("marks"))
+    per_org = (select(marks.c.org, marks.c.hh, func.max(marks.c.v).label("v"), func.max(marks.c.s).label("s"))
+               .group_by(marks.c.org, marks.c.hh).subquery("per_org"))
+    both = union_all(
+        select(marks.c.org, marks.c.pt, func.count(), func.sum(marks.c.s))
+        .where(marks.c.v == 1).group_by(marks.c.org, marks.c.pt),
+        select(per_org.c.org, literal(-1), func.count(), func.sum(per_org.c.s))
+        .where(per_org.c.v == 1).group_by(per_org.c.org))
+    by_point, by_org = {}, {}
+    for org, pt, visited_n, signed_n in db.session.execute(both):
+        if pt == -1:
+            by_org[(org,)] = (int(visited_n), int(signed_n or 0))
+        else:
+            by_point[(org, pt)] = (int(visited_n), int(signed_n or 0))
+    return by_point, by_org
+
+
+def _figures(ids, orgs, start, end):
+    """({(org, point): counts}, {(org,): counts}): the points' figures, and the organizations'
+    as their sums with the households counted once."""
+    by_point = _point_figures(ids, orgs, start, end)
+    reach_point, reach_org = _reach(ids, orgs, start, end)
+    for key, (households, signed) in reach_point.items():
+        slot = by_point.setdefault(key, dict.fromkeys(COUNTS, 0))
+        slot["households"], slot["signed_households"] = households, signed
+    by_org = {}
+    for (org, _pt), figures in by_point.items():
+        slot = by_org.setdefault((org,), dict.fromkeys(COUNTS, 0))
+        for name, n in figures.items():
+            slot[name] += n
+    for key, slot in by_org.items():
+        slot["households"], slot["signed_households"] = reach_org.get(key, (0, 0))
+    return by_point, by_org
+
+
+def _new_to_date(ids, orgs, month):
+    """{org id: new sign-ups from 1 January to the end of ``month``} in ``ids``."""
+    _start, end = month_bounds_of(month)
+    made = _made(Enrollment)
+    stmt = (select(User.organization_id, func.count()).select_from(Enrollment)
+            .join(User, User.id == Enrollment.created_by_id)
+            .where(Enrollment.kind == "new", made >= year_start_of(month), made < end,
+                   Enrollment.area_id.in_(ids), User.organization_id.in_(orgs))
+            .group_by(User.organization_id))
+    return dict(db.session.execute(stmt).all())
+
+
+def _new_targets(orgs, year):
+    """{org id: the year's target of new sign-ups}, all schemes together; absent = no target."""
+    stmt = (select(Plan.organization_id, func.sum(Plan.new_participants))
+            .where(Plan.organization_id.in_(orgs), Plan.year == year,
+                   Plan.new_participants.is_not(None))
+            .group_by(Plan.organization_id))
+    return {org: int(n) for org, n in db.session.execute(stmt).all() if n is not None}
+
+
+@dataclass
+class Synthesis:
+    month: str
+    units: list  # organizations, ranked, each with .points
+    totals: dict
+    weights: dict
+
+
+def monthly_synthesis(area_ids, month, weights=None, national=False):
+    """The synthesis of ``month`` ('YYYY-MM') for ``area_ids`` (already cut to a Scope).
+
+    Organizations come ranked (rank 1 first); each holds its collection points (those in
+    ``area_ids``, by commune then code) and, when some of its work was done by collectors
+    attached to no point, a last row with ``point`` None for it.
+    """
+    weights = dict(weights or DEFAULT_WEIGHTS)
+    start, end = month_bounds_of(month)
+    ids = sorted(area_ids)
+    orgs = {o.id: o for o in db.session.scalars(visible_organizations(ids, national))}
+    org_ids = sorted(orgs) or [-1]
+    by_point, by_org = _figures(ids, org_ids, start, end) if ids else ({}, {})
+    new_ytd = _new_to_date(ids or [-1], org_ids, month) if ids else {}
+    targets = _new_targets(org_ids, int(month[:4]))
+    points = db.session.execute(
+        select(CollectionPoint, Area.code).join(Area, Area.id == CollectionPoint.area_id)
+        .where(CollectionPoint.area_id.in_(ids or [-1]), CollectionPoint.organization_id.in_(org_ids))
+        .order_by(Area.code, CollectionPoint.code)).all()
+    units = {}
+    for org in orgs.values():
+        unit = Unit(org, figures=by_org.get((org.id,), dict.fromkeys(COUNTS, 0)),
+                    new_ytd=int(new_ytd.get(org.id, 0)), new_target=targets.get(org.id))
+        unit.score = round(score(unit, weights), 4)
+        units[org.id] = unit
+    for point, _code in points:
+        units[point.organization_id].points.append(
+            Unit(units[point.organization_id].organization, point,
+                 figures=by_point.get((point.organization_id, point.id), dict.fromkeys(COUNTS, 0))))
+    for (org_id, pt), figures in by_point.items():
+        if pt == 0 and org_id in units and any(figures.values()):
+            units[org_id].points.append(Unit(units[org_id].organization, None, figures=figures))
+    ranked = sorted(units.values(), key=lambda u: (-u.score, u.organization.name, u.organization.id))
+    for n, unit in enumerate(ranked, 1):
+        unit.rank = n
+    totals = {name: sum(u.figures[name] for u in ranked) for name in COUNTS}
+    totals["new_ytd"] = sum(u.new_ytd for u in ranked)
+    targets_known = [u.new_target for u in ranked if u.new_target is not None]
+    totals["new_target"] = sum(targets_known) if targets_known else None
+    return Synthesis(month, ranked, totals, weights)
+
