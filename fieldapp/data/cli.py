@@ -238,7 +238,8 @@ def import_counts_command(file):
     "import-plans", short_help="Import the year's target per area and scheme from a CSV file.",
     help=(
     "Import the year's targets from FILE (columns area_code,year,scheme,participants: the "
-    "number of participants planned for the year, scheme vsi or hhi). A target already "
+    "number of participants planned for the year, scheme vsi or hhi; an optional fifth "
+    "column new_participants: the year's target for new sign-ups). A target already "
     "there for the area, year and scheme is replaced. " + _CSV_NOTE))
 @with_appcontext
 @click.argument("file", type=_FILE)

@@ -327,12 +327,13 @@ def progress(area_id, child_ids, month, scheme, now=None):
     rows = {a: area_figures(a, month, scheme, figures, year_plans.get(a), new.get(a, 0))
             for a in roots}
     plan = year_plans.get(area_id) or PlanFigure()
+    december = figures.get((area_id, previous_december(month)), NO_FIGURE).value
     line = []
-    for m in year_months(month):
-        figure = figures.get((area_id, m), NO_FIGURE)
+    for number in range(1, 13):
+        m = f"{month[:4]}-{number:02d}"
+        figure = figures.get((area_id, m), NO_FIGURE) if m <= month else NO_FIGURE
         line.append({"month": m, "value": figure.value, "provisional": figure.provisional,
-                     "plan": plan_at(plan, m, figures.get((area_id, previous_december(month)),
-                                                          NO_FIGURE).value)})
+                     "plan": plan_at(plan, m, december)})
     end = min(now or datetime.now(UTC), month_end_utc(month))
     return {"area": rows[area_id], "children": [rows[c] for c in child_ids], "line": line,
             "full_year_plan": plan.target, "weeks": weekly_signups(area_id, scheme, end),
