@@ -95,7 +95,9 @@ def set_plan():
         org = db.session.scalar(select(Organization).where(Organization.code == form.organization.data))
     monthly = {key: getattr(form, f"m{key}").data for key in MONTH_KEYS
                if getattr(form, f"m{key}").data is not None}
-    if form.new_participants.data is not None and form.new_participants.data > form.target.data:
+    # An organization has no count of its own: its plan is its "new" target, the total may be 0.
+    if org is None and form.new_participants.data is not None \
+            and form.new_participants.data > form.target.data:
         form.new_participants.errors.append(_("Cannot be more than the target of participants."))
         return _render(scope, form.year.data, form=form, status=400)
     begin_write()
