@@ -7,8 +7,9 @@ returned rows side by side (this month against last month, December, a year earl
 
 Definitions (docs/reports.md, "Progress against plan"):
 
-- an area's *official count* for a month is its own imported count, or else the sum of its
-  direct sub-areas' counts for that month (offices import per commune, or per province);
+- an area's *official counts* are its own imported counts when it has any (for the scheme),
+  or else, month by month, the sums of its direct sub-areas' counts (offices import per
+  commune, or per province);
 - *participants at a month's end* is the official count when there is one for the month;
   after the last count it is that count plus the persons with a paid enrollment of the scheme
   of kind ``new`` or ``resumed`` starting after the count's month and not after the month
@@ -102,29 +103,37 @@ NO_FIGURE = Figure(None)
 _PARTICIPANTS_SQL = """
 WITH RECURSIVE {roots},
 {wanted},
+own_roots(root_id) AS (
+    SELECT DISTINCT pc.area_id FROM participant_counts pc
+     WHERE pc.area_id IN :roots AND pc.scheme = :scheme),
 counted(root_id, month, participants) AS (
     SELECT pc.area_id, pc.month, pc.participants FROM participant_counts pc
      WHERE pc.area_id IN :roots AND pc.scheme = :scheme AND pc.month <= :last
     UNION ALL
     SELECT a.parent_id, pc.month, SUM(pc.participants) FROM participant_counts pc
       JOIN areas a ON a.id = pc.area_id
-     WHERE a.parent_id IN :roots AND pc.scheme = :scheme AND pc.month <= :last
-       AND NOT EXISTS (SELECT 1 FROM participant_counts own WHERE own.area_id = a.parent_id
-                       AND own.month = pc.month AND own.scheme = :scheme)
+     WHERE a.parent_id IN :roots AND a.parent_id NOT IN (SELECT root_id FROM own_roots)
+       AND pc.scheme = :scheme AND pc.month <= :last
      GROUP BY a.parent_id, pc.month),
 based(root_id, month, base) AS (
     SELECT r.root_id, w.month, MAX(c.month) FROM roots r CROSS JOIN wanted w
       LEFT JOIN counted c ON c.root_id = r.root_id AND c.month <= w.month
      GROUP BY r.root_id, w.month),
-{subtree}
-SELECT b.root_id, b.month, b.base, c.participants,
-       CASE WHEN b.base < b.month THEN (
-           SELECT COUNT(DISTINCT e.person_id) FROM enrollments e
-             JOIN sub s ON s.area_id = e.area_id
-            WHERE s.root_id = b.root_id AND e.scheme = :scheme AND e.paid = :paid
-              AND e.kind IN :kinds AND e.start_month > b.base AND e.start_month <= b.month)
-       ELSE 0 END AS added
+{subtree},
+recent(area_id, person_id, start_month) AS (
+    SELECT e.area_id, e.person_id, e.start_month FROM enrollments e
+     WHERE e.start_month > (SELECT MIN(base) FROM based WHERE base < month)
+       AND e.start_month <= :last AND e.scheme = :scheme AND e.paid = :paid
+       AND e.kind IN :kinds),
+added(root_id, month, persons) AS (
+    SELECT b.root_id, b.month, COUNT(DISTINCT r.person_id)
+      FROM recent r CROSS JOIN sub s CROSS JOIN based b
+     WHERE s.area_id = r.area_id AND b.root_id = s.root_id AND b.base < b.month
+       AND r.start_month > b.base AND r.start_month <= b.month
+     GROUP BY b.root_id, b.month)
+SELECT b.root_id, b.month, b.base, c.participants, ad.persons
   FROM based b LEFT JOIN counted c ON c.root_id = b.root_id AND c.month = b.base
+  LEFT JOIN added ad ON ad.root_id = b.root_id AND ad.month = b.month
 """
 
 
@@ -192,17 +201,23 @@ def plans(root_ids, year, scheme):
 
 
 _NEW_SQL = """
-WITH RECURSIVE {roots}, {subtree}
-SELECT s.root_id, COUNT(DISTINCT e.person_id) FROM enrollments e
-  JOIN sub s ON s.area_id = e.area_id
- WHERE e.scheme = :scheme AND e.paid = :paid AND e.kind = 'new'
-   AND e.start_month >= :first AND e.start_month <= :month
+WITH RECURSIVE {roots}, {subtree},
+per_area(area_id, persons) AS (
+    SELECT e.area_id + 0, COUNT(DISTINCT e.person_id) FROM enrollments e
+     WHERE e.scheme = :scheme AND e.paid = :paid AND e.kind = 'new'
+       AND e.start_month >= :first AND e.start_month <= :month
+     GROUP BY e.area_id + 0)
+SELECT s.root_id, SUM(p.persons) FROM per_area p CROSS JOIN sub s
+ WHERE s.area_id = p.area_id
  GROUP BY s.root_id
 """
 
 
 def new_signups(root_ids, month, scheme):
-    """{area_id: persons with a paid new enrollment starting from January up to ``month``}."""
+    """{area_id: persons with a paid new enrollment starting from January up to ``month``}.
+
+    Counted once per area, then added up each root's subtree: one pass over the year's new
+    sign-ups whatever the number of roots (a person's sign-ups are in the person's area)."""
     if not root_ids:
         return {}
     rows = _run(_NEW_SQL.format(roots=ROOTS_CTE, subtree=SUBTREE_CTE), roots=sorted(root_ids),
@@ -223,12 +238,16 @@ def weekly_signups(root_id, scheme, end):
     starts = week_starts(end)
     bounds = starts + [end]
     recorded = "COALESCE(e.client_time, e.received_at)"
-    columns = ", ".join(
-        f"SUM(CASE WHEN {recorded} >= :w{i} AND {recorded} < :w{i + 1} THEN 1 ELSE 0 END)"
+    weeks = ", ".join(
+        f"SUM(CASE WHEN {recorded} >= :w{i} AND {recorded} < :w{i + 1} THEN 1 ELSE 0 END) AS w{i}"
         for i in range(len(starts)))
-    sql = (f"WITH RECURSIVE {ROOTS_CTE}, {SUBTREE_CTE} SELECT {columns} FROM enrollments e "
-           f"JOIN sub s ON s.area_id = e.area_id WHERE e.scheme = :scheme "
-           f"AND {recorded} >= :w0 AND {recorded} < :w{len(starts)}")
+    totals = ", ".join(f"SUM(p.w{i})" for i in range(len(starts)))
+    # "area_id + 0": grouping on the bare column makes SQLite walk the area index over the
+    # whole table (a random read per row); one sequential pass is several times faster.
+    sql = (f"WITH RECURSIVE {ROOTS_CTE}, {SUBTREE_CTE}, per_area AS (SELECT e.area_id + 0 AS area_id, "
+           f"{weeks} FROM enrollments e WHERE e.scheme = :scheme AND {recorded} >= :w0 "
+           f"AND {recorded} < :w{len(starts)} GROUP BY e.area_id + 0) "
+           f"SELECT {totals} FROM per_area p CROSS JOIN sub s WHERE s.area_id = p.area_id")
     stmt = text(sql).bindparams(bindparam("roots", expanding=True),
                                 *(bindparam(f"w{i}", type_=UTCDateTime) for i in range(len(bounds))))
     params = {f"w{i}": b for i, b in enumerate(bounds)}
@@ -242,14 +261,17 @@ targets AS (
     SELECT o.id AS org_id, o.code, o.name, p.new_participants, p.target FROM plans p
       JOIN organizations o ON o.id = p.organization_id
      WHERE p.year = :year AND p.scheme = :scheme
-       AND (p.area_id = :root OR (p.area_id IS NULL AND o.area_id = :root)))
-SELECT t.org_id, t.code, t.name, t.new_participants, t.target,
-       (SELECT COUNT(DISTINCT e.person_id) FROM enrollments e
-          JOIN sub s ON s.area_id = e.area_id
-          JOIN users u ON u.id = e.created_by_id
-         WHERE u.organization_id = t.org_id AND e.scheme = :scheme AND e.paid = :paid
-           AND e.kind = 'new' AND e.start_month >= :first AND e.start_month <= :month)
-  FROM targets t ORDER BY t.code
+       AND (p.area_id = :root OR (p.area_id IS NULL AND o.area_id = :root))),
+signed AS (
+    SELECT u.organization_id AS org_id, COUNT(DISTINCT e.person_id) AS persons
+      FROM enrollments e CROSS JOIN sub s CROSS JOIN users u
+     WHERE s.area_id = e.area_id AND u.id = e.created_by_id
+       AND u.organization_id IN (SELECT org_id FROM targets)
+       AND e.scheme = :scheme AND e.paid = :paid AND e.kind = 'new'
+       AND e.start_month >= :first AND e.start_month <= :month
+     GROUP BY u.organization_id)
+SELECT t.org_id, t.code, t.name, t.new_participants, t.target, sg.persons
+  FROM targets t LEFT JOIN signed sg ON sg.org_id = t.org_id ORDER BY t.code
 """
 
 

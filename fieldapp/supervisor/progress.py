@@ -51,11 +51,22 @@ def this_month():
     return datetime.now(UTC).strftime("%Y-%m")
 
 
+def picker_nodes(scope, chosen):
+    """The area picker's choices: every area of the subtree above village level, and the
+    villages beside and below the chosen area (a province has thousands of villages: listing
+    them all would make the page heavy and the list unusable; a village link in the table
+    or ``?area=<code>`` reaches any of them)."""
+    tree = area_tree()
+    near = set()
+    if chosen is not None:
+        near = {chosen.id, chosen.parent_id, *tree.children().get(chosen.id, ())}
+        near |= set(tree.children().get(chosen.parent_id, ()))
+    return [n for n in scope_nodes(scope) if n.level != "village" or n.id in near]
+
+
 def read_filter(scope):
     """(form, area node, month, scheme, valid) from the query string, scope checked."""
-    nodes = scope_nodes(scope)
     form = ProgressFilter(request.args)
-    form.area.choices = [(n.code, f"{n.code} · {n.name}") for n in nodes]
     chosen = request.args.get("area", "").strip()
     if chosen:
         node = area_tree().by_code.get(chosen)
@@ -65,8 +76,10 @@ def read_filter(scope):
     else:
         node = default_area(scope)
         if node is None:
+            form.area.choices = []
             return form, None, None, "vsi", True
         form.area.data = node.code
+    form.area.choices = [(n.code, f"{n.code} · {n.name}") for n in picker_nodes(scope, node)]
     valid = form.validate()
     scheme = form.scheme.data if form.scheme.data in ("vsi", "hhi") else "vsi"
     month = form.month.data if valid and form.month.data else None
