@@ -32,6 +32,8 @@ EXPECTED = {
     "supervisor.overview": DESK,
     "supervisor.households": DESK,
     "supervisor.household": DESK,
+    "supervisor.progress_page": DESK,
+    "supervisor.plans": DESK,
     "admin.devices": DESK,
     "admin.users": ADMIN,
     "admin.user_new": ADMIN,
