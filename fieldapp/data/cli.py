@@ -191,8 +191,9 @@ _CSV_NOTE = ("UTF-8 CSV (Excel's \"CSV UTF-8\" is fine), first line the column n
     "import-areas", short_help="Import areas (code,name,level,parent_code) from a CSV file.",
     help=(
     "Import areas from FILE (columns code,name,level,parent_code; optional valid_from, "
-    "valid_to as YYYY-MM-DD). Levels: province (code of 2 digits), district (3), commune "
-    "(5), village (<commune code>-<n>). Parents may come later in the file. An existing "
+    "valid_to as YYYY-MM-DD, central_city yes/no for a centrally-run city). Levels: "
+    "province (code of 2 digits), district (3), commune (5), village (<commune code>-<n>). "
+    "Parents may come later in the file. An existing "
     "code is updated (name, parent, dates). " + _CSV_NOTE))
 @with_appcontext
 @click.argument("file", type=_FILE)

@@ -143,9 +143,11 @@ def _first_seen(rows, seen, key, line, what):
 # --- areas -----------------------------------------------------------------------------------
 
 def import_areas(path):
-    """Areas by code (code,name,level,parent_code[,valid_from,valid_to]); parents may come
-    later in the file or already be in the database."""
-    rows = read_csv(path, ("code", "name", "level", "parent_code"), ("valid_from", "valid_to"))
+    """Areas by code (code,name,level,parent_code[,valid_from,valid_to,central_city]); parents
+    may come later in the file or already be in the database. ``central_city`` (yes/no) marks
+    a province-level centrally-run city, which reports name "toàn thành phố"."""
+    rows = read_csv(path, ("code", "name", "level", "parent_code"),
+                    ("valid_from", "valid_to", "central_city"))
     existing = _areas_by_code()
     in_file = {}
     for line, row in rows.items:
@@ -169,6 +171,8 @@ def import_areas(path):
             rows.problem(line, "level", f"{code} is already a {existing[code].level}; the "
                                         f"level of an area cannot change.")
         dates = {key: _iso_date(rows, line, key, row.get(key, "")) for key in ("valid_from", "valid_to")}
+        if "central_city" in row:
+            dates["central_city"] = _central_city(rows, line, row["central_city"], level)
         if dates["valid_from"] and dates["valid_to"] and dates["valid_to"] < dates["valid_from"]:
             rows.problem(line, "valid_to", "cannot be before valid_from.")
         if code and code not in in_file:
@@ -207,6 +211,17 @@ def import_areas(path):
                 result.unchanged += 1
 
     return _commit(result, write)
+
+
+def _central_city(rows, line, value, level):
+    """yes/no (also 1/0, true/false, có/không) -> bool; only a province may be a city."""
+    flag = {"yes": True, "1": True, "true": True, "có": True,
+            "no": False, "0": False, "false": False, "không": False, "": False}.get(value.lower())
+    if flag is None:
+        rows.problem(line, "central_city", "must be yes or no.")
+    elif flag and level != "province":
+        rows.problem(line, "central_city", "only a province can be a centrally-run city.")
+    return flag
 
 
 def _iso_date(rows, line, column, value):
