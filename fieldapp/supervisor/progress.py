@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..forms.progress import ProgressFilter
+from ..i18n import local_zone
 from ..models import Area
 from ..reports.progress import latest_counted_month, previous_december, progress
 from ..reports.progress_sentence import (
@@ -142,7 +143,7 @@ def _charts(area, report, names, month, scheme):
     sub_areas = svgchart.bar_chart(
         "chart-areas", _("Percentage of the plan by sub-area, %(month)s", month=month_label(month)),
         bar_desc, bars, lambda v: format_ratio(v) if v is not None else no_figure) if bars else None
-    weeks = [(start.strftime("%d/%m"), n) for start, n in report["weeks"]]
+    weeks = [(start.astimezone(local_zone()).strftime("%d/%m"), n) for start, n in report["weeks"]]
     week_desc = _("Sign-ups per week over the last 12 weeks: %(list)s.",
                   list="; ".join(f"{label}: {format_count(n)}" for label, n in weeks))
     weekly = svgchart.column_chart(

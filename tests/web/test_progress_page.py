@@ -82,6 +82,12 @@ def test_every_figure_of_october_2024(fixed, login_as):
     org = re.search(r'<tr data-org="BD31">(.*?)</tr>', html, re.S)[1]
     assert [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", org, re.S)] \
         == ["Bưu điện Hải Phòng", "3", "40", "7,50%"]
+    # The charts say their figures in words (their <desc>) as well as drawing them.
+    assert ("Số người tham gia cuối mỗi tháng năm 2024 so với đường kế hoạch, đến tháng "
+            "10/2024: 2.100 người, kế hoạch năm 2.500.") in html
+    # Weeks start at midnight in Vietnam: the last one is 25-31 October.
+    assert "Số đăng ký tham gia mỗi tuần trong 12 tuần gần nhất: 09/08: 0;" in html
+    assert "04/10: 1; 11/10: 0; 18/10: 0; 25/10: 0." in html
     # The bars, sorted: An Lão 90% before Hồng Bàng 80%.
     bars = html[html.index('id="chart-areas"'):]
     assert bars.index("Xã An Lão") < bars.index("Phường Hồng Bàng")
