@@ -20,7 +20,7 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table("areas", schema=None) as batch_op:
         batch_op.add_column(sa.Column("central_city", sa.Boolean(), nullable=False,
-                                      server_default=sa.false()))
+                                      server_default="0"))
 
 
 def downgrade():
