@@ -170,6 +170,7 @@ def reused(url):
 
 
 def time_page(app, repeat):
+    """Each view warmed once, then timed ``repeat`` times; the median and the worst."""
     from tests.conftest import login
 
     client = app.test_client()
@@ -217,9 +218,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--sqlite-file", help="keep the SQLite database in this file; with "
-                                              "--reuse, time it again without rebuilding")
-    parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--sqlite-file", help="keep the SQLite database in this file (the "
+                                              "PostgreSQL one is kept anyway)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="time the databases built by an earlier run, without rebuilding")
     args = parser.parse_args()
     print("load before:", os.getloadavg())
     with tempfile.TemporaryDirectory(prefix="bench-progress-") as tmp:
@@ -233,8 +235,8 @@ def main():
                 targets.append(("PostgreSQL", url))
         for label, url in targets:
             print(label)
-            app = (reused(url) if args.reuse and label == "SQLite" and args.sqlite_file
-                   else build(url))
+            keep = label != "SQLite" or args.sqlite_file
+            app = reused(url) if args.reuse and keep else build(url)
             time_page(app, args.repeat)
             with app.app_context():
                 from fieldapp.extensions import db
