@@ -191,8 +191,9 @@ _CSV_NOTE = ("UTF-8 CSV (Excel's \"CSV UTF-8\" is fine), first line the column n
     "import-areas", short_help="Import areas (code,name,level,parent_code) from a CSV file.",
     help=(
     "Import areas from FILE (columns code,name,level,parent_code; optional valid_from, "
-    "valid_to as YYYY-MM-DD). Levels: province (code of 2 digits), district (3), commune "
-    "(5), village (<commune code>-<n>). Parents may come later in the file. An existing "
+    "valid_to as YYYY-MM-DD, central_city yes/no for a centrally-run city). Levels: "
+    "province (code of 2 digits), district (3), commune (5), village (<commune code>-<n>). "
+    "Parents may come later in the file. An existing "
     "code is updated (name, parent, dates). " + _CSV_NOTE))
 @with_appcontext
 @click.argument("file", type=_FILE)
@@ -238,7 +239,8 @@ def import_counts_command(file):
     "import-plans", short_help="Import the year's target per area and scheme from a CSV file.",
     help=(
     "Import the year's targets from FILE (columns area_code,year,scheme,participants: the "
-    "number of participants planned for the year, scheme vsi or hhi). A target already "
+    "number of participants planned for the year, scheme vsi or hhi; an optional fifth "
+    "column new_participants: the year's target for new sign-ups). A target already "
     "there for the area, year and scheme is replaced. " + _CSV_NOTE))
 @with_appcontext
 @click.argument("file", type=_FILE)

@@ -122,7 +122,8 @@ class _Demo:
 
     def places(self):
         reform = date(2025, 7, 1)  # communes and special zones of the 2025 reform
-        self.province = Area(code=D.PROVINCE[0], name=D.PROVINCE[1], level="province")
+        self.province = Area(code=D.PROVINCE[0], name=D.PROVINCE[1], level="province",
+                             central_city=True)
         self.communes, self.villages = [], []
         for code, name, _kind, villages, _centre in D.COMMUNES:
             commune = Area(code=code, name=name, level="commune", parent=self.province,

@@ -55,11 +55,11 @@ class Result:
                 f"{self.updated} updated, {self.unchanged} unchanged.")
 
 
-def _audit(result):
+def _audit(result, user_id=None):
     audit.record("import", result.kind, result.filename[:64], after={
         "file": result.filename, "rows": result.rows, "created": result.created,
         "updated": result.updated, "unchanged": result.unchanged,
-        "operator": _operator()})
+        "operator": _operator() if user_id is None else None}, user_id=user_id)
 
 
 def _operator():
@@ -69,12 +69,12 @@ def _operator():
         return None
 
 
-def _commit(result, write):
+def _commit(result, write, user_id=None):
     """Run ``write`` in one writing transaction with the audit entry; all or nothing."""
     begin_write()
     try:
         write()
-        _audit(result)
+        _audit(result, user_id)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -114,11 +114,17 @@ def _scheme(rows, line, value):
     return value
 
 
-def _known_area(rows, line, areas, code):
+def _known_area(rows, line, areas, code, allowed=None):
+    """The area of ``code``; with ``allowed`` (an uploader's scope), an area outside it is
+    refused with the same words as an unknown code, so an upload never tells a supervisor
+    which codes exist in another subtree."""
     if not code:
         rows.problem(line, "area_code", "required.")
         return None
     area = areas.get(code)
+    if allowed is not None and (area is None or area.id not in allowed):
+        rows.problem(line, "area_code", f"no area of yours has the code {code}.")
+        return None
     if area is None:
         rows.problem(line, "area_code", f"no area has the code {code} (import it with "
                                         f"import-areas first).")
@@ -137,9 +143,11 @@ def _first_seen(rows, seen, key, line, what):
 # --- areas -----------------------------------------------------------------------------------
 
 def import_areas(path):
-    """Areas by code (code,name,level,parent_code[,valid_from,valid_to]); parents may come
-    later in the file or already be in the database."""
-    rows = read_csv(path, ("code", "name", "level", "parent_code"), ("valid_from", "valid_to"))
+    """Areas by code (code,name,level,parent_code[,valid_from,valid_to,central_city]); parents
+    may come later in the file or already be in the database. ``central_city`` (yes/no) marks
+    a province-level centrally-run city, which reports name "toàn thành phố"."""
+    rows = read_csv(path, ("code", "name", "level", "parent_code"),
+                    ("valid_from", "valid_to", "central_city"))
     existing = _areas_by_code()
     in_file = {}
     for line, row in rows.items:
@@ -163,6 +171,8 @@ def import_areas(path):
             rows.problem(line, "level", f"{code} is already a {existing[code].level}; the "
                                         f"level of an area cannot change.")
         dates = {key: _iso_date(rows, line, key, row.get(key, "")) for key in ("valid_from", "valid_to")}
+        if "central_city" in row:
+            dates["central_city"] = _central_city(rows, line, row["central_city"], level)
         if dates["valid_from"] and dates["valid_to"] and dates["valid_to"] < dates["valid_from"]:
             rows.problem(line, "valid_to", "cannot be before valid_from.")
         if code and code not in in_file:
@@ -201,6 +211,17 @@ def import_areas(path):
                 result.unchanged += 1
 
     return _commit(result, write)
+
+
+def _central_city(rows, line, value, level):
+    """yes/no (also 1/0, true/false, có/không) -> bool; only a province may be a city."""
+    flag = {"yes": True, "1": True, "true": True, "có": True,
+            "no": False, "0": False, "false": False, "không": False, "": False}.get(value.lower())
+    if flag is None:
+        rows.problem(line, "central_city", "must be yes or no.")
+    elif flag and level != "province":
+        rows.problem(line, "central_city", "only a province can be a centrally-run city.")
+    return flag
 
 
 def _iso_date(rows, line, column, value):
@@ -316,15 +337,16 @@ def _existing_household_keys(area_ids):
 
 # --- participant counts and plans ------------------------------------------------------------
 
-def import_counts(path):
+def import_counts(path, allowed_area_ids=None, user_id=None):
     """Official participant counts (area_code,month,scheme,participants); upsert by area,
-    month and scheme."""
+    month and scheme. ``allowed_area_ids``: the uploader's scope (the browser upload of the
+    plans page); ``user_id`` goes into the audit entry."""
     rows = read_csv(path, ("area_code", "month", "scheme", "participants"))
     areas = _areas_by_code({row["area_code"] for _line, row in rows.items if row["area_code"]})
     this_month = date.today().strftime("%Y-%m")
     seen, valid = {}, []
     for line, row in rows.items:
-        area = _known_area(rows, line, areas, row["area_code"])
+        area = _known_area(rows, line, areas, row["area_code"], allowed_area_ids)
         month = row["month"]
         match = MONTH_RE.match(month)
         if not match or not 2000 <= int(match[1]) <= 2100:
@@ -359,24 +381,36 @@ def import_counts(path):
             else:
                 result.unchanged += 1
 
-    return _commit(result, write)
+    return _commit(result, write, user_id)
 
 
-def import_plans(path):
-    """The year's target per area (area_code,year,scheme,participants); upsert by area, year
-    and scheme. A changed target drops its old monthly split, which no longer adds up."""
-    rows = read_csv(path, ("area_code", "year", "scheme", "participants"))
+def import_plans(path, allowed_area_ids=None, user_id=None):
+    """The year's target per area (area_code,year,scheme,participants[,new_participants]);
+    upsert by area, year and scheme. A changed target drops its old monthly split, which no
+    longer adds up. Without the fifth column a plan's target for new participants is kept;
+    an empty value in it clears that target. ``allowed_area_ids`` and ``user_id`` as for
+    import_counts."""
+    rows = read_csv(path, ("area_code", "year", "scheme", "participants"), ("new_participants",))
     areas = _areas_by_code({row["area_code"] for _line, row in rows.items if row["area_code"]})
+    has_new = any("new_participants" in row for _line, row in rows.items)
     seen, valid = {}, []
     for line, row in rows.items:
-        area = _known_area(rows, line, areas, row["area_code"])
+        area = _known_area(rows, line, areas, row["area_code"], allowed_area_ids)
         year = _whole(rows, line, "year", row["year"], low=2000, high=2100)
         scheme = _scheme(rows, line, row["scheme"])
         participants = _whole(rows, line, "participants", row["participants"])
+        new = None
+        if row.get("new_participants"):
+            new = _whole(rows, line, "new_participants", row["new_participants"])
+            if new is None:
+                continue
+            if participants is not None and new > participants:
+                rows.problem(line, "new_participants", "cannot be more than participants.")
+                continue
         if None in (area, year, scheme, participants):
             continue
         if _first_seen(rows, seen, (area.id, year, scheme), line, "area, year and scheme"):
-            valid.append((area.id, year, scheme, participants))
+            valid.append((area.id, year, scheme, participants, new))
     rows.raise_if_problems()
 
     result = Result("plans", rows.filename, rows=len(valid))
@@ -385,16 +419,19 @@ def import_plans(path):
         current = {(p.area_id, p.year, p.scheme): p for p in db.session.scalars(
             select(Plan).where(Plan.organization_id.is_(None),
                                Plan.area_id.in_({v[0] for v in valid})))} if valid else {}
-        for area_id, year, scheme, participants in valid:
+        for area_id, year, scheme, participants, new in valid:
             plan = current.get((area_id, year, scheme))
             if plan is None:
                 db.session.add(Plan(area_id=area_id, year=year, scheme=scheme,
-                                    target=participants))
+                                    target=participants, new_participants=new))
                 result.created += 1
-            elif plan.target != participants:
-                plan.target, plan.monthly = participants, None
+            elif plan.target != participants or (has_new and plan.new_participants != new):
+                if plan.target != participants:
+                    plan.target, plan.monthly = participants, None
+                if has_new:
+                    plan.new_participants = new
                 result.updated += 1
             else:
                 result.unchanged += 1
 
-    return _commit(result, write)
+    return _commit(result, write, user_id)

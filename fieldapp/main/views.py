@@ -17,6 +17,7 @@ WORKSPACES = (
     ("supervisor.overview", _l("Overview"), ("admin", "supervisor")),
     ("supervisor.review_queue", _l("Review visits"), ("admin", "supervisor")),
     ("supervisor.households", _l("Household register"), ("admin", "supervisor")),
+    ("supervisor.progress_page", _l("Progress against plan"), ("admin", "supervisor")),
     ("supervisor.synthesis", _l("Monthly synthesis"), ("admin", "supervisor")),
     ("supervisor.network", _l("Collection network"), ("admin", "supervisor")),
     ("admin.devices", _l("Devices"), ("admin", "supervisor")),

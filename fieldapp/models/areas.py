@@ -2,6 +2,7 @@
 from datetime import date
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -26,6 +27,9 @@ class Area(db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"), index=True)
     valid_from: Mapped[date | None] = mapped_column(db.Date)
     valid_to: Mapped[date | None] = mapped_column(db.Date)
+    # A province-level centrally-run city (thành phố trực thuộc trung ương, e.g. Hai Phong):
+    # its reports say "toàn thành phố" where a province's say "toàn tỉnh".
+    central_city: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     parent = relationship("Area", remote_side=[id], backref="children")
 

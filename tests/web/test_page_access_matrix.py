@@ -41,6 +41,8 @@ EXPECTED = {
     "supervisor.synthesis_csv": DESK,
     "supervisor.synthesis_xlsx": DESK,
     "supervisor.network": DESK,
+    "supervisor.progress_page": DESK,
+    "supervisor.plans": DESK,
     "admin.devices": DESK,
     # Supervisors manage the collectors and village heads of their subtree (#13).
     "admin.users": DESK,
