@@ -13,6 +13,7 @@ scope or the policy book, and lives here, one function per rule. ``SqlStore.chec
 5. ``personal_id_unique`` no other person holds the personal ID          -> ``personal_id``
                           (held only outside the caller's areas: a
                           terser message, and the store audits it)
+   ``closer_is_collector`` only a collector closes a referral             -> ``close_reason``
 6. ``premium_matches``    the enrollment's amount is the one the policy  -> the premium
                           book computes                                     input, or
                                                                             ``amount_due``
@@ -45,6 +46,14 @@ def kind_allowed(scope, kind):
         if scope.may_write(kind, area_id):
             return None
     return {"_": [_("You may not send this kind of record.")]}
+
+
+def closer_is_collector(scope, kind, data):
+    """A referral's ``close_reason`` says why the collector who went closed it: a village
+    head refers, and sees the answer, but does not close. Names ``close_reason``."""
+    if kind == "referral" and data.get("close_reason") and scope.role != "collector":
+        return {"close_reason": [_("Only a collector can close a referral.")]}
+    return None
 
 
 def area_known(node):

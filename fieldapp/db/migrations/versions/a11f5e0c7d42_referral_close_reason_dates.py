@@ -1,0 +1,37 @@
+"""referrals.close_reason and the dates of each status step (#11, referrals)
+
+A collector closes a referral by pushing a reason; the server keeps when the referral was
+assigned, visited, enrolled and closed so the village head sees each change with its date
+and the supervisor's page ages the open ones. ``assigned_to_id`` gets an index: a
+collector's open referrals are read by it.
+
+Revision ID: a11f5e0c7d42
+Revises: e2b6c4a8d0f1
+Create Date: 2026-12-07 14:00:00
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "a11f5e0c7d42"
+down_revision = "e2b6c4a8d0f1"
+branch_labels = None
+depends_on = None
+
+_DATES = ("assigned_at", "visited_at", "enrolled_at", "closed_at")
+
+
+def upgrade():
+    with op.batch_alter_table("referrals", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("close_reason", sa.String(length=16), nullable=True))
+        for name in _DATES:
+            batch_op.add_column(sa.Column(name, sa.DateTime(timezone=True), nullable=True))
+        batch_op.create_index("ix_referrals_assigned_to_id", ["assigned_to_id"], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table("referrals", schema=None) as batch_op:
+        batch_op.drop_index("ix_referrals_assigned_to_id")
+        for name in reversed(_DATES):
+            batch_op.drop_column(name)
+        batch_op.drop_column("close_reason")
