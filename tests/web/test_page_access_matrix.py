@@ -32,6 +32,8 @@ EXPECTED = {
     "supervisor.overview": DESK,
     "supervisor.households": DESK,
     "supervisor.household": DESK,
+    "supervisor.referrals": DESK,
+    "supervisor.referrals_download": DESK,
     "admin.devices": DESK,
     "admin.users": ADMIN,
     "admin.user_new": ADMIN,
@@ -59,6 +61,7 @@ def sample_args(world, household_id):
     """Values for the pages that take an argument (a record the supervisor may see)."""
     return {
         "supervisor.household": {"household_id": household_id},
+        "supervisor.referrals_download": {"fmt": "csv"},
         "admin.user_edit": {"user_id": world.users["col_a"]},
     }
 
