@@ -48,10 +48,12 @@ def kind_allowed(scope, kind):
     return {"_": [_("You may not send this kind of record.")]}
 
 
-def closer_is_collector(scope, kind, data):
+def closer_is_collector(scope, kind, data, stored_reason=None):
     """A referral's ``close_reason`` says why the collector who went closed it: a village
-    head refers, and sees the answer, but does not close. Names ``close_reason``."""
-    if kind == "referral" and data.get("close_reason") and scope.role != "collector":
+    head refers, and sees the answer, but does not close (their edit of a closed referral
+    may carry the reason it has, ``stored_reason``). Names ``close_reason``."""
+    reason = data.get("close_reason") if kind == "referral" else None
+    if reason and scope.role != "collector" and reason != stored_reason:
         return {"close_reason": [_("Only a collector can close a referral.")]}
     return None
 

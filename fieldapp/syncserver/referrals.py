@@ -8,8 +8,8 @@ someone and that the village head hears what came of it:
   the supervisor's referral page. A referral recorded by a collector is theirs.
 * **the work**: a visit naming the referral makes it ``visited``; an enrollment naming that
   visit, or any enrollment for the visit's household within ``ENROLL_WINDOW`` of it, makes
-  it ``enrolled``; a collector's push with a ``close_reason`` closes it (and pushing it
-  without one opens it again).
+  it ``enrolled``; a collector's push with a ``close_reason`` closes it (and a collector's
+  push without one opens it again; a village head's edit leaves it closed).
 * **the desk**: a supervisor assigns or reassigns it (``assign``).
 
 Every step keeps its date (``assigned_at`` ...) and an audit entry. The push calls
@@ -96,7 +96,7 @@ def settle(conn, work, now, user_id, role):
         row = state[rid]
         if row.close_reason and row.status not in ("closed", "enrolled"):
             _set(conn, audits, rid, row, {"status": "closed", "closed_at": now}, now, user_id)
-        elif not row.close_reason and row.status == "closed":
+        elif not row.close_reason and row.status == "closed" and role == "collector":
             reopened = ("visited" if row.visited_at else
                         "assigned" if row.assigned_to_id else "new")
             _set(conn, audits, rid, row, {"status": reopened, "closed_at": None}, now, user_id)

@@ -157,7 +157,8 @@ class SqlStore:
         else:
             area_id = refs["person"].area_id
         errors = (checks.area_in_scope(self.scope, kind, area_id, prior)
-                  or checks.closer_is_collector(self.scope, kind, data))
+                  or checks.closer_is_collector(self.scope, kind, data,
+                                                self._close_reason(kind, data, prior, item.id)))
         if errors:
             return errors, None
         facts = {"area_id": area_id,
@@ -175,6 +176,16 @@ class SqlStore:
             if errors:
                 return errors, None
         return {}, facts
+
+    def _close_reason(self, kind, data, prior, rid):
+        """The stored ``close_reason`` of a referral a non-collector updates with one (rare:
+        read only then)."""
+        if kind != "referral" or prior is None or not data.get("close_reason") \
+                or self.scope.role == "collector":
+            return None
+        from ..models import Referral
+
+        return self.conn.execute(select(Referral.close_reason).where(Referral.id == rid)).scalar()
 
     def _probe(self, item, pid, area_id):
         """Audit a personal ID refused because a person outside the caller's areas holds it:

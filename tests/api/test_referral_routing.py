@@ -217,3 +217,20 @@ def test_enrollment_outside_the_window_before_the_visit(app, world, api, head_b)
     col.accepted([visit(h["id"], referral=r["id"], visited_at=when, outcome="not_home",
                         follow_up_on=None)])
     assert stored(app, r["id"])[0] == "visited"
+
+
+def test_the_village_heads_edit_of_a_closed_referral_keeps_it_closed(app, world, api, head_b):
+    r = referral("31002-1")
+    head_b.accepted([r])
+    col = api("col_b")
+    col.accepted([dict(r, version=1, data=dict(r["data"], close_reason="refused"))])
+    # The head fixes the phone number; the phone sends the reason it pulled with the record.
+    head_b.accepted([dict(r, version=2, data=dict(r["data"], close_reason="refused",
+                                                   contact_phone="0912000111"))])
+    assert stored(app, r["id"])[0] == "closed"
+    # Without it (an older phone) the referral stays closed too.
+    head_b.accepted([dict(r, version=3, data=dict(r["data"]))])
+    assert stored(app, r["id"])[0] == "closed"
+    # But the head cannot give another reason.
+    result = head_b.push_ok([dict(r, version=4, data=dict(r["data"], close_reason="moved_away"))])[0]
+    assert result["status"] == "rejected" and list(result["errors"]) == ["close_reason"]
