@@ -61,6 +61,13 @@ class Enrollment(Synced, db.Model):
 
 class Referral(Synced, db.Model):
     __tablename__ = "referrals"
+    __table_args__ = (
+        # The referral page (reports/referrals.py): its figures read this index alone; its
+        # open list walks received_at oldest first.
+        db.Index("ix_referrals_desk", "area_id", "created_by_id", "status", "received_at",
+                 "visited_at"),
+        db.Index("ix_referrals_received_at", "received_at"),
+    )
     contact_name: Mapped[str] = mapped_column(String(200))
     reason: Mapped[str] = mapped_column(String(24))
     household_id: Mapped[str | None] = mapped_column(ForeignKey("households.id"))

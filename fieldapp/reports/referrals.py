@@ -7,9 +7,10 @@ server received the referral; the buckets are the office's: 0–3, 4–7, 8–14
 Every function takes the area ids the caller reaches (rules/access.py Scope), and nothing
 outside them is read.
 """
+from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, func, select
 
 from ..extensions import db
 from ..models import Area, Referral, User, user_areas
@@ -21,8 +22,8 @@ OPEN = ("new", "assigned", "visited")
 BUCKETS = (("d0_3", 0, 3), ("d4_7", 4, 7), ("d8_14", 8, 14), ("d15", 15, None))
 
 
-def _bucket_counts(now):
-    """SUM(CASE ...) columns counting open referrals per age bucket, and the total."""
+def _bucket_sums(now):
+    """SUM(CASE ...) columns counting referrals per age bucket."""
     cols = []
     for key, first, last in BUCKETS:
         # Received at most ``last`` whole days ago: later than now - (last + 1) days.
@@ -30,42 +31,81 @@ def _bucket_counts(now):
         if last is not None:
             cond.append(Referral.received_at > now - timedelta(days=last + 1))
         cols.append(func.sum(case((and_(*cond), 1), else_=0)).label(key))
-    cols.append(func.count(Referral.id).label("total"))
     return cols
 
 
-def open_by_village(area_ids, now):
-    """[(village code, village name, d0_3, d4_7, d8_14, d15, total)], oldest work first."""
+@dataclass
+class Figures:
+    """Everything the page counts, from one GROUP BY over the referrals in scope."""
+
+    totals: dict
+    by_village: list
+    by_referrer: list
+    stats: list
+    open_count: int
+
+
+_KEYS = [b[0] for b in BUCKETS]
+
+
+def figures(area_ids, now, status="", sort="conversion"):
+    """The page's counts: open referrals by age (all, by village, by referrer; ``status``
+    narrows "open" to one status), each referrer's referred / visited / enrolled /
+    conversion, and how many open referrals the list pages through.
+
+    One statement groups the referrals in scope by (village, referrer, status) with the age
+    buckets summed; the few hundred groups it returns are added up here (as overview.py adds
+    areas up to their commune), so the cost is one pass of the (area_id, created_by_id,
+    status, received_at, visited_at) index, not one per table.
+    """
+    empty = Figures(dict.fromkeys(_KEYS + ["total"], 0), [], [], [], 0)
     if not area_ids:
-        return []
-    stmt = (select(Area.code, Area.name, *_bucket_counts(now),
-                   func.min(Referral.received_at).label("oldest"))
-            .join(Area, Area.id == Referral.area_id)
-            .where(Referral.area_id.in_(sorted(area_ids)), Referral.status.in_(OPEN))
-            .group_by(Area.code, Area.name)
-            .order_by(func.min(Referral.received_at), Area.code))
-    return [tuple(row)[:7] for row in db.session.execute(stmt)]
+        return empty
+    stmt = (select(Referral.area_id, Referral.created_by_id, Referral.status,
+                   func.count().label("n"),
+                   func.sum(case((Referral.visited_at.is_not(None), 1), else_=0)).label("visited"),
+                   *_bucket_sums(now))
+            .where(Referral.area_id.in_(sorted(area_ids)))
+            .group_by(Referral.area_id, Referral.created_by_id, Referral.status))
+    rows = db.session.execute(stmt).all()
+    wanted = (status,) if status in OPEN else OPEN
+    totals = dict.fromkeys(_KEYS + ["total"], 0)
+    villages, referrers, stats = {}, {}, {}
+    for row in rows:
+        per = stats.setdefault(row.created_by_id, [0, 0, 0])
+        per[0] += row.n
+        per[1] += int(row.visited or 0)
+        per[2] += row.n if row.status == "enrolled" else 0
+        if row.status not in wanted:
+            continue
+        counts = [int(getattr(row, k) or 0) for k in _KEYS] + [row.n]
+        for target in (totals, villages.setdefault(row.area_id, dict.fromkeys(_KEYS + ["total"], 0)),
+                       referrers.setdefault(row.created_by_id, dict.fromkeys(_KEYS + ["total"], 0))):
+            for key, value in zip(_KEYS + ["total"], counts, strict=True):
+                target[key] += value
+    areas = {a.id: a for a in db.session.scalars(select(Area).where(Area.id.in_(sorted(villages))))} \
+        if villages else {}
+    users = {u.id: u for u in db.session.scalars(
+        select(User).where(User.id.in_(sorted(k for k in stats if k is not None))))} if stats else {}
 
+    def name_of(uid):
+        user = users.get(uid)
+        return (user.username, user.full_name, user.role) if user else ("", "", "")
 
-def open_by_referrer(area_ids, now):
-    """[(username, full name, d0_3, d4_7, d8_14, d15, total)], oldest work first."""
-    if not area_ids:
-        return []
-    stmt = (select(User.username, User.full_name, *_bucket_counts(now))
-            .join(User, User.id == Referral.created_by_id)
-            .where(Referral.area_id.in_(sorted(area_ids)), Referral.status.in_(OPEN))
-            .group_by(User.username, User.full_name)
-            .order_by(func.min(Referral.received_at), User.username))
-    return [tuple(row) for row in db.session.execute(stmt)]
+    def oldest_first(table):
+        # Most waiting longest first: the oldest bucket, then the next ...
+        return sorted(table.items(), key=lambda kv: [-kv[1][k] for k in reversed(_KEYS)])
 
-
-def open_totals(area_ids, now):
-    """{bucket key: count, "total": count} of the open referrals in ``area_ids``."""
-    if not area_ids:
-        return dict.fromkeys([b[0] for b in BUCKETS] + ["total"], 0)
-    row = db.session.execute(select(*_bucket_counts(now)).where(
-        Referral.area_id.in_(sorted(area_ids)), Referral.status.in_(OPEN))).one()
-    return {key: int(value or 0) for key, value in row._mapping.items()}
+    by_village = [(areas[a].code, areas[a].name, *[c[k] for k in _KEYS], c["total"])
+                  for a, c in oldest_first(villages)]
+    by_referrer = [(name_of(u)[0], name_of(u)[1], *[c[k] for k in _KEYS], c["total"])
+                   for u, c in oldest_first(referrers)]
+    stat_rows = [(*name_of(u), n, v, e, e / n if n else 0.0) for u, (n, v, e) in stats.items()]
+    keys = {"referrer": lambda r: (r[0],), "referred": lambda r: (-r[3], r[0]),
+            "visited": lambda r: (-r[4], r[0]), "enrolled": lambda r: (-r[5], r[0]),
+            "conversion": lambda r: (-r[6], -r[3], r[0])}
+    stat_rows.sort(key=keys.get(sort, keys["conversion"]))
+    return Figures(totals, by_village, by_referrer, stat_rows, totals["total"])
 
 
 def open_referrals(area_ids, status=None):
@@ -84,33 +124,6 @@ def open_referrals(area_ids, status=None):
 
 #: The referrer table's sort keys (the page's links name them).
 REFERRER_SORTS = ("referrer", "referred", "visited", "enrolled", "conversion")
-
-
-def referrer_stats(area_ids, sort="conversion"):
-    """Per referrer: [(username, full name, role, referred, visited, enrolled, conversion)].
-
-    ``visited`` counts referrals a collector went to (whatever came after: enrolled or
-    closed), ``enrolled`` those that ended in a sign-up; conversion = enrolled ÷ referred,
-    a fraction (0..1). Sorted by ``sort`` (most first; by name for "referrer").
-    """
-    if not area_ids:
-        return []
-    referred = func.count(Referral.id)
-    visited = func.sum(case((Referral.visited_at.is_not(None), 1), else_=0))
-    enrolled = func.sum(case((Referral.status == "enrolled", 1), else_=0))
-    conversion = (enrolled * literal(1.0)) / referred
-    order = {"referrer": [User.username], "referred": [referred.desc(), User.username],
-             "visited": [visited.desc(), User.username],
-             "enrolled": [enrolled.desc(), User.username],
-             "conversion": [conversion.desc(), referred.desc(), User.username]}
-    stmt = (select(User.username, User.full_name, User.role, referred.label("referred"),
-                   visited.label("visited"), enrolled.label("enrolled"))
-            .join(User, User.id == Referral.created_by_id)
-            .where(Referral.area_id.in_(sorted(area_ids)))
-            .group_by(User.username, User.full_name, User.role)
-            .order_by(*order.get(sort, order["conversion"])))
-    return [(u, name, role, int(n), int(v or 0), int(e or 0), (int(e or 0) / int(n)) if n else 0.0)
-            for u, name, role, n, v, e in db.session.execute(stmt)]
 
 
 def collectors_covering(village_ids):

@@ -21,7 +21,7 @@ from ..reports import referrals as report
 from ..rules.access import require_area, roles_required, scope_of
 from ..syncserver.referrals import AssignError, assign
 from ..web.labels import choice_label
-from ..web.paging import int_arg, paginate, text_arg
+from ..web.paging import PER_PAGE, Page, int_arg, text_arg
 from . import bp
 from .register import areas_under, scope_areas
 
@@ -56,15 +56,32 @@ def referrals():
     now = _now()
     sort = text_arg("sort", max_len=16)
     sort = sort if sort in report.REFERRER_SORTS else "conversion"
-    page = paginate(report.open_referrals(ids, status), int_arg("page"))
+    fig = report.figures(ids, now, status, sort)
+    page = _page(report.open_referrals(ids, status), int_arg("page"), fig.open_count)
     villages = {row[0].area_id for row in page.items}
+    labels = [_("%(first)s–%(last)s days", first=first, last=last) if last is not None
+              else _("More than 14 days") for _key, first, last in report.BUCKETS]
     return render_template(
         "supervisor/referrals.html", area=area, status=status, sort=sort,
-        areas=scope_areas(scope_of(current_user)), page=page, now=now,
-        totals=report.open_totals(ids, now), buckets=report.BUCKETS,
-        by_village=report.open_by_village(ids, now), by_referrer=report.open_by_referrer(ids, now),
-        stats=report.referrer_stats(ids, sort), collectors=report.collectors_covering(villages),
-        statuses=report.OPEN)
+        areas=scope_areas(scope_of(current_user)), page=page, now=now, fig=fig,
+        buckets=report.BUCKETS, bucket_labels=labels,
+        collectors=report.collectors_covering(villages), statuses=report.OPEN,
+        reason_labels=_labels("reason"), status_labels=_labels("referral_status"))
+
+
+def _labels(field):
+    """{value: label} of a choice list, translated once per page (not once per row)."""
+    from ..forms.choices import CHOICES
+
+    return {value: str(label) for value, label in CHOICES[field]}
+
+
+def _page(stmt, number, total):
+    """One page of the open list; the total is already counted (``figures``)."""
+    pages = max(1, -(-total // PER_PAGE))
+    number = min(max(number, 1), pages)
+    rows = db.session.execute(stmt.limit(PER_PAGE).offset((number - 1) * PER_PAGE)).all()
+    return Page(items=rows, page=number, per_page=PER_PAGE, total=total)
 
 
 @bp.route("/referrals/<referral_id>/assign", methods=["POST"])
@@ -107,16 +124,17 @@ def _age_headers():
 
 def _table(name, ids, now, sort):
     """(title, headers, rows) of one of the page's tables, as plain numbers and text."""
+    if name in ("referrers", "villages"):
+        fig = report.figures(ids, now, "", sort)
     if name == "referrers":
         headers = [_("Referrer"), _("Username"), _("Referred"), _("Visited"), _("Enrolled"),
                    _("Conversion")]
         rows = [[full or user, user, n, v, e, round(c, 4)]
-                for user, full, _role, n, v, e, c in report.referrer_stats(ids, sort)]
+                for user, full, _role, n, v, e, c in fig.stats]
         return _("Referrers"), headers, rows
     if name == "villages":
         headers = [_("Village code"), _("Village")] + _age_headers()
-        rows = [[code, vname] + [int(x or 0) for x in counts]
-                for code, vname, *counts in report.open_by_village(ids, now)]
+        rows = [[code, vname, *counts] for code, vname, *counts in fig.by_village]
         return _("Open referrals by village"), headers, rows
     if name == "open":
         headers = [_("Received"), _("Age (days)"), _("Village"), _("Name of the person referred"),

@@ -31,9 +31,12 @@ function referralChip(r, state) {
 /** Each step the referral reached, with its date, newest first (server.dates). */
 function stepsOf(r) {
   const dates = (r.server && r.server.dates) || {};
-  return Object.keys(STATUS_CLS).filter((s) => dates[s])
+  const order = Object.keys(STATUS_CLS);
+  // Steps of one instant (received and routed at once) read later step first.
+  return order.filter((s) => dates[s])
     .map((s) => ({ status: s, at: dates[s] }))
-    .sort((a, b) => (a.at < b.at ? 1 : -1));
+    .sort((a, b) => (a.at === b.at ? order.indexOf(b.status) - order.indexOf(a.status)
+      : (a.at < b.at ? 1 : -1)));
 }
 
 const lastChange = (r) => (stepsOf(r)[0] || {}).at || '';

@@ -9,7 +9,7 @@ from werkzeug.security import generate_password_hash
 
 from fieldapp.extensions import db
 from fieldapp.models import Area, AuditEntry, Referral, User
-from tests.records import household, hhi_enrollment, person, referral, visit
+from tests.records import hhi_enrollment, household, person, referral, visit
 
 
 def add_user(app, world, username, role, codes):

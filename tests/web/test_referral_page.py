@@ -79,7 +79,8 @@ def test_referrer_figures_are_exact(login_as, data):
 
 def test_open_referrals_by_age_oldest_first(login_as, data):
     html = login_as("sup_a").get("/supervisor/referrals").get_data(as_text=True)
-    summary = re.findall(r"<strong>(\d+)</strong>", html.split('class="summary"', 1)[1].split("</div>\n</div>")[0])
+    summary_html = html.split('class="summary"', 1)[1].split("</div>\n</div>")[0]
+    summary = re.findall(r"<strong>(\d+)</strong>", summary_html)
     assert summary[:5] == ["1", "1", "1", "1", "4"]  # 0-3, 4-7, 8-14, >14, open
     open_list = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     ages = [int(a) for a in re.findall(r'data-label="[^"]*">(\d+) <span class="muted">', open_list)]
