@@ -12,12 +12,14 @@ from datetime import timedelta
 
 from sqlalchemy import and_, case, func, select
 
+from sync.protocol import REFERRAL_STATUSES
+
 from ..extensions import db
 from ..models import Area, Referral, User, user_areas
 from ..rules.access import ancestor_ids
 
-#: Statuses still waiting for an answer.
-OPEN = ("new", "assigned", "visited")
+#: Statuses still waiting for an answer: all but the two that end a referral.
+OPEN = tuple(s for s in REFERRAL_STATUSES if s not in ("enrolled", "closed"))
 #: (key, first day, last day or None): the age buckets, youngest first.
 BUCKETS = (("d0_3", 0, 3), ("d4_7", 4, 7), ("d8_14", 8, 14), ("d15", 15, None))
 

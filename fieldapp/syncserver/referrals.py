@@ -21,6 +21,8 @@ from datetime import timedelta
 
 from sqlalchemy import and_, or_, select, update
 
+from sync.protocol import REFERRAL_STATUSES
+
 from ..models import Enrollment, Person, Referral, User, Visit, user_areas
 from ..rules.access import ancestor_ids
 
@@ -28,8 +30,8 @@ from ..rules.access import ancestor_ids
 ENROLL_WINDOW = timedelta(days=30)
 #: Statuses a referral leaves when the work moves it on (enrolled wins even over closed:
 #: the person joined, whatever the collector wrote before).
-_BEFORE_VISIT = ("new", "assigned")
-_BEFORE_ENROLL = ("new", "assigned", "visited", "closed")
+_BEFORE_VISIT = REFERRAL_STATUSES[:2]
+_BEFORE_ENROLL = tuple(s for s in REFERRAL_STATUSES if s != "enrolled")
 _CHUNK = 500
 
 

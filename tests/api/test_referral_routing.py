@@ -234,3 +234,10 @@ def test_the_village_heads_edit_of_a_closed_referral_keeps_it_closed(app, world,
     # But the head cannot give another reason.
     result = head_b.push_ok([dict(r, version=4, data=dict(r["data"], close_reason="moved_away"))])[0]
     assert result["status"] == "rejected" and list(result["errors"]) == ["close_reason"]
+
+
+def test_close_reasons_are_the_protocols():
+    from fieldapp.forms.choices import values
+    from sync.protocol import CLOSE_REASONS
+
+    assert tuple(values("close_reason")) == CLOSE_REASONS
