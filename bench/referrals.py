@@ -134,21 +134,31 @@ def seed(url, referrals, communes, seed_value=11):
     return app
 
 
+def _p95(values):
+    values = sorted(values)
+    return values[max(0, int(len(values) * 0.95 + 0.5) - 1)]
+
+
 def _timed(client, url, rounds):
-    times = []
+    """(p50, p95) of the wall time, and p95 of this thread's CPU time, in ms. On a shared,
+    loaded machine the CPU time (which on SQLite includes the database's own work, done
+    in this thread) tells what the page costs; the wall time what a user waited."""
+    times, cpu = [], []
     for _ in range(rounds):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.thread_time()
         resp = client.get(url)
         times.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.thread_time() - start_cpu) * 1000)
         assert resp.status_code == 200, (url, resp.status_code)
-    times.sort()
-    return statistics.median(times), times[max(0, int(len(times) * 0.95 + 0.5) - 1)]
+    return statistics.median(times), _p95(times), _p95(cpu)
 
 
 def run(label, url, args):
     t0 = time.perf_counter()
     app = seed(url, args.referrals, args.communes)
-    print(f"\n{label}: {args.referrals:,} referrals seeded in {time.perf_counter() - t0:.1f} s")
+    load = os.getloadavg()[0]
+    print(f"\n{label}: {args.referrals:,} referrals seeded in {time.perf_counter() - t0:.1f} s"
+          f" (load average {load:.1f} on {os.cpu_count()} cores)", flush=True)
     pages = [
         ("province, default (by conversion)", "sup_province", "/supervisor/referrals"),
         ("province, page 40", "sup_province", "/supervisor/referrals?page=40"),
@@ -168,12 +178,13 @@ def run(label, url, args):
             client = clients[user] = app.test_client()
             assert client.post("/login", data={"username": user, "password": "pw"}).status_code == 302
         client.get(path)  # warm
-        p50, p95 = _timed(client, path, args.rounds)
+        p50, p95, cpu = _timed(client, path, args.rounds)
         worst = max(worst, p95)
-        print(f"  {name:38s} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms")
+        print(f"  {name:38s} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   cpu p95 {cpu:7.1f} ms", flush=True)
     for name, path in downloads:
-        p50, p95 = _timed(clients["sup_province"], path, max(3, args.rounds // 10))
-        print(f"  {name:38s} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms  (not budgeted)")
+        p50, p95, cpu = _timed(clients["sup_province"], path, max(3, args.rounds // 10))
+        print(f"  {name:38s} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   cpu p95 {cpu:7.1f} ms"
+              "  (not budgeted)", flush=True)
     verdict = "within" if worst <= BUDGET_MS else "OVER"
     print(f"  worst page p95 {worst:.1f} ms: {verdict} the {BUDGET_MS} ms budget")
     return worst
