@@ -176,18 +176,21 @@ def referrals_download(fmt):
 
 
 def _xlsx(title, headers, rows, name):
-    """The table as a workbook: real numbers (conversion as a percentage cell)."""
+    """The table as a workbook: real numbers (conversion a fraction shown as a percentage).
+    Written in openpyxl's streaming mode: a province's open list is tens of thousands of
+    rows."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
     sheet.append(headers)
     for row in rows:
-        sheet.append(row)
-    if name == "referrers":
-        for cell in sheet["F"][1:]:
+        if name == "referrers":
+            cell = WriteOnlyCell(sheet, value=row[-1])
             cell.number_format = "0.00%"
+            row = [*row[:-1], cell]
+        sheet.append(row)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -3,7 +3,7 @@ referrals (never visits, persons or enrollments, not even those answering their 
 a supervisor of another subtree none of them, and no supervisor acts through the API."""
 from fieldapp.extensions import db
 from fieldapp.models import Referral
-from tests.records import household, hhi_enrollment, person, referral, visit
+from tests.records import hhi_enrollment, household, person, referral, visit
 
 
 def test_a_village_head_sees_only_their_referrals_never_the_work(app, world, api):
