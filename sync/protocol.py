@@ -42,6 +42,8 @@ PULL_MAX_LIMIT = 1000
 # Server-owned fields (docs/protocol.md §10).
 REVIEW_STATUSES = ("pending", "approved", "flagged")
 REFERRAL_STATUSES = ("new", "assigned", "visited", "enrolled", "closed")
+#: A referral's optional ``close_reason``: pushed by a collector, it closes the referral.
+CLOSE_REASONS = ("not_eligible", "already_covered", "moved_away", "refused", "unreachable")
 
 #: An enrollment's ``scheme``: voluntary social insurance, household health insurance.
 SCHEMES = ("vsi", "hhi")

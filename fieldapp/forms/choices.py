@@ -45,6 +45,12 @@ CHOICES = {
         ("no_health_insurance", _l("No health insurance")), ("lapsed", _l("Stopped paying")),
         ("other", _l("Other")),
     ],
+    # Why a collector closed a referral (sync/protocol.py CLOSE_REASONS).
+    "close_reason": [
+        ("not_eligible", _l("Not eligible")), ("already_covered", _l("Already covered")),
+        ("moved_away", _l("Moved away")), ("refused", _l("Refused")),
+        ("unreachable", _l("Could not be reached")),
+    ],
     "kind": [("conference", _l("Customer conference")), ("small_group", _l("Small-group talk"))],
     "period_months": [
         ("1", _l("Monthly")), ("3", _l("Every 3 months")), ("6", _l("Every 6 months")),

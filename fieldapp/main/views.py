@@ -19,6 +19,7 @@ WORKSPACES = (
     ("supervisor.households", _l("Household register"), ("admin", "supervisor")),
     ("supervisor.progress_page", _l("Progress against plan"), ("admin", "supervisor")),
     ("supervisor.synthesis", _l("Monthly synthesis"), ("admin", "supervisor")),
+    ("supervisor.referrals", _l("Referrals"), ("admin", "supervisor")),
     ("supervisor.network", _l("Collection network"), ("admin", "supervisor")),
     ("admin.devices", _l("Devices"), ("admin", "supervisor")),
     ("admin.users", _l("Users and devices"), ("admin",)),

@@ -79,15 +79,29 @@ class Enrollment(Synced, db.Model):
 
 class Referral(Synced, db.Model):
     __tablename__ = "referrals"
+    __table_args__ = (
+        # The referral page (reports/referrals.py): its figures read this index alone; its
+        # open list walks received_at oldest first.
+        db.Index("ix_referrals_desk", "area_id", "created_by_id", "status", "received_at",
+                 "visited_at"),
+        db.Index("ix_referrals_received_at", "received_at"),
+    )
     contact_name: Mapped[str] = mapped_column(String(200))
     reason: Mapped[str] = mapped_column(String(24))
     household_id: Mapped[str | None] = mapped_column(ForeignKey("households.id"))
     contact_phone: Mapped[str | None] = mapped_column(String(20))
     address: Mapped[str | None] = mapped_column(String(300))
     note: Mapped[str | None] = mapped_column(String(1000))
-    # Server-owned.
+    # Pushed by a collector to close the referral (sync/protocol.py CLOSE_REASONS).
+    close_reason: Mapped[str | None] = mapped_column(String(16))
+    # Server-owned (syncserver/referrals.py): the status and when it reached each step, so
+    # the village head sees every change with its date and the desk page ages open ones.
     status: Mapped[str] = mapped_column(String(10), default="new", index=True)
-    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    visited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    enrolled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     area = relationship("Area")
     created_by = relationship("User", foreign_keys="Referral.created_by_id")

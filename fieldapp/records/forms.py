@@ -221,6 +221,8 @@ class ReferralForm(LeanForm):
     contact_phone = PhoneField(_l("Phone"), [Optional()])
     address = text(_l("Address"), 300, plain=True)
     note = text(_l("Note"), 1000, area=True)
+    # A collector closes the referral by pushing it with a reason (docs/protocol.md).
+    close_reason = ChoiceField(_l("Reason for closing"), "close_reason")
 
 
 class OutreachForm(LeanForm):

@@ -20,7 +20,8 @@ scope or the policy book, and lives here, one function per rule. ``SqlStore.chec
                           month the sign-up was made in
 9. ``vsi_no_overlap``     no two VSI periods of one person overlap       -> ``start_month``
 10. ``hhi_member_place``  the HHI place is the household's for the year  -> ``member_order``
-11. ``premium_matches``   the enrollment's amount is the one the policy  -> the premium
+11. ``closer_is_collector`` only a collector closes a referral           -> ``close_reason``
+12. ``premium_matches``   the enrollment's amount is the one the policy  -> the premium
                           book computes (a kept amount stays; support        input, or
                           past the 120-month cap is not given)               ``amount_due``
 
@@ -233,6 +234,16 @@ def kind_allowed(scope, kind):
         if scope.may_write(kind, area_id):
             return None
     return {"_": [_("You may not send this kind of record.")]}
+
+
+def closer_is_collector(scope, kind, data, stored_reason=None):
+    """A referral's ``close_reason`` says why the collector who went closed it: a village
+    head refers, and sees the answer, but does not close (their edit of a closed referral
+    may carry the reason it has, ``stored_reason``). Names ``close_reason``."""
+    reason = data.get("close_reason") if kind == "referral" else None
+    if reason and scope.role != "collector" and reason != stored_reason:
+        return {"close_reason": [_("Only a collector can close a referral.")]}
+    return None
 
 
 def area_known(node):

@@ -23,10 +23,10 @@ from ..records.types import RECORD_MODELS as MODELS
 from ..records.types import TYPES
 from ..rules import audit
 from ..rules.masking import mask_id, reveals_ids
-from . import checks, feed
+from . import checks, feed, referrals
 from .shapes import ROWS, fetch, shaper_for
 
-_Plan = namedtuple("_Plan", "now statements live left replaced moved")
+_Plan = namedtuple("_Plan", "now statements live left replaced moved referrals")
 _CHUNK = 500
 
 
@@ -235,7 +235,9 @@ class SqlStore:
             area_id = refs["household"].area_id
         else:
             area_id = refs["person"].area_id
-        errors = checks.area_in_scope(self.scope, kind, area_id, prior)
+        errors = (checks.area_in_scope(self.scope, kind, area_id, prior)
+                  or checks.closer_is_collector(self.scope, kind, data,
+                                                self._close_reason(kind, data, prior, item.id)))
         if errors:
             return errors, None
         facts = {"area_id": area_id,
@@ -343,6 +345,16 @@ class SqlStore:
              **{k: facts.get(k) for k in ("monthly_amount", "monthly_support", "policy_set_id",
                                           "kind", "made_month")}, "key": key}))
         return None
+
+    def _close_reason(self, kind, data, prior, rid):
+        """The stored ``close_reason`` of a referral a non-collector updates with one (rare:
+        read only then)."""
+        if kind != "referral" or prior is None or not data.get("close_reason") \
+                or self.scope.role == "collector":
+            return None
+        from ..models import Referral
+
+        return self.conn.execute(select(Referral.close_reason).where(Referral.id == rid)).scalar()
 
     def _probe(self, item, pid, area_id):
         """Audit a personal ID refused because a person outside the caller's areas holds it:
@@ -463,8 +475,14 @@ class SqlStore:
                     left.append((w.item.type, rid, prior.area_id, state.owner_id, state.area_id))
                     if w.item.type in moved:
                         moved[w.item.type][rid] = state.area_id
+        # What the referrals' server-owned status must follow (syncserver/referrals.py).
+        work = {"new": [rid for rid, w in last.items() if w.item.type == "referral"
+                        and first[rid].prior is None],
+                "written": [rid for rid, w in last.items() if w.item.type == "referral"],
+                "visits": [rid for rid, w in last.items() if w.item.type == "visit"],
+                "enrollments": [rid for rid, w in last.items() if w.item.type == "enrollment"]}
         return _Plan(now, [st for st in statements if st is not None], live, left, replaced,
-                     moved)
+                     moved, work)
 
     def write(self, plan, heartbeat=None):
         """Store a ``plan`` in the writing transaction; the change feed last."""
@@ -473,7 +491,23 @@ class SqlStore:
         self._heartbeat(plan.now, heartbeat)
         live, left, replaced = list(plan.live), list(plan.left), list(plan.replaced)
         self._follow(plan.moved, live, left, replaced)
+        self._settle_referrals(plan, live, replaced)
         feed.write(self.conn, live, left, replaced)
+
+    def _settle_referrals(self, plan, live, replaced):
+        """Route new referrals and move those the batch's work answers; a referral changed
+        here that the batch did not write gets its feed row moved like a touch."""
+        work = plan.referrals
+        if not any(work.values()):
+            return
+        audits, touched = referrals.settle(self.conn, work, plan.now, self.user_id, self.scope.role)
+        if audits:
+            fastrows.run(self.conn, audit.prepare_many(self.conn, audits))
+        in_batch = set(work["written"])
+        for rid, (area_id, owner_id) in sorted(touched.items()):
+            if rid not in in_batch:
+                live.append(("referral", rid, area_id, owner_id))
+                replaced.append(rid)
 
     def _follow(self, moved, live, left, replaced):
         """Records whose area is their household's (persons, visits) or their person's

@@ -156,6 +156,9 @@ export async function showEdit(view, type, id, query) {
   if (type === 'visit' && existing) form.querySelector('[name="visited_at"]').value = isoToLocalInput(data.visited_at);
   form.prepend(h('p', { class: 'form-errors', role: 'alert', hidden: true }));
   if (type === 'visit') wireVisit(form);
+  // Only a collector closes a referral, once it exists; others keep the reason it has.
+  const closeBox = type === 'referral' ? form.querySelector('[data-field="close_reason"]') : null;
+  if (closeBox && !(existing && ctx.user && ctx.user.role === 'collector')) closeBox.remove();
 
   const review = existing && existing.server && existing.server.review;
   const flagged = type === 'visit' && review && review.status === 'flagged'
@@ -181,6 +184,8 @@ export async function showEdit(view, type, id, query) {
     const errors = check(form);
     if (showErrors(form, errors)) return;
     const values = readValues(form);
+    if (type === 'referral' && existing && !form.querySelector('[name="close_reason"]')
+      && existing.data.close_reason) values.close_reason = existing.data.close_reason;
     if (type === 'person' && values.personal_id && acceptedPid !== values.personal_id) {
       const warned = await personalIdWarning(form, recordId, values);
       if (warned) {

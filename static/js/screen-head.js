@@ -28,17 +28,43 @@ function referralChip(r, state) {
     label('referral_status', status));
 }
 
+/** Each step the referral reached, with its date, newest first (server.dates). */
+function stepsOf(r) {
+  const dates = (r.server && r.server.dates) || {};
+  const order = Object.keys(STATUS_CLS);
+  // Steps of one instant (received and routed at once) read later step first.
+  return order.filter((s) => dates[s])
+    .map((s) => ({ status: s, at: dates[s] }))
+    .sort((a, b) => (a.at === b.at ? order.indexOf(b.status) - order.indexOf(a.status)
+      : (a.at < b.at ? 1 : -1)));
+}
+
+const lastChange = (r) => (stepsOf(r)[0] || {}).at || '';
+
+function stepChips(r) {
+  const steps = stepsOf(r);
+  if (steps.length < 2) return null;
+  return h('span', { class: 'steps' }, steps.map((s) => h('span', {
+    class: `badge status ${STATUS_CLS[s.status] || ''}`, data: { step: s.status },
+  }, `${label('referral_status', s.status)} ${formatDate(s.at)}`)));
+}
+
 function referralRow(r, state) {
+  const latest = stepsOf(r)[0];
   return h('li', {}, h('a', { class: 'row', href: `#/referral/${r.id}/edit` },
-    h('strong', {}, r.data.contact_name, ' ', referralChip(r, state)),
+    h('strong', {}, r.data.contact_name, ' ', referralChip(r, state),
+      latest && !state ? ` ${formatDate(latest.at)}` : ''),
     h('span', {}, [label('reason', r.data.reason), r.data.address].filter(Boolean).join(' · ')),
-    r.data.contact_phone ? h('small', {}, r.data.contact_phone) : null));
+    r.data.contact_phone ? h('small', {}, r.data.contact_phone) : null,
+    r.data.close_reason ? h('small', {}, label('close_reason', r.data.close_reason)) : null,
+    stepChips(r)));
 }
 
 export async function showReferrals(view) {
   const all = await allOf('referral');
   const states = await statesOf(all.map((r) => r.id));
-  all.sort((a, b) => ((a.server && a.server.at) || a.id) < ((b.server && b.server.at) || b.id) ? 1 : -1);
+  // Newest change first; referrals still on the phone (no dates yet) at the top.
+  all.sort((a, b) => ((lastChange(a) || '~') < (lastChange(b) || '~') ? 1 : -1));
   view.append(header(t('People I referred'), '#/'),
     all.length
       ? h('ul', { class: 'list', id: 'referral-list' }, all.map((r) => referralRow(r, states.get(r.id))))
@@ -68,9 +94,11 @@ export async function showReferral(view, id) {
       d.address ? h('p', {}, d.address) : null,
       d.contact_phone ? h('p', {}, h('a', { href: `tel:${d.contact_phone}` }, d.contact_phone)) : null,
       d.note ? h('p', { class: 'note' }, d.note) : null,
-      h('p', { class: 'sub' }, formatDate(r.server && r.server.at))),
-    h('div', { class: 'actions sticky' }, linkButton(visitHref,
-      d.household ? t('Log a visit') : t('Add the household and log a visit'), 'primary wide')));
+      h('p', { class: 'sub' }, formatDate(r.server && r.server.dates && r.server.dates.new))),
+    h('div', { class: 'actions sticky' },
+      linkButton(`#/referral/${id}/edit`, t('Edit referral'), 'wide'),
+      linkButton(visitHref,
+        d.household ? t('Log a visit') : t('Add the household and log a visit'), 'primary wide')));
 }
 
 function groupRow(o, state) {

@@ -24,7 +24,7 @@ export async function showToday(view) {
   }
   for (const r of tasks.referrals) {
     list.append(item('✉', `#/referral/${r.referral}`, `${t('Referral')}: ${r.name}`,
-      [label('reason', r.reason), r.address].filter(Boolean).join(' · ')));
+      [label('reason', r.reason), r.phone, r.address].filter(Boolean).join(' · ')));
   }
   for (const s of tasks.sentBack) {
     const visit = t('visit of %(date)s', { date: formatDayMonth(s.visited_at) });

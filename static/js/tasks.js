@@ -57,10 +57,14 @@ export async function rebuildTasks() {
         }
       }
 
+      // Assigned to me and not yet answered, also by work still on the phone (a visit naming
+      // it, a close with its reason): the task leaves the list at once, not after the sync.
+      const answered = new Set(allVisits.map((v) => v.data.referral).filter(Boolean));
       const referrals = (await req(tx.objectStore('referrals').getAll())).filter((r) => r.server
-        && r.server.assigned_to === me && ACTIVE_REFERRAL.has(r.server.status))
+        && r.server.assigned_to === me && ACTIVE_REFERRAL.has(r.server.status)
+        && !answered.has(r.id) && !r.data.close_reason)
         .map((r) => ({ referral: r.id, name: r.data.contact_name, reason: r.data.reason,
-          address: r.data.address || '' }));
+          phone: r.data.contact_phone || '', address: r.data.address || '' }));
 
       // Payments: the latest sign-up per person and scheme; due when its period runs out.
       const latest = new Map();

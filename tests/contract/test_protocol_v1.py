@@ -885,7 +885,7 @@ FIELDS = {  # the table of §5, every field of each type
     "enrollment": {"person", "scheme", "start_month", "period_months", "amount_due", "visit",
                    "monthly_income", "support_group", "member_order", "receipt_no", "paid"},
     "referral": {"area", "contact_name", "reason", "household", "contact_phone", "address",
-                 "note"},
+                 "note", "close_reason"},
     "outreach": {"area", "kind", "held_at", "attendees", "leads", "note"},
 }
 
@@ -1420,7 +1420,11 @@ def test_a_new_record_has_its_server_fields(dev):
     latest = device.latest()
     assert latest[rs["visit"]["id"]]["server"] == {
         "review": {"status": "pending", "note": None, "by": None, "at": None}}
-    assert latest[rs["referral"]["id"]]["server"] == {"status": "new", "assigned_to": None}
+    # A collector's own referral is assigned to them at once (routing).
+    server = latest[rs["referral"]["id"]]["server"]
+    assert (server["status"], server["assigned_to"]) == ("assigned", "col_a")
+    assert set(server["dates"]) == {"new", "assigned", "visited", "enrolled", "closed"}
+    assert server["dates"]["assigned"] is not None and server["dates"]["visited"] is None
     # The sign-up's kind (the person's first VSI period: new) and the month it was made in
     # (its client time's), which the start window is judged from.
     assert latest[rs["enrollment"]["id"]]["server"] == {"kind": "new", "made_month": "2025-09"}
@@ -1432,7 +1436,10 @@ def test_the_village_head_sees_the_status_of_their_referral(dev):
     head = dev("head_a")
     r = referral()
     head.accepted([r])
-    assert head.latest()[r["id"]]["server"] == {"status": "new", "assigned_to": None}
+    # Two collectors cover 31001-1: the referral waits for the supervisor.
+    server = head.latest()[r["id"]]["server"]
+    assert (server["status"], server["assigned_to"]) == ("new", None)
+    assert server["dates"]["new"] is not None and server["dates"]["assigned"] is None
 
 
 # -- scope of a pull -----------------------------------------------------------------------

@@ -43,6 +43,8 @@ EXPECTED = {
     "supervisor.network": DESK,
     "supervisor.progress_page": DESK,
     "supervisor.plans": DESK,
+    "supervisor.referrals": DESK,
+    "supervisor.referrals_download": DESK,
     "admin.devices": DESK,
     # Supervisors manage the collectors and village heads of their subtree (#13).
     "admin.users": DESK,
@@ -72,6 +74,7 @@ def sample_args(world, household_id, visit_id=None):
     return {
         "supervisor.household": {"household_id": household_id},
         "supervisor.review_visit": {"visit_id": visit_id},
+        "supervisor.referrals_download": {"fmt": "csv"},
         "admin.user_edit": {"user_id": world.users["col_a"]},
     }
 
