@@ -2,8 +2,9 @@
 // list of people they referred with what became of each (status chips).
 
 import { label } from './context.js';
-import { formatDate } from './format.js';
+import { formatDate, formatPhone, phoneDigits } from './format.js';
 import { t } from './i18n.js';
+import { entries } from './outbox.js';
 import { allOf, statesOf } from './records.js';
 import { empty, h, header, linkButton, stateChip } from './ui.js';
 
@@ -28,20 +29,25 @@ function referralChip(r, state) {
     label('referral_status', status));
 }
 
-function referralRow(r, state) {
+function referralRow(r, state, at) {
   return h('li', {}, h('a', { class: 'row', href: `#/referral/${r.id}/edit` },
     h('strong', {}, r.data.contact_name, ' ', referralChip(r, state)),
-    h('span', {}, [label('reason', r.data.reason), r.data.address].filter(Boolean).join(' · ')),
-    r.data.contact_phone ? h('small', {}, r.data.contact_phone) : null));
+    h('span', {}, [formatDate(at), label('reason', r.data.reason), r.data.address].filter(Boolean).join(' · ')),
+    r.data.contact_phone ? h('small', {}, formatPhone(r.data.contact_phone)) : null));
 }
 
 export async function showReferrals(view) {
   const all = await allOf('referral');
   const states = await statesOf(all.map((r) => r.id));
-  all.sort((a, b) => ((a.server && a.server.at) || a.id) < ((b.server && b.server.at) || b.id) ? 1 : -1);
+  // Newest first: the server's time once synced, the time it was saved while it waits.
+  const saved = new Map((await entries()).map((e) => [e.id, e.saved_at]));
+  const now = new Date().toISOString();
+  const at = new Map(all.map((r) => [r.id, (r.server && r.server.at) || saved.get(r.id) || now]));
+  all.sort((a, b) => (new Date(at.get(a.id)) < new Date(at.get(b.id)) ? 1 : -1));
   view.append(header(t('People I referred'), '#/'),
     all.length
-      ? h('ul', { class: 'list', id: 'referral-list' }, all.map((r) => referralRow(r, states.get(r.id))))
+      ? h('ul', { class: 'list', id: 'referral-list' },
+        all.map((r) => referralRow(r, states.get(r.id), at.get(r.id))))
       : empty(t('You have not referred anyone yet.')),
     h('div', { class: 'actions sticky' },
       linkButton('#/referral/new', `+ ${t('Refer a participant')}`, 'primary wide')));
@@ -66,7 +72,8 @@ export async function showReferral(view, id) {
     h('div', { class: 'card' },
       h('p', {}, label('reason', d.reason)),
       d.address ? h('p', {}, d.address) : null,
-      d.contact_phone ? h('p', {}, h('a', { href: `tel:${d.contact_phone}` }, d.contact_phone)) : null,
+      d.contact_phone ? h('p', {}, h('a', { class: 'tel', href: `tel:${phoneDigits(d.contact_phone)}` },
+        `✆ ${formatPhone(d.contact_phone)}`)) : null,
       d.note ? h('p', { class: 'note' }, d.note) : null,
       h('p', { class: 'sub' }, formatDate(r.server && r.server.at))),
     h('div', { class: 'actions sticky' }, linkButton(visitHref,
