@@ -47,7 +47,9 @@ function stripText() {
     parts.push(`⚠ ${tn('%(num)s record needs attention', '%(num)s records need attention', counts.attention)}`);
   }
   if (!navigator.onLine) parts.push(`● ${t('Offline')}`);
-  if (counts.waiting) parts.push(tn('%(num)s record waiting to sync', '%(num)s records waiting to sync', counts.waiting));
+  if (counts.waiting) {
+    parts.push(tn('%(num)s record waiting to sync', '%(num)s records waiting to sync', counts.waiting));
+  }
   if (counts.attention) cls = 'bad';
   else if (!navigator.onLine) cls = 'off';
   else if (counts.waiting) cls = 'wait';

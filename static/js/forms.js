@@ -61,11 +61,12 @@ function wireDates(form) {
   form.refreshDates = update;
 }
 
-// While the collector types, the bottom menu steps aside so the form and its Save stay in sight.
+// Once the collector types, the bottom menu steps aside until the screen changes, so the form
+// and its Save stay in sight with the keyboard open. It does not come back on blur: the Save
+// button would jump under the finger that is tapping it.
 function wireTyping(form) {
   const typing = (el) => el.matches('input:not([type=checkbox]):not([type=radio]), textarea');
-  form.addEventListener('focusin', (e) => document.body.classList.toggle('typing', typing(e.target)));
-  form.addEventListener('focusout', () => document.body.classList.remove('typing'));
+  form.addEventListener('focusin', (e) => { if (typing(e.target)) document.body.classList.add('typing'); });
 }
 
 /** Money as people write it: '1.500.000' (or plain digits) -> 1500000; anything else as typed. */
@@ -79,8 +80,9 @@ export function moneyValue(raw) {
 function wireMoney(form) {
   for (const el of form.querySelectorAll('input[data-money]')) {
     el.addEventListener('input', () => {
-      const digits = el.value.replace(/[.\s]/g, '');
-      if (!/^\d+$/.test(digits)) return;
+      // Only digits grouped by dots (3 or, mid-typing, 4 after each dot): '1500000.5' stays as typed.
+      if (!/^\d+(\.\d{3,4})*$/.test(el.value)) return;
+      const digits = el.value.replace(/\./g, '');
       const shown = formatNumber(digits);
       if (shown !== el.value) {
         const fromEnd = el.value.length - (el.selectionEnd ?? el.value.length);

@@ -58,7 +58,8 @@ function problem(rules, allowed, v, data) {
   if (allowed) {
     const values = Array.isArray(v) ? v : [v];
     if (kind === 'list' && !Array.isArray(v)) return t('Must be a list.');
-    if (values.some((x) => !allowed.has(x))) return t('Not one of the allowed values.');
+    if (kind === 'int' && values.some((x) => !Number.isInteger(x))) return rules.msgBad;
+    if (values.some((x) => !allowed.has(String(x)))) return t('Not one of the allowed values.');
     return '';
   }
   if (kind === 'int') {

@@ -18,7 +18,8 @@ function memberRow(m, state, signedUp) {
     m.data.personal_id ? `CCCD ${m.data.personal_id}` : ''].filter(Boolean).join(' · ');
   // A sign-up saved on the phone shows at once, before it is synced.
   const coverage = signedUp.length
-    ? h('small', { class: 'member-status' }, signedUp.map((s) => chip(`${t('Signed up')}: ${label('scheme', s)}`, 'ok')))
+    ? h('small', { class: 'member-status' },
+      signedUp.map((s) => chip(`${t('Signed up')}: ${label('scheme', s)}`, 'ok')))
     : m.data.coverage
       ? h('small', {}, chip(label('coverage', m.data.coverage), m.data.coverage === 'none' ? 'warn' : 'ok')) : null;
   return h('li', {}, h('a', { class: 'row', href: `#/person/${m.id}/edit` },

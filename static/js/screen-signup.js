@@ -192,7 +192,8 @@ export async function showSignup(view, householdId, query) {
   form.addEventListener('input', compute);
   form.addEventListener('change', (e) => {
     if (e.target.name === 'start_month') showCovered();
-    if ((e.target.type === 'checkbox' && e.target.id.startsWith('hhi-')) || e.target.name === 'start_month') renumber();
+    const tick = e.target.type === 'checkbox' && e.target.id.startsWith('hhi-');
+    if (tick || e.target.name === 'start_month') renumber();
     compute();
   });
 
@@ -230,7 +231,8 @@ export async function showSignup(view, householdId, query) {
     if (scheme === 'hhi' && !rows.some((r) => r.tick.checked)) errors.member_order = t('Tick at least one member.');
     if (premiumError.member_order) errors.member_order = premiumError.member_order;
     if (!Object.keys(errors).length && !result) {
-      errors[scheme === 'vsi' ? 'monthly_income' : 'period_months'] = t('The amount cannot be worked out yet: check the fields above.');
+      const where = scheme === 'vsi' ? 'monthly_income' : 'period_months';
+      errors[where] = t('The amount cannot be worked out yet: check the fields above.');
     }
     if (showErrors(form, errors)) return;
     const common = readValues(form);
