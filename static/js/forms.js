@@ -2,7 +2,7 @@
 // every field rule (required, maxlength, min, pattern) and message comes from the WTForms
 // classes. This module fills them, reads them into the protocol's JSON, and shows errors.
 
-import { ctx, label, myAreas, myVillages, areaLong } from './context.js';
+import { area, ctx, label, myAreas, myVillages } from './context.js';
 import { lang, t } from './i18n.js';
 import { h } from './ui.js';
 
@@ -127,10 +127,25 @@ export function relabel(root) {
   }
 }
 
+// Each area under its parent's name (an <optgroup>): the option itself is short enough to be
+// read whole on a 320 px phone ("Tổ dân phố 1" under "Phường Hồng Bàng").
 function fillAreas(form) {
   for (const select of form.querySelectorAll('select[data-areas]')) {
     const list = select.dataset.areas === 'villages' ? myVillages() : myAreas();
-    for (const a of list) select.append(new Option(areaLong(a.code), a.code));
+    const groups = new Map();
+    for (const a of list) {
+      const parent = a.parent ? area(a.parent) : null;
+      const key = parent ? parent.name : '';
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(new Option(a.name, a.code));
+    }
+    for (const [name, options] of groups) {
+      if (!name) { select.append(...options); continue; }
+      const group = document.createElement('optgroup');
+      group.label = name;
+      group.append(...options);
+      select.append(group);
+    }
     if (list.length === 1) select.value = list[0].code;
   }
 }

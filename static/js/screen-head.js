@@ -14,6 +14,7 @@ const statusOf = (r) => (r.server && r.server.status) || 'new';
 export function showHeadHome(view) {
   view.append(
     h('div', { class: 'head-home' },
+      h('h1', { class: 'visually-hidden' }, t('Field app')),
       h('a', { class: 'big-button primary', href: '#/referral/new', id: 'head-refer' },
         h('span', { class: 'big-ico', 'aria-hidden': 'true' }, '+'), t('Refer a participant')),
       h('a', { class: 'big-button', href: '#/referrals', id: 'head-list' },
