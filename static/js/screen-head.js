@@ -4,6 +4,7 @@
 import { label } from './context.js';
 import { formatDate, formatPhone, phoneDigits } from './format.js';
 import { t } from './i18n.js';
+import { getMeta } from './db.js';
 import { entries } from './outbox.js';
 import { allOf, statesOf } from './records.js';
 import { empty, h, header, linkButton, stateChip } from './ui.js';
@@ -40,15 +41,18 @@ function referralRow(r, state, at) {
 export async function showReferrals(view) {
   const all = await allOf('referral');
   const states = await statesOf(all.map((r) => r.id));
-  // Newest first: the server's time once synced, the time it was saved while it waits.
-  const saved = new Map((await entries()).map((e) => [e.id, e.saved_at]));
-  const now = new Date().toISOString();
-  const at = new Map(all.map((r) => [r.id, (r.server && r.server.at) || saved.get(r.id) || now]));
-  all.sort((a, b) => (new Date(at.get(a.id)) < new Date(at.get(b.id)) ? 1 : -1));
+  // Newest first, with its date: the time this phone saved it (still waiting, or once it
+  // reached the office: the phone's list of records synced); referrals this phone never made
+  // (pulled after a reinstall) follow, in the order they came.
+  const when = new Map();
+  for (const r of await getMeta('recent', [])) if (r.type === 'referral') when.set(r.id, r.at);
+  for (const e of await entries()) if (!when.has(e.id)) when.set(e.id, e.saved_at);
+  const at = new Map(all.map((r) => [r.id, when.has(r.id) ? new Date(when.get(r.id)).getTime() : 0]));
+  all.sort((a, b) => at.get(b.id) - at.get(a.id));
   view.append(header(t('People I referred'), '#/'),
     all.length
       ? h('ul', { class: 'list', id: 'referral-list' },
-        all.map((r) => referralRow(r, states.get(r.id), at.get(r.id))))
+        all.map((r) => referralRow(r, states.get(r.id), at.get(r.id) || null)))
       : empty(t('You have not referred anyone yet.')),
     h('div', { class: 'actions sticky' },
       linkButton('#/referral/new', `+ ${t('Refer a participant')}`, 'primary wide')));

@@ -13,7 +13,7 @@ import { leave } from './router.js';
 import { judge, runChecks } from './rules.js';
 import { saveFailed } from './savefail.js';
 import { rebuildTasks } from './tasks.js';
-import { empty, h, header, toast } from './ui.js';
+import { empty, h, header, linkButton, toast } from './ui.js';
 
 const radio = (form, name) => (form.querySelector(`input[name="${name}"]:checked`) || {}).value || '';
 const field = (form, name) => form.querySelector(`[name="${name}"]`);
@@ -27,8 +27,11 @@ export async function showSignup(view, householdId, query) {
   // The household's own order (head first, then by age), as the household screen lists them.
   const members = hh ? (await membersOf(householdId)).sort(householdOrder) : [];
   if (!hh || !members.length) {
+    // A new household's first member is its head: the form opens prefilled (nothing saved yet).
+    const add = hh ? linkButton(`#/person/new?household=${householdId}&name=${encodeURIComponent(hh.data.head_name)}`,
+      `+ ${t('Add a member')}`, 'primary wide') : null;
     view.append(header(t('Sign up'), hh ? `#/household/${householdId}` : '#/households'),
-      empty(t('Add the household’s members first: a sign-up is for a person.')));
+      empty(t('Add the household’s members first: a sign-up is for a person.')), add);
     return;
   }
   const editing = query.edit ? await getRecord('enrollment', query.edit) : null;

@@ -21,8 +21,8 @@ const daysLate = (due, today) => Math.round((new Date(`${today}T00:00:00`) - new
 function followUpItem(f, today) {
   const late = daysLate(f.due, today);
   const when = late > 0 ? tn('%(num)s day overdue', '%(num)s days overdue', late) : t('Due today');
-  return item('◷', `#/household/${f.household}`, `${t('Follow up')}: ${f.name}`,
-    [f.address, when].filter(Boolean).join(' · '), late > 0 ? 'late' : '');
+  const detail = [f.address ? `${f.address} · ` : '', h('span', { class: 'nowrap' }, when)];
+  return item('◷', `#/household/${f.household}`, `${t('Follow up')}: ${f.name}`, detail, late > 0 ? 'late' : '');
 }
 
 function followUpItems(followUps, today) {

@@ -271,6 +271,7 @@ def test_point_12_the_chosen_date_is_shown_dd_mm_yyyy_also_on_an_english_phone(b
         page.wait_for_selector("#form-person-live")
         page.fill("#form-person-live [name=birth_date]", "1975-03-02")
         assert page.inner_text("#person-birth_date-shown") == "02/03/1975", locale
+        add_member(page, hh, "Lò Văn Sơn", "1975-03-02", "male")
         open_signup(page, hh)
         page.fill(f"{FORM} [name=start_month]", "2025-09")
         assert page.inner_text("#enrollment-start_month-shown") == "09/2025", locale
