@@ -8,8 +8,21 @@ the record ever leaves it.
 from flask_babel import gettext as _
 from wtforms.validators import InputRequired, Length, Regexp
 
-from ..forms.fields import CheckboxField, IntField, IsoDateField, MonthField, OffsetDateTimeField, RefField
-from ..records.forms import MultiChoiceField
+from ..forms.fields import (
+    PHONE_CHARS_RE,
+    PHONE_RE,
+    AtMost,
+    CheckboxField,
+    DateWithin,
+    IntField,
+    IsoDateField,
+    MonthField,
+    NotBefore,
+    OffsetDateTimeField,
+    PhoneField,
+    RefField,
+)
+from ..records.forms import LocationForm, MultiChoiceField
 
 #: Fields required only when another field has a value: {type: {field: (other, value, msgid)}}.
 #: The forms' validate_* methods are the rule; tests/unit/test_app_form_conditions.py checks
@@ -35,16 +48,36 @@ def field_kind(field):
 
 
 def field_attrs(record_type, field):
-    """data- attributes for one field: kind, messages, and a conditional requirement."""
+    """data- attributes for one field: kind, every rule the server judges this one field by
+    (static/js/rules.js reads them and checks a record before Save), and their messages."""
     attrs = {"data-kind": field_kind(field)}
     for v in field.validators:
         if isinstance(v, InputRequired):
+            attrs["data-required"] = "1"
             attrs["data-msg-required"] = str(v.message or _("This field is required."))
         elif isinstance(v, Length) and v.max and v.max > 0:
+            attrs["data-max-len"] = str(v.max)
             attrs["data-msg-long"] = _("At most %(max)d characters.", max=v.max)
         elif isinstance(v, Regexp) and v.message:
+            attrs["data-pattern"] = getattr(v, "source", v.regex.pattern)
             attrs["data-msg-pattern"] = str(v.message)
+        elif isinstance(v, DateWithin):
+            attrs["data-min-date"] = v.earliest.isoformat()
+            attrs["data-max-date"] = v.latest if v.latest == "today" else v.latest.isoformat()
+            attrs["data-msg-range"] = str(v.message)
+        elif isinstance(v, NotBefore):
+            attrs["data-not-before"] = v.other
+            attrs["data-msg-not-before"] = str(v.message)
+        elif isinstance(v, AtMost):
+            attrs["data-at-most"] = v.other
+            attrs["data-msg-at-most"] = str(v.message)
+    if isinstance(field, PhoneField):
+        attrs["data-phone"] = PHONE_RE.pattern
+        attrs["data-phone-strip"] = PHONE_CHARS_RE.pattern
+        attrs["data-msg-pattern"] = str(field.MESSAGE)
     if isinstance(field, IntField):
+        attrs["data-min"] = "" if field.minimum is None else str(field.minimum)
+        attrs["data-max"] = "" if field.maximum is None else str(field.maximum)
         attrs["data-msg-bad"] = _("Enter a whole number.")
         if field.minimum is not None:
             attrs["data-msg-min"] = _("Must be at least %(n)s.", n=field.minimum)
@@ -54,12 +87,23 @@ def field_attrs(record_type, field):
         attrs["data-msg-bad"] = _("Enter a date as YYYY-MM-DD.")
     elif isinstance(field, MonthField):
         attrs["data-msg-bad"] = _("Enter a month as YYYY-MM.")
+        attrs["data-years"] = "{}-{}".format(*field.YEARS)
+    elif isinstance(field, OffsetDateTimeField):
+        attrs["data-msg-bad"] = _("Enter a date and time with its offset, e.g. 2026-11-25T09:30:00+07:00.")
     when = REQUIRED_WHEN.get(record_type, {}).get(field.name)
     if when:
         other, value, msgid = when
         attrs["data-required-when"] = f"{other}={value}"
         attrs["data-msg-required"] = _(msgid)
     return attrs
+
+
+def location_attrs():
+    """The location box's rules: each coordinate's range and its message (LocationForm)."""
+    ranges = " ".join(f"{n}:{a}:{b}" for n, a, b in LocationForm.RANGES)
+    return {"data-kind": "location", "data-ranges": ranges,
+            "data-msg-range": _("Must be a number from %(a)s to %(b)s."),
+            "data-msg-pair": _("Latitude and longitude go together.")}
 
 
 def render(field, **kwargs):

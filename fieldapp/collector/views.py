@@ -15,7 +15,7 @@ from ..i18n import TRANSLATIONS, catalog
 from ..records.types import RECORD_FORMS
 from . import bp
 from .build import LANGS, STATIC, build_id, module_urls, precache_urls
-from .formmeta import field_attrs, render
+from .formmeta import field_attrs, location_attrs, render
 
 
 def _no_cache(resp):
@@ -40,15 +40,20 @@ def forms_page(lang):
     with force_locale(lang):
         forms = {name: cls() for name, cls in RECORD_FORMS.items()}
         html = render_template("collector/forms.html", forms=forms, attrs=field_attrs, render=render,
-                               choices=CHOICES, lang=lang)
+                               choices=CHOICES, lang=lang,
+                               location_attrs=location_attrs())
     resp = current_app.make_response(html)
     return _no_cache(resp)
+
+
+#: The catalogs holding the app's own words (each part of the phone's work keeps its own file).
+APP_CATALOGS = ("signups.po", "app.po", "collector-day.po")
 
 
 @lru_cache(maxsize=8)
 def _app_catalog(lang, mtime_key):
     """{msgid: translation} for the app: the premium rules' messages from the merged
-    catalog, overlaid with app.po's own entries (the app's words win over another part's
+    catalog, overlaid with the entries of APP_CATALOGS (the app's words win over another part's
     translation of the same English)."""
     from babel.messages.pofile import read_po
 
@@ -59,8 +64,8 @@ def _app_catalog(lang, mtime_key):
               if name.startswith("MSG_")}  # the sign-up rules' too (signup-rules.js)
     merged = catalog(lang)
     table = {k: merged[k] for k in wanted if k in merged}
-    for part in ("signups.po", "app.po"):  # the sign-up screen's words (#14), then the app's
-        own = TRANSLATIONS / lang / part
+    for name in APP_CATALOGS:
+        own = TRANSLATIONS / lang / name
         if own.exists():
             with own.open("rb") as fh:
                 table.update({m.id: m.string for m in read_po(fh) if m.id and m.string

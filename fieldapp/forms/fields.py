@@ -65,7 +65,12 @@ def no_bidi_controls():
 
 
 class PhoneField(StringField):
-    """A Vietnamese phone number, stored as national digits starting with 0."""
+    """A Vietnamese phone number, stored as national digits starting with 0.
+
+    ``MESSAGE`` is read by the app's form metadata (collector/formmeta.py) with
+    PHONE_CHARS_RE and PHONE_RE, so the phone refuses the same numbers in the same words."""
+
+    MESSAGE = _l("Enter a Vietnamese phone number, e.g. 0912 345 678.")
 
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs.setdefault("render_kw", {"inputmode": "tel", "autocomplete": "tel", "maxlength": 20})
@@ -75,7 +80,7 @@ class PhoneField(StringField):
         if self.data:
             normal = normalize_phone(self.data)
             if normal is None:
-                raise ValidationError(_l("Enter a Vietnamese phone number, e.g. 0912 345 678."))
+                raise ValidationError(self.MESSAGE)
             self.data = normal
         else:
             self.data = None
@@ -116,7 +121,9 @@ class IsoDateField(StringField):
 
 
 class MonthField(StringField):
-    """YYYY-MM, kept as that string."""
+    """YYYY-MM, kept as that string, of a year in ``YEARS`` (the app reads them too)."""
+
+    YEARS = (2000, 2100)
 
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs.setdefault("render_kw", {"type": "month"})
@@ -127,7 +134,7 @@ class MonthField(StringField):
             raise ValidationError(_l("Enter a month as YYYY-MM."))
         if self.data:
             year = int(self.data[:4])
-            if year < 2000 or year > 2100:
+            if year < self.YEARS[0] or year > self.YEARS[1]:
                 raise ValidationError(_l("Enter a month as YYYY-MM."))
 
 
@@ -151,6 +158,51 @@ class OffsetDateTimeField(StringField):
             raise ValidationError(
                 _l("Enter a date and time with its offset, e.g. 2026-11-25T09:30:00+07:00."))
         self.data = value
+
+
+class DateWithin:
+    """A date from ``earliest`` to ``latest`` (a date, or "today": never in the future).
+
+    A declared validator rather than a ``validate_<field>`` method so the app's form metadata
+    can read its bounds and send them to the phone, which checks them before Save."""
+
+    def __init__(self, earliest, latest, message):
+        self.earliest, self.latest, self.message = earliest, latest, message
+
+    def bounds(self):
+        return self.earliest, (date.today() if self.latest == "today" else self.latest)
+
+    def __call__(self, form, field):
+        if field.data:
+            low, high = self.bounds()
+            if not (low <= field.data <= high):
+                raise ValidationError(self.message)
+
+
+class NotBefore:
+    """A date not before the calendar day of another field's date or time (a follow-up is
+    never before its visit); declared so the phone gets the rule by name."""
+
+    def __init__(self, other, message):
+        self.other, self.message = other, message
+
+    def __call__(self, form, field):
+        other = form[self.other].data
+        day = other.date() if isinstance(other, datetime) else other
+        if field.data and isinstance(day, date) and field.data < day:
+            raise ValidationError(self.message)
+
+
+class AtMost:
+    """A number not above another field's number (the interested are among the attendees)."""
+
+    def __init__(self, other, message):
+        self.other, self.message = other, message
+
+    def __call__(self, form, field):
+        other = form[self.other].data
+        if field.data is not None and other is not None and field.data > other:
+            raise ValidationError(self.message)
 
 
 class IntField(Field):

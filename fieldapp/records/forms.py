@@ -17,10 +17,13 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..forms.choices import CHOICES
 from ..forms.fields import (
+    AtMost,
     CheckboxField,
+    DateWithin,
     IntField,
     IsoDateField,
     MonthField,
+    NotBefore,
     OffsetDateTimeField,
     PhoneField,
     RefField,
@@ -90,6 +93,9 @@ class MultiChoiceField(SelectMultipleField):
 
 
 class LocationForm(LeanForm):
+    #: (field, lowest, highest): read by validate() and sent to the phone (formmeta).
+    RANGES = (("lat", -90, 90), ("lon", -180, 180), ("accuracy_m", 0, 100000))
+
     lat = StringField(_l("Latitude"), [Optional()])
     lon = StringField(_l("Longitude"), [Optional()])
     accuracy_m = StringField(_l("Accuracy (m)"), [Optional()])
@@ -98,7 +104,7 @@ class LocationForm(LeanForm):
         ok = super().validate(extra_validators)
         self.point = None
         values = {}
-        for name, low, high in (("lat", -90, 90), ("lon", -180, 180), ("accuracy_m", 0, 100000)):
+        for name, low, high in self.RANGES:
             field = self[name]
             if field.data in (None, ""):
                 values[name] = None
@@ -149,7 +155,8 @@ class HouseholdForm(LeanForm):
 class PersonForm(LeanForm):
     household = RefField(_l("Household"), [required()])
     full_name = text(_l("Full name"), 200, req=True, plain=True, render_kw={"autocomplete": "off"})
-    birth_date = IsoDateField(_l("Date of birth"), [required()])
+    birth_date = IsoDateField(_l("Date of birth"), [required(), DateWithin(
+        date(1900, 1, 1), "today", _l("Enter a real date of birth."))])
     sex = ChoiceField(_l("Sex"), "sex", req=True)
     personal_id = digit_field(_l("Personal ID (CCCD)"), 12,
                               _l("A personal ID has exactly 12 digits."))
@@ -159,10 +166,6 @@ class PersonForm(LeanForm):
     relation = ChoiceField(_l("Relation to the head"), "relation")
     coverage = ChoiceField(_l("Current coverage"), "coverage")
 
-    def validate_birth_date(self, field):
-        if field.data and not (date(1900, 1, 1) <= field.data <= date.today()):
-            raise ValidationError(_l("Enter a real date of birth."))
-
 
 class VisitForm(LeanForm):
     household = RefField(_l("Household"), [required()])
@@ -171,7 +174,8 @@ class VisitForm(LeanForm):
     topics = MultiChoiceField(_l("Topics"), "topics")
     #: Required when the outcome is "interested" (validate_follow_up_on); no Optional() here,
     #: which would skip that method for an empty value.
-    follow_up_on = IsoDateField(_l("Follow-up date"))
+    follow_up_on = IsoDateField(_l("Follow-up date"), [NotBefore(
+        "visited_at", _l("The follow-up date cannot be before the visit."))])
     referral = RefField(_l("Referral"), [Optional()])
     note = text(_l("Note"), 1000, area=True)
     location = ReusedFormField(LocationForm)
@@ -179,9 +183,6 @@ class VisitForm(LeanForm):
     def validate_follow_up_on(self, field):
         if self.outcome.data == "interested" and not field.data:
             raise ValidationError(_l("Choose a follow-up date when the household is interested."))
-        visited = self.visited_at.data
-        if field.data and visited is not None and hasattr(visited, "date") and field.data < visited.date():
-            raise ValidationError(_l("The follow-up date cannot be before the visit."))
 
 
 class EnrollmentForm(LeanForm):
@@ -230,12 +231,9 @@ class OutreachForm(LeanForm):
     kind = ChoiceField(_l("Kind of session"), "kind", req=True)
     held_at = OffsetDateTimeField(_l("Held at"), [required()])
     attendees = IntField(_l("Attendees"), [required()], minimum=1, maximum=100000)
-    leads = IntField(_l("Interested"), [Optional()], minimum=0, maximum=100000)
+    leads = IntField(_l("Interested"), [Optional(), AtMost(
+        "attendees", _l("Cannot be more than the attendees."))], minimum=0, maximum=100000)
     note = text(_l("Note"), 1000, area=True)
-
-    def validate_leads(self, field):
-        if field.data is not None and self.attendees.data is not None and field.data > self.attendees.data:
-            raise ValidationError(_l("Cannot be more than the attendees."))
 
 
 def to_formdata(data):

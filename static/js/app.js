@@ -2,6 +2,7 @@
 // then show sign-in or the user's first screen (Today for collectors, two buttons for village
 // heads). Everything here works offline after the first sign-in.
 
+import { watchAmounts } from './amounts.js';
 import { on } from './bus.js';
 import { renderNav, startChrome, updateStrip } from './chrome.js';
 import { ctx, loadContext } from './context.js';
@@ -80,6 +81,7 @@ async function boot() {
   await loadContext();
   registerSW();
   routes();
+  watchAmounts();
   on('signed-out', () => { renderNav(); updateStrip(); render(); });
   // After a sync that changed something, redraw the screen shown if it only displays data
   // (never a form: a half-typed record must not be lost).

@@ -38,36 +38,41 @@ function highlight(path) {
   }
 }
 
+// Needs attention first (it is what the collector must act on), then offline and waiting;
+// each part whole: the strip wraps onto a second line rather than cut a word.
 function stripText() {
   const parts = [];
   let cls = 'ok';
-  if (!navigator.onLine) { parts.push(`● ${t('Offline')}`); cls = 'off'; }
-  if (counts.waiting) {
-    parts.push(tn('%(num)s record waiting to sync', '%(num)s records waiting to sync', counts.waiting));
-    if (cls === 'ok') cls = 'wait';
-  }
   if (counts.attention) {
     parts.push(`⚠ ${tn('%(num)s record needs attention', '%(num)s records need attention', counts.attention)}`);
-    cls = 'bad';
   }
+  if (!navigator.onLine) parts.push(`● ${t('Offline')}`);
+  if (counts.waiting) {
+    parts.push(tn('%(num)s record waiting to sync', '%(num)s records waiting to sync', counts.waiting));
+  }
+  if (counts.attention) cls = 'bad';
+  else if (!navigator.onLine) cls = 'off';
+  else if (counts.waiting) cls = 'wait';
   if (navigator.onLine && status.phase !== 'idle') {
-    parts.unshift(`↻ ${t('Syncing…')}`);
+    parts.push(`↻ ${t('Syncing…')}`);
   } else if (!parts.length) {
     parts.push(status.lastSync
       ? `✓ ${t('Synced at %(time)s', { time: formatTime(status.lastSync) })}` : t('Not synced yet'));
   } else if (navigator.onLine && status.error && status.nextTry) {
     parts.push(t('no connection to the server, trying again at %(time)s', { time: formatTime(status.nextTry) }));
   }
-  return { text: parts.join(' · '), cls };
+  return { parts, text: parts.join(' · '), cls };
 }
 
 export function updateStrip() {
   const strip = document.getElementById('strip');
   if (!ctx.user) { strip.hidden = true; return; }
-  const { text, cls } = stripText();
+  const { parts, cls } = stripText();
   strip.hidden = false;
   strip.className = `strip strip-${cls}`;
-  strip.replaceChildren(h('a', { href: '#/sync' }, text));
+  strip.replaceChildren(h('a', { href: '#/sync', id: 'strip-link' }, parts.flatMap((p, i) => [
+    i ? h('span', { 'aria-hidden': 'true' }, '·') : null,
+    h('span', { class: p.length > 28 ? 'part long' : 'part' }, p)])));
   const badge = document.querySelector('#nav .nav-badge');
   if (badge) {
     badge.textContent = String(counts.total);

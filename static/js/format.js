@@ -27,6 +27,23 @@ export const formatDayMonth = (value) => formatDate(value).slice(0, 5);
 export const formatTime = (value) => (value ? timeFmt.format(value instanceof Date ? value : new Date(value)) : '');
 export const formatDateTime = (value) => (value ? `${formatDate(value)} ${formatTime(value)}` : '');
 
+/**
+ * A phone number as people read it, whatever way it was typed or stored: '+84 912 345 678',
+ * '0912345678' -> '0912 345 678' (mobile 4-3-3), '02431234567' -> '0243 123 4567' (landline).
+ * Text that is not a Vietnamese number is shown as it is.
+ */
+export function formatPhone(raw) {
+  let d = String(raw || '').replace(/[ .\-()]/g, '');
+  if (d.startsWith('+84')) d = `0${d.slice(3)}`;
+  else if (d.startsWith('84') && (d.length === 11 || d.length === 12)) d = `0${d.slice(2)}`;
+  if (/^0[35789]\d{8}$/.test(d)) return `${d.slice(0, 4)} ${d.slice(4, 7)} ${d.slice(7)}`;
+  if (/^02\d{9}$/.test(d)) return `${d.slice(0, 4)} ${d.slice(4, 7)} ${d.slice(7)}`;
+  return String(raw || '');
+}
+
+/** The digits to dial for a phone number ('tel:' links). */
+export const phoneDigits = (raw) => formatPhone(raw).replace(/ /g, '');
+
 /** 'YYYY-MM' -> '11/2026'. */
 export const formatMonth = (m) => (m ? `${m.slice(5, 7)}/${m.slice(0, 4)}` : '');
 

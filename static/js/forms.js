@@ -2,8 +2,9 @@
 // every field rule (required, maxlength, min, pattern) and message comes from the WTForms
 // classes. This module fills them, reads them into the protocol's JSON, and shows errors.
 
-import { ctx, label, myAreas, myVillages, areaLong } from './context.js';
+import { area, ctx, label, myAreas, myVillages } from './context.js';
 import { lang, t } from './i18n.js';
+import { h } from './ui.js';
 
 // Hidden fields that point at another record, named for people.
 const REFS = {
@@ -12,7 +13,8 @@ const REFS = {
   visit: 'Visit',
   referral: 'Referral',
 };
-import { isoToLocalInput, localInputToIso } from './format.js';
+import { formatDate, formatMonth, formatNumber, isoToLocalInput, localInputToIso } from './format.js';
+import { judge } from './rules.js';
 
 let doc = null;
 let docLang = null;
@@ -33,7 +35,63 @@ export async function formFor(type) {
   relabel(form);
   fillAreas(form);
   markConditional(form);
+  wireMoney(form);
+  wireDates(form);
+  wireTyping(form);
   return form;
+}
+
+// The phone's own date picker shows its own format (month/day on an English phone): beside it,
+// the chosen date in the app's dd/mm/yyyy (mm/yyyy for a month), kept up to date.
+function wireDates(form) {
+  const inputs = [...form.querySelectorAll('input[type=date], input[type=month]')];
+  const shown = inputs.map((el) => {
+    const out = h('small', { class: 'date-shown', id: `${el.id}-shown`, 'aria-live': 'polite' });
+    el.after(out);
+    el.setAttribute('aria-describedby', `${el.id}-shown`);
+    return [el, out];
+  });
+  const update = () => {
+    for (const [el, out] of shown) {
+      out.textContent = el.value ? (el.type === 'month' ? formatMonth(el.value) : formatDate(el.value)) : '';
+    }
+  };
+  form.addEventListener('input', update);
+  form.addEventListener('change', update);
+  form.refreshDates = update;
+}
+
+// Once the collector types, the bottom menu steps aside until the screen changes, so the form
+// and its Save stay in sight with the keyboard open. It does not come back on blur: the Save
+// button would jump under the finger that is tapping it.
+function wireTyping(form) {
+  const typing = (el) => el.matches('input:not([type=checkbox]):not([type=radio]), textarea');
+  form.addEventListener('focusin', (e) => { if (typing(e.target)) document.body.classList.add('typing'); });
+}
+
+/** Money as people write it: '1.500.000' (or plain digits) -> 1500000; anything else as typed. */
+export function moneyValue(raw) {
+  const text = String(raw || '').trim();
+  if (/^\d{1,3}(\.\d{3})+$/.test(text)) return Number(text.replace(/\./g, ''));
+  return /^\d+$/.test(text) ? Number(text) : text;
+}
+
+// Money inputs (data-money) show thousands separators as the collector types: 1500000 -> 1.500.000.
+function wireMoney(form) {
+  for (const el of form.querySelectorAll('input[data-money]')) {
+    el.addEventListener('input', () => {
+      // Only digits grouped by dots (3 or, mid-typing, 4 after each dot): '1500000.5' stays as typed.
+      if (!/^\d+(\.\d{3,4})*$/.test(el.value)) return;
+      const digits = el.value.replace(/\./g, '');
+      const shown = formatNumber(digits);
+      if (shown !== el.value) {
+        const fromEnd = el.value.length - (el.selectionEnd ?? el.value.length);
+        el.value = shown;
+        const at = Math.max(0, shown.length - fromEnd);
+        el.setSelectionRange(at, at);
+      }
+    });
+  }
 }
 
 // A field required only when another has a value (follow-up date when "interested") shows
@@ -57,7 +115,8 @@ export function fieldLabel(type, name) {
   const box = doc.getElementById(`form-${type}`)?.content.querySelector(`[data-field="${name}"]`);
   const lab = box && box.querySelector('label, legend, .label');
   if (lab) return lab.textContent.replace(/\s*\*\s*$/, '').trim();
-  return REFS[name] ? t(REFS[name]) : name;
+  if (REFS[name]) return t(REFS[name]);
+  return name === 'amount_due' ? t('Amount due') : ''; // never a raw field code
 }
 
 export function relabel(root) {
@@ -68,10 +127,25 @@ export function relabel(root) {
   }
 }
 
+// Each area under its parent's name (an <optgroup>): the option itself is short enough to be
+// read whole on a 320 px phone ("Tổ dân phố 1" under "Phường Hồng Bàng").
 function fillAreas(form) {
   for (const select of form.querySelectorAll('select[data-areas]')) {
     const list = select.dataset.areas === 'villages' ? myVillages() : myAreas();
-    for (const a of list) select.append(new Option(areaLong(a.code), a.code));
+    const groups = new Map();
+    for (const a of list) {
+      const parent = a.parent ? area(a.parent) : null;
+      const key = parent ? parent.name : '';
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(new Option(a.name, a.code));
+    }
+    for (const [name, options] of groups) {
+      if (!name) { select.append(...options); continue; }
+      const group = document.createElement('optgroup');
+      group.label = name;
+      group.append(...options);
+      select.append(group);
+    }
     if (list.length === 1) select.value = list[0].code;
   }
 }
@@ -95,9 +169,11 @@ export function setValues(form, data) {
     if (el.type === 'radio') el.checked = el.value === value;
     else if (el.type === 'checkbox') el.checked = kind === 'list' ? (value || []).includes(el.value) : !!value;
     else if (kind === 'datetime') el.value = value ? isoToLocalInput(value) : '';
+    else if (el.dataset.money && Number.isInteger(value)) el.value = formatNumber(value);
     else el.value = value === null || value === undefined ? '' : String(value);
   }
   if (form.refreshRequired) form.refreshRequired();
+  if (form.refreshDates) form.refreshDates();
 }
 
 /** Read the form as the record's `data` (empty fields left out, numbers as numbers). */
@@ -122,7 +198,8 @@ export function readValues(form) {
     }
     const raw = (el.value || '').trim();
     if (raw === '') continue;
-    if (kind === 'int') data[name] = /^-?\d+$/.test(raw) ? Number(raw) : raw;
+    if (kind === 'int' && el.dataset.money) data[name] = moneyValue(raw);
+    else if (kind === 'int') data[name] = /^-?\d+$/.test(raw) ? Number(raw) : raw;
     else if (kind === 'datetime') data[name] = localInputToIso(raw);
     else data[name] = raw;
   }
@@ -136,35 +213,14 @@ const value = (form, name) => {
   return checked ? checked.value : '';
 };
 
-/** The problems the phone can see, as {field: message}, in the server's own words. */
+/** The problems the phone can see, as {field: message}, in the server's own words: every rule
+ * the server judges this one record by (rules.js reads them off the form). */
 export function check(form) {
-  const errors = {};
-  for (const box of form.querySelectorAll('[data-field]')) {
-    if (box.closest('.scheme-part[hidden]')) continue;
-    const name = box.dataset.field;
-    const msgs = box.dataset;
-    const inputs = [...box.querySelectorAll('input, select, textarea')].filter((e) => !skipped(e));
-    if (msgs.requiredWhen) {
-      const [other, wanted] = msgs.requiredWhen.split('=');
-      if (value(form, other) === wanted && inputs.every((e) => !e.value)) {
-        errors[name] = msgs.msgRequired;
-        continue;
-      }
-    }
-    for (const el of inputs) {
-      const v = el.validity;
-      if (v.valid) continue;
-      errors[name] = v.valueMissing ? msgs.msgRequired : v.tooLong ? msgs.msgLong
-        : v.patternMismatch ? msgs.msgPattern : v.rangeUnderflow ? msgs.msgMin
-          : v.rangeOverflow ? msgs.msgMax : msgs.msgBad || el.validationMessage;
-      break;
-    }
-  }
-  return errors;
+  return judge(form, readValues(form));
 }
 
 /** Show {field: message or [messages]} next to the fields; the rest at the top. Focuses the first. */
-export function showErrors(form, errors, generalBox = null) {
+export function showErrors(form, errors, generalBox = null, { focus = true } = {}) {
   clearErrors(form);
   let first = null;
   const general = [];
@@ -173,7 +229,8 @@ export function showErrors(form, errors, generalBox = null) {
     const box = form.querySelector(`[data-field="${name}"]`);
     const p = box && box.querySelector('.error');
     if (!p || box.closest('[hidden]')) {
-      general.push(name === '_' ? text : `${fieldLabel(form.dataset.type, name)}: ${text}`);
+      const named = name === '_' ? '' : fieldLabel(form.dataset.type, name);
+      general.push(named ? `${named}: ${text}` : text);
       continue;
     }
     p.textContent = text;
@@ -184,6 +241,8 @@ export function showErrors(form, errors, generalBox = null) {
   }
   const top = generalBox || form.querySelector('.form-errors');
   if (top) { top.textContent = general.join(' · '); top.hidden = !general.length; }
+  if (!focus) return Object.keys(errors || {}).length;
+  if (!first && general.length && top) top.scrollIntoView({ block: 'center' });
   if (first) {
     first.scrollIntoView({ block: 'center' });
     const input = first.querySelector('input:not([type=hidden]), select, textarea');

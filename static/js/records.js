@@ -24,13 +24,16 @@ export function householdDetail(id) {
     const ids = [id, ...members.map((m) => m.id), ...visits.map((v) => v.id), ...enrollments.map((e) => e.id)];
     const pending = await Promise.all(ids.map((k) => req(outbox.get(k))));
     const states = new Map(pending.filter(Boolean).map((e) => [e.id, e.state]));
-    members.sort((a, b) => (a.data.relation === 'head' ? -1 : b.data.relation === 'head' ? 1
-      : (a.data.birth_date || '') < (b.data.birth_date || '') ? -1 : 1));
+    members.sort(householdOrder);
     visits.sort(byTime('visited_at'));
     enrollments.sort(byTime('start_month'));
     return { household, members, visits, enrollments, states };
   });
 }
+
+/** The household's order of its members: the head first, then oldest to youngest. */
+export const householdOrder = (a, b) => (a.data.relation === 'head' ? -1 : b.data.relation === 'head' ? 1
+  : (a.data.birth_date || '') < (b.data.birth_date || '') ? -1 : 1);
 
 export function membersOf(householdId) {
   return withStore('persons', 'readonly',

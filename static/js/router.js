@@ -15,8 +15,28 @@ export const fallback = (handler) => { notFound = handler; };
 
 export function go(path, { replace = false } = {}) {
   const hash = `#${path}`;
-  if (replace) { history.replaceState(null, '', hash); render(); } else if (location.hash === hash) render();
+  if (replace) { history.replaceState({ prev: history.state && history.state.prev }, '', hash); render(); }
+  else if (location.hash === hash) render();
   else location.hash = hash;
+}
+
+/**
+ * Leave a form after saving for `path`: when that is the screen the form was opened from, go
+ * back to it (one Back then leaves it, the form is not in history twice); else the form's
+ * entry becomes `path`, so Back returns to where the form was opened from.
+ */
+export function leave(path) {
+  const hash = `#${path}`;
+  const prev = history.state && history.state.prev;
+  if (prev === hash) { history.back(); return; }
+  go(path, { replace: true });
+}
+
+// Each history entry remembers the screen it was opened from (for leave()).
+function remember(event) {
+  if (history.state && 'prev' in history.state) return;
+  const prev = event && event.oldURL ? new URL(event.oldURL).hash || null : null;
+  history.replaceState({ prev }, '', location.hash || '#/');
 }
 
 export function current() {
@@ -48,12 +68,14 @@ function swap(view, mine, path) {
   if (mine !== seq) return;
   const main = document.getElementById('view');
   main.replaceChildren(view);
+  document.body.classList.remove('typing');
   main.scrollTop = 0;
   window.scrollTo(0, 0);
   document.dispatchEvent(new CustomEvent('screen', { detail: path }));
 }
 
 export function startRouter() {
-  window.addEventListener('hashchange', render);
+  window.addEventListener('hashchange', (event) => { remember(event); render(); });
+  remember(null);
   return render();
 }

@@ -4,12 +4,13 @@
 
 import { ctx, label } from './context.js';
 import { formatDate, isoToLocalInput, isoWithOffset } from './format.js';
-import { check, clearErrors, formFor, readValues, setValues, showErrors } from './forms.js';
+import { clearErrors, formFor, readValues, setValues, showErrors } from './forms.js';
 import { newId } from './ids.js';
 import { t } from './i18n.js';
 import { enqueue, entry as outboxEntry, resend, takeServerCopy } from './outbox.js';
 import { getRecord, membersOf, peopleWithPersonalId } from './records.js';
-import { go } from './router.js';
+import { go, leave } from './router.js';
+import { addCheck, judge, runChecks } from './rules.js';
 import { saveFailed } from './savefail.js';
 import { rebuildTasks } from './tasks.js';
 import { h, header, toast } from './ui.js';
@@ -44,7 +45,8 @@ async function defaults(type, query) {
     case 'household': return { head_name: query.name, address: query.address, phone: query.phone };
     case 'person': {
       const first = !(await membersOf(query.household)).length;
-      return { household: query.household, relation: first ? 'head' : undefined };
+      return { household: query.household, relation: first ? 'head' : undefined,
+        full_name: first ? query.name : undefined };
     }
     case 'visit': return { household: query.household, referral: query.referral, visited_at: now };
     case 'referral': return {};
@@ -132,17 +134,15 @@ function wireVisit(form) {
   show();
 }
 
-async function personalIdWarning(form, id, data) {
-  const box = form.querySelector('[data-warning="personal_id"]');
+// A personal ID belongs to one person (the server refuses a second holder): checked against the
+// people on the phone before Save, and said with who holds it.
+addCheck('person', async (data, { id }) => {
   const pid = data.personal_id;
   const others = pid ? (await peopleWithPersonalId(pid)).filter((p) => p.id !== id) : [];
-  if (!others.length) { box.hidden = true; return null; }
-  const o = others[0];
-  box.textContent = t('Personal ID %(pid)s is already on this phone: %(name)s, household of %(head)s. '
-    + 'Check the number; tap Save again to keep it.', { pid, name: o.data.full_name, head: o.householdName });
-  box.hidden = false;
-  return pid;
-}
+  if (!others.length) return null;
+  return { personal_id: t('Personal ID %(pid)s already belongs to %(name)s (household of %(head)s) on this '
+    + 'phone. Check the number.', { pid, name: others[0].data.full_name, head: others[0].householdName }) };
+});
 
 /** Draw the form of `type` for record `id` (null: a new record). */
 export async function showEdit(view, type, id, query) {
@@ -174,27 +174,16 @@ export async function showEdit(view, type, id, query) {
   if (pending && pending.state === 'rejected') showErrors(form, pending.errors || {});
 
   let saving = false;
-  let acceptedPid = null;
-  const pidInput = form.querySelector('[name="personal_id"]');
-  if (pidInput) pidInput.addEventListener('change', () => personalIdWarning(form, recordId, readValues(form)));
-
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (saving) return;
-    const errors = check(form);
-    if (showErrors(form, errors)) return;
+    saving = true; // also while the checks that read the phone's records run
     const values = readValues(form);
     if (type === 'referral' && existing && !form.querySelector('[name="close_reason"]')
       && existing.data.close_reason) values.close_reason = existing.data.close_reason;
-    if (type === 'person' && values.personal_id && acceptedPid !== values.personal_id) {
-      const warned = await personalIdWarning(form, recordId, values);
-      if (warned) {
-        acceptedPid = warned;
-        form.querySelector('[data-warning]').scrollIntoView({ block: 'center' });
-        return;
-      }
-    }
-    saving = true;
+    const errors = judge(form, values);
+    if (!Object.keys(errors).length) Object.assign(errors, await runChecks(type, values, { id: recordId, form }));
+    if (showErrors(form, errors)) { saving = false; return; }
     form.querySelector('button.save').disabled = true;
     try {
       await enqueue(type, recordId, values, await describe(type, values));
@@ -205,6 +194,6 @@ export async function showEdit(view, type, id, query) {
     }
     rebuildTasks().catch(() => {});
     toast(t('Saved on the phone. It will be sent when there is a network.'));
-    go(next(type, recordId, values, query), { replace: !existing });
+    leave(next(type, recordId, values, query));
   });
 }

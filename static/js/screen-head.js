@@ -2,8 +2,10 @@
 // list of people they referred with what became of each (status chips).
 
 import { label } from './context.js';
-import { formatDate } from './format.js';
+import { formatDate, formatPhone, phoneDigits } from './format.js';
 import { t } from './i18n.js';
+import { getMeta } from './db.js';
+import { entries } from './outbox.js';
 import { allOf, statesOf } from './records.js';
 import { empty, h, header, linkButton, stateChip } from './ui.js';
 
@@ -13,6 +15,7 @@ const statusOf = (r) => (r.server && r.server.status) || 'new';
 export function showHeadHome(view) {
   view.append(
     h('div', { class: 'head-home' },
+      h('h1', { class: 'visually-hidden' }, t('Field app')),
       h('a', { class: 'big-button primary', href: '#/referral/new', id: 'head-refer' },
         h('span', { class: 'big-ico', 'aria-hidden': 'true' }, '+'), t('Refer a participant')),
       h('a', { class: 'big-button', href: '#/referrals', id: 'head-list' },
@@ -39,8 +42,6 @@ function stepsOf(r) {
       : (a.at < b.at ? 1 : -1)));
 }
 
-const lastChange = (r) => (stepsOf(r)[0] || {}).at || '';
-
 function stepChips(r) {
   const steps = stepsOf(r);
   if (steps.length < 2) return null;
@@ -49,13 +50,14 @@ function stepChips(r) {
   }, `${label('referral_status', s.status)} ${formatDate(s.at)}`)));
 }
 
-function referralRow(r, state) {
+/** A referral's line: who, its state, when it was made, why and where; then each step's date. */
+function referralRow(r, state, at) {
   const latest = stepsOf(r)[0];
   return h('li', {}, h('a', { class: 'row', href: `#/referral/${r.id}/edit` },
     h('strong', {}, r.data.contact_name, ' ', referralChip(r, state),
       latest && !state ? ` ${formatDate(latest.at)}` : ''),
-    h('span', {}, [label('reason', r.data.reason), r.data.address].filter(Boolean).join(' · ')),
-    r.data.contact_phone ? h('small', {}, r.data.contact_phone) : null,
+    h('span', {}, [formatDate(at), label('reason', r.data.reason), r.data.address].filter(Boolean).join(' · ')),
+    r.data.contact_phone ? h('small', {}, formatPhone(r.data.contact_phone)) : null,
     r.data.close_reason ? h('small', {}, label('close_reason', r.data.close_reason)) : null,
     stepChips(r)));
 }
@@ -63,11 +65,19 @@ function referralRow(r, state) {
 export async function showReferrals(view) {
   const all = await allOf('referral');
   const states = await statesOf(all.map((r) => r.id));
-  // Newest change first; referrals still on the phone (no dates yet) at the top.
-  all.sort((a, b) => ((lastChange(a) || '~') < (lastChange(b) || '~') ? 1 : -1));
+  // Newest first, with its date: the time this phone saved it (still waiting, or once it
+  // reached the office: the phone's list of records synced); referrals this phone never made
+  // (pulled after a reinstall) take the time the office received them.
+  const when = new Map();
+  for (const r of await getMeta('recent', [])) if (r.type === 'referral') when.set(r.id, r.at);
+  for (const e of await entries()) if (!when.has(e.id)) when.set(e.id, e.saved_at);
+  const made = (r) => when.get(r.id) || (r.server && r.server.dates && r.server.dates.new);
+  const at = new Map(all.map((r) => [r.id, made(r) ? new Date(made(r)).getTime() : 0]));
+  all.sort((a, b) => at.get(b.id) - at.get(a.id));
   view.append(header(t('People I referred'), '#/'),
     all.length
-      ? h('ul', { class: 'list', id: 'referral-list' }, all.map((r) => referralRow(r, states.get(r.id))))
+      ? h('ul', { class: 'list', id: 'referral-list' },
+        all.map((r) => referralRow(r, states.get(r.id), at.get(r.id) || null)))
       : empty(t('You have not referred anyone yet.')),
     h('div', { class: 'actions sticky' },
       linkButton('#/referral/new', `+ ${t('Refer a participant')}`, 'primary wide')));
@@ -92,7 +102,8 @@ export async function showReferral(view, id) {
     h('div', { class: 'card' },
       h('p', {}, label('reason', d.reason)),
       d.address ? h('p', {}, d.address) : null,
-      d.contact_phone ? h('p', {}, h('a', { href: `tel:${d.contact_phone}` }, d.contact_phone)) : null,
+      d.contact_phone ? h('p', {}, h('a', { class: 'tel', href: `tel:${phoneDigits(d.contact_phone)}` },
+        `✆ ${formatPhone(d.contact_phone)}`)) : null,
       d.note ? h('p', { class: 'note' }, d.note) : null,
       h('p', { class: 'sub' }, formatDate(r.server && r.server.dates && r.server.dates.new))),
     h('div', { class: 'actions sticky' },

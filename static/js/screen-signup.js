@@ -4,30 +4,40 @@
 
 import { ctx, label, provinceOf } from './context.js';
 import { formatBp, formatMoney, localMonth } from './format.js';
-import { check, formFor, readValues, setValues, showErrors } from './forms.js';
-import { t } from './i18n.js';
+import { check, formFor, moneyValue, readValues, setValues, showErrors } from './forms.js';
+import { t, tn } from './i18n.js';
 import { newId } from './ids.js';
-import { enqueueAll } from './outbox.js';
+import { enqueueAll, entry as outboxEntry } from './outbox.js';
 import { computePremium, setFor } from './premium.js';
-import { allOf, getRecord, membersOf } from './records.js';
-import { go } from './router.js';
+import { allOf, getRecord, householdOrder, membersOf } from './records.js';
+import { leave } from './router.js';
+import { judge, runChecks } from './rules.js';
 import { saveFailed } from './savefail.js';
 import { expectedPlace, keptAmount, madeMonth, othersOf, signupProblem, supportedBefore } from './signup-rules.js';
 import { rebuildTasks } from './tasks.js';
-import { empty, h, header, toast } from './ui.js';
+import { empty, h, header, linkButton, toast } from './ui.js';
 
 const radio = (form, name) => (form.querySelector(`input[name="${name}"]:checked`) || {}).value || '';
 const field = (form, name) => form.querySelector(`[name="${name}"]`);
+const income = (form) => moneyValue(field(form, 'monthly_income').value);
+
+// Coverage that already includes health insurance: ticking such a member for HHI pays twice.
+const COVERED = new Set(['household_hi', 'other_hi', 'compulsory_si']);
 
 export async function showSignup(view, householdId, query) {
   const hh = await getRecord('household', householdId);
-  const members = hh ? await membersOf(householdId) : [];
+  // The household's own order (head first, then by age), as the household screen lists them.
+  const members = hh ? (await membersOf(householdId)).sort(householdOrder) : [];
   if (!hh || !members.length) {
+    // A new household's first member is its head: the form opens prefilled (nothing saved yet).
+    const add = hh ? linkButton(`#/person/new?household=${householdId}&name=${encodeURIComponent(hh.data.head_name)}`,
+      `+ ${t('Add a member')}`, 'primary wide') : null;
     view.append(header(t('Sign up'), hh ? `#/household/${householdId}` : '#/households'),
-      empty(t('Add the household’s members first: a sign-up is for a person.')));
+      empty(t('Add the household’s members first: a sign-up is for a person.')), add);
     return;
   }
   const editing = query.edit ? await getRecord('enrollment', query.edit) : null;
+  const pending = editing ? await outboxEntry(editing.id) : null;
   const people = editing ? members.filter((m) => m.id === editing.data.person) : members;
   const allEnrollments = await allOf('enrollment');
   const province = provinceOf(hh.data.area);
@@ -46,8 +56,14 @@ export async function showSignup(view, householdId, query) {
 
   // HHI: one row per member: tick, place in the ladder, amount.
   const proto = form.querySelector('[data-proto="member_order"]');
+  const year = () => (field(form, 'start_month').value || '').slice(0, 4);
+  const inHhi = (m) => allEnrollments.some((e) => e.data.person === m.id && e.data.scheme === 'hhi'
+    && e.id !== (editing && editing.id) && (e.data.start_month || '').slice(0, 4) === year());
   const rows = people.map((m) => {
     const tick = h('input', { type: 'checkbox', id: `hhi-${m.id}`, value: m.id });
+    const covered = m.data.coverage && COVERED.has(m.data.coverage);
+    const warn = h('small', { class: 'row-warn', id: `hhi-warn-${m.id}`, hidden: true });
+    const why = h('small', { class: 'row-why', id: `hhi-why-${m.id}` });
     const place = proto.cloneNode(true);
     place.hidden = false; place.disabled = false; place.removeAttribute('data-proto'); place.className = 'place';
     place.id = `hhi-place-${m.id}`;
@@ -56,13 +72,31 @@ export async function showSignup(view, householdId, query) {
     const row = h('div', { class: 'member-row', data: { person: m.id } },
       h('label', { class: 'choice', for: `hhi-${m.id}` }, tick, h('span', {}, m.data.full_name,
         m.data.relation ? h('small', {}, ` · ${label('relation', m.data.relation)}`) : null)),
-      place, amount);
-    return { m, tick, place, amount, row };
+      place, amount, warn, why);
+    tick.setAttribute('aria-describedby', `hhi-warn-${m.id} hhi-why-${m.id}`);
+    return { m, tick, place, amount, row, warn, why, covered };
   });
+  // Say it before the tick: a member already covered (by the phone's records or as recorded).
+  const showCovered = () => {
+    for (const r of rows) {
+      const already = inHhi(r.m);
+      const text = already ? t('Already signed up for household health insurance in %(year)s.', { year: year() })
+        : r.covered ? t('Already covered: %(coverage)s. Check the card before ticking.',
+          { coverage: label('coverage', r.m.data.coverage) }) : '';
+      r.warn.textContent = text ? `⚠ ${text}` : '';
+      r.warn.hidden = !text;
+      r.row.classList.toggle('covered', !!text);
+    }
+  };
   form.querySelector('.member-rows').append(...rows.map((r) => r.row));
 
   const calc = form.querySelector('[data-calc]');
   const due = form.querySelector('[data-amount-due]');
+  const dueBar = form.querySelector('.due-bar');
+  dueBar.addEventListener('click', () => {
+    calc.hidden = !calc.hidden;
+    dueBar.setAttribute('aria-expanded', String(!calc.hidden));
+  });
   const period = field(form, 'period_months');
   let result = null;
 
@@ -75,18 +109,35 @@ export async function showSignup(view, householdId, query) {
       && !now.has(e.data.person) && (e.data.start_month || '').slice(0, 4) === year);
     return new Set(earlier.map((e) => e.data.person)).size;
   };
+  // Places follow the household's order; say for each ticked member which place and why.
   const renumber = () => {
     let place = earlierPlaces(field(form, 'start_month').value);
+    const before = members.filter((m) => !rows.some((r) => r.m.id === m.id && r.tick.checked) && inHhi(m))
+      .map((m) => m.data.full_name);
     for (const r of rows) {
       r.place.disabled = !r.tick.checked;
-      if (r.tick.checked) { place += 1; r.place.value = String(Math.min(place, 5)); }
+      r.why.textContent = '';
+      if (!r.tick.checked) continue;
+      place += 1;
+      r.place.value = String(Math.min(place, 5));
+      explain(r, before);
+      before.push(r.m.data.full_name);
     }
   };
+  function explain(r, before) {
+    const placeText = label('member_order', r.place.value);
+    r.why.textContent = before.length
+      ? `${placeText}: ${t('after %(names)s', { names: before.join(', ') })}`
+      : `${placeText}: ${t('nobody in the household comes before')}`;
+  }
 
+  // The premium's own complaint ({field: message}), kept so Save shows it where it belongs.
+  let premiumError = {};
   const showFieldError = (name, message) => {
+    premiumError = { [name]: message };
     const box = form.querySelector(`[data-field="${name}"]`);
     const hasValue = name === 'member_order' || (field(form, name) && field(form, name).value);
-    if (box && hasValue) showErrors(form, { [name]: message });
+    if (box && hasValue) showErrors(form, premiumError, null, { focus: false });
   };
 
   const compute = () => {
@@ -97,14 +148,15 @@ export async function showSignup(view, householdId, query) {
     const allowed = set && scheme ? set[`${scheme}_periods`].map(String) : null;
     for (const o of period.options) if (o.value) o.hidden = o.disabled = !!allowed && !allowed.includes(o.value);
     if (allowed && period.value && !allowed.includes(period.value)) period.value = '';
-    showErrors(form, {});
+    showErrors(form, {}, null, { focus: false });
+    premiumError = {};
     result = null;
     calc.textContent = '';
     due.textContent = '—';
     if (!scheme) return;
     const base = { scheme, start_month: start, period_months: period.value, province };
     if (scheme === 'vsi') {
-      const inputs = { ...base, monthly_income: field(form, 'monthly_income').value,
+      const inputs = { ...base, monthly_income: income(form),
         support_group: field(form, 'support_group').value };
       inputs.supported_before = supportedBefore(inputs, othersOf(allEnrollments, personSelect.value, vsiId));
       const r = computePremium(ctx.policy, inputs);
@@ -114,7 +166,7 @@ export async function showSignup(view, householdId, query) {
       if (kept !== null) r.amount_due = kept; // a payment keeps its amount (docs/premiums.md §9)
       calc.textContent = [
         t('Income %(income)s × %(rate)s = %(gross)s', {
-          income: formatMoney(field(form, 'monthly_income').value),
+          income: formatMoney(income(form)),
           rate: formatBp(set.vsi_rate_bp),
           gross: formatMoney(r.monthly_gross),
         }),
@@ -143,6 +195,7 @@ export async function showSignup(view, householdId, query) {
       }
       const kept = keptAmount(editing, { ...base, member_order: Number(r.place.value), hhi_group: hhiGroup });
       if (kept !== null) p.amount_due = kept;
+      explain(r, chosen.slice(0, chosen.indexOf(r)).map((x) => x.m.data.full_name));
       r.amount.textContent = `${formatMoney(p.monthly_amount)}/${t('month')} · ${formatMoney(p.amount_due)}`;
       out.push({ id: hhiIds.get(r.m.id), person: r.m.id, place: Number(r.place.value), premium: p });
     }
@@ -154,7 +207,9 @@ export async function showSignup(view, householdId, query) {
 
   form.addEventListener('input', compute);
   form.addEventListener('change', (e) => {
-    if (e.target.type === 'checkbox' && e.target.id.startsWith('hhi-')) renumber();
+    if (e.target.name === 'start_month') showCovered();
+    const tick = e.target.type === 'checkbox' && e.target.id.startsWith('hhi-');
+    if (tick || e.target.name === 'start_month') renumber();
     compute();
   });
 
@@ -171,10 +226,14 @@ export async function showSignup(view, householdId, query) {
     const r = form.querySelector(`input[name="scheme"][value="${query.scheme}"]`);
     if (r) r.checked = true;
   }
+  showCovered();
   compute();
 
   view.append(header(editing ? t('Edit sign-up') : t('Sign up'), `#/household/${householdId}`,
-    `${hh.data.head_name} · ${hh.data.address}`), form);
+    `${hh.data.head_name} · ${hh.data.address}`), pending && pending.state === 'rejected'
+    ? h('div', { class: 'banner bad', role: 'alert' }, h('strong', {}, t('Needs attention')), ' ',
+      t('The server did not accept this record. Fix what is marked and save to send it again.')) : null, form);
+  if (pending && pending.state === 'rejected') showErrors(form, pending.errors || {});
 
   // The cross-record sign-up rules (signup-rules.js) on what the phone holds, in the server's words.
   const ruleErrors = (scheme) => {
@@ -203,16 +262,18 @@ export async function showSignup(view, householdId, query) {
     event.preventDefault();
     if (saving) return;
     compute();
-    const errors = check(form);
+    const errors = { ...check(form), ...premiumError };
+    delete errors.amount_due; // worked out here, never typed
     delete errors.member_order; // per row below
     const scheme = radio(form, 'scheme');
     if (scheme === 'hhi' && !rows.some((r) => r.tick.checked)) errors.member_order = t('Tick at least one member.');
+    if (premiumError.member_order) errors.member_order = premiumError.member_order;
     if (!Object.keys(errors).length) Object.assign(errors, ruleErrors(scheme));
-    if (showErrors(form, errors)) return;
-    if (!result) {
-      showErrors(form, { amount_due: t('The amount cannot be worked out yet: check the fields above.') });
-      return;
+    if (!Object.keys(errors).length && !result) {
+      const where = scheme === 'vsi' ? 'monthly_income' : 'period_months';
+      errors[where] = t('The amount cannot be worked out yet: check the fields above.');
     }
+    if (showErrors(form, errors)) return;
     const common = readValues(form);
     const own = ['person', 'monthly_income', 'support_group', 'member_order', 'amount_due', 'hhi_group'];
     for (const k of own) delete common[k];
@@ -222,7 +283,7 @@ export async function showSignup(view, householdId, query) {
     const items = result.map((item) => {
       const data = { ...common, person: item.person, scheme, amount_due: item.premium.amount_due };
       if (scheme === 'vsi') {
-        Object.assign(data, { monthly_income: Number(field(form, 'monthly_income').value),
+        Object.assign(data, { monthly_income: income(form),
           support_group: field(form, 'support_group').value });
       } else {
         data.member_order = item.place;
@@ -232,6 +293,18 @@ export async function showSignup(view, householdId, query) {
       const name = `${who ? who.data.full_name : ''} · ${label('scheme', scheme)}`;
       return { type: 'enrollment', id: item.id, data, label: name };
     });
+    // Every record exactly as it will be stored, judged by the server's rules, then the checks
+    // against the phone's other records; nothing is saved unless all of them pass.
+    for (const item of items) {
+      const found = { ...judge(form, item.data), ...await runChecks('enrollment', item.data,
+        { id: item.id, form, others: items.map((x) => x.data) }) };
+      if (Object.keys(found).length) {
+        saving = false;
+        form.querySelector('button.save').disabled = false;
+        showErrors(form, found);
+        return;
+      }
+    }
     try {
       await enqueueAll(items); // every member's sign-up in one transaction: all saved or none
     } catch (err) {
@@ -241,6 +314,6 @@ export async function showSignup(view, householdId, query) {
     }
     rebuildTasks().catch(() => {});
     toast(t('Saved on the phone. It will be sent when there is a network.'));
-    go(`/household/${householdId}`, { replace: !editing });
+    leave(`/household/${householdId}`);
   });
 }

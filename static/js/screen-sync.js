@@ -6,7 +6,9 @@ import { getMeta } from './db.js';
 import { formatDateTime, formatNumber, formatTime } from './format.js';
 import { fieldLabel, loadForms } from './forms.js';
 import { t, tn } from './i18n.js';
+import { ctx } from './context.js';
 import { ATTENTION, discard, entries, resend, serverCopy } from './outbox.js';
+import { getRecord } from './records.js';
 import { status, syncNow } from './sync.js';
 import { confirmDialog, empty, h, header, section, stateChip, toast, whileShown } from './ui.js';
 
@@ -26,7 +28,7 @@ function editHref(e) {
     case 'visit': return `#/visit/${e.id}/edit`;
     case 'referral': return `#/referral/${e.id}/edit`;
     case 'outreach': return `#/group/${e.id}/edit`;
-    case 'enrollment': return null;
+    case 'enrollment': return e.household ? `#/signup/${e.household}?edit=${e.id}` : null;
     default: return null;
   }
 }
@@ -112,6 +114,11 @@ export async function showSync(view) {
   const paint = async () => {
     const [all, recent, lastSync] = await Promise.all([entries(), getMeta('recent', []), getMeta('last_sync')]);
     const attention = all.filter((e) => ATTENTION.has(e.state));
+    // A sign-up is fixed on its household's sign-up screen: find the household of its person.
+    for (const e of attention.filter((x) => x.type === 'enrollment')) {
+      const person = await getRecord('person', e.data.person);
+      e.household = person ? person.data.household : null;
+    }
     const waiting = all.filter((e) => !ATTENTION.has(e.state));
     last.textContent = lastSync ? t('Last synced: %(when)s', { when: formatDateTime(lastSync) }) : t('Not synced yet');
     const attentionList = attention.length
@@ -137,7 +144,13 @@ export async function showSync(view) {
     if (!navigator.onLine) { toast(t('No network: records stay on the phone until it returns.')); return; }
     await syncNow();
   });
-  view.append(header(t('Sync')), h('div', { class: 'card' }, last, progress, button), body);
+  // A village head has no bottom menu: this screen gives the way back and their menu.
+  const head = ctx.user && ctx.user.role === 'village_head';
+  const menu = head ? h('nav', { class: 'head-menu', 'aria-label': t('Menu') },
+    h('a', { class: 'button', href: '#/referral/new' }, `+ ${t('Refer a participant')}`),
+    h('a', { class: 'button', href: '#/referrals' }, t('People I referred')),
+    h('a', { class: 'button', href: '#/more' }, t('Settings and sign out'))) : null;
+  view.append(header(t('Sync'), '#/'), h('div', { class: 'card' }, last, progress, button), body, menu);
   showStatus(status);
   whileShown(view, [on('sync', (s) => { showStatus(s); if (s.phase === 'idle') paint(); }), on('outbox', paint)]);
   await paint();

@@ -13,15 +13,37 @@ function item(icon, href, title, detail, cls = '') {
     h('span', { class: 'task-body' }, h('strong', {}, title), detail ? h('small', {}, detail) : null)));
 }
 
+// Follow-ups: who, where, and how overdue; those over a month old are one "overdue" group
+// with their count (opened on tap) rather than a long list above today's work.
+const DAY = 86400000;
+const daysLate = (due, today) => Math.round((new Date(`${today}T00:00:00`) - new Date(`${due}T00:00:00`)) / DAY);
+
+function followUpItem(f, today) {
+  const late = daysLate(f.due, today);
+  const when = late > 0 ? tn('%(num)s day overdue', '%(num)s days overdue', late) : t('Due today');
+  const detail = [f.address ? `${f.address} · ` : '', h('span', { class: 'nowrap' }, when)];
+  return item('◷', `#/household/${f.household}`, `${t('Follow up')}: ${f.name}`, detail, late > 0 ? 'late' : '');
+}
+
+function followUpItems(followUps, today) {
+  const old = followUps.filter((f) => daysLate(f.due, today) > 30);
+  const recent = followUps.filter((f) => daysLate(f.due, today) <= 30);
+  const out = recent.map((f) => followUpItem(f, today));
+  if (old.length) {
+    const inner = h('ul', { class: 'tasks' }, old.map((f) => followUpItem(f, today)));
+    out.push(h('li', { class: 'overdue-group' }, h('details', {},
+      h('summary', { class: 'task late' }, h('span', { class: 'task-ico', 'aria-hidden': 'true' }, '⚠'),
+        h('span', { class: 'task-body' }, h('strong', {}, `${t('Overdue')} (${old.length})`),
+          h('small', {}, t('Follow-ups due more than a month ago')))), inner)));
+  }
+  return out;
+}
+
 export async function showToday(view) {
   const tasks = await todayTasks();
   const today = localDate();
   const list = h('ul', { class: 'tasks' });
-  for (const f of tasks.followUps) {
-    const late = f.due < today;
-    list.append(item('◷', `#/household/${f.household}`, `${t('Follow up')}: ${f.name}`,
-      late ? t('Due since %(date)s', { date: formatDate(f.due) }) : t('Due today'), late ? 'late' : ''));
-  }
+  list.append(...followUpItems(tasks.followUps, today));
   for (const r of tasks.referrals) {
     list.append(item('✉', `#/referral/${r.referral}`, `${t('Referral')}: ${r.name}`,
       [label('reason', r.reason), r.phone, r.address].filter(Boolean).join(' · ')));

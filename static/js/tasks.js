@@ -40,7 +40,9 @@ export async function rebuildTasks() {
         const due = v.data.follow_up_on;
         if (!due || due > today) continue;
         if (latestByHousehold.get(v.data.household) > v.data.visited_at) continue; // visited again since
-        followUps.push({ household: v.data.household, name: await name(v.data.household), due, visit: v.id });
+        const hh = await req(households.get(v.data.household));
+        followUps.push({ household: v.data.household, name: await name(v.data.household), due, visit: v.id,
+          address: hh ? hh.data.address : '' }); // #10: where to go, beside who
       }
       followUps.sort((a, b) => (a.due < b.due ? -1 : 1));
 

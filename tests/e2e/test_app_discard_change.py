@@ -46,7 +46,24 @@ def test_rejected_update_discarded_restores_the_server_copy(page, server, seeded
     Api(server.base, "col_a").push([record])
     sign_in(page, "col_a")
     hh = record["id"]
-    _edit_household(page, hh, address="Số 99, sửa trên máy", phone="12345")  # the phone is refused
+    # Since #10 the phone itself refuses "12345": the edit is saved while the network fails and
+    # its outbox copy is then changed as an older app (which did not check phones) stored it.
+    page.route("**/api/v1/sync/**", lambda route: route.abort("failed"))
+    _edit_household(page, hh, address="Số 99, sửa trên máy", phone="0912 345 678")
+    page.evaluate("""(id) => new Promise((resolve) => {
+        const open = indexedDB.open('fieldapp');
+        open.onsuccess = () => {
+            const tx = open.result.transaction('outbox', 'readwrite');
+            const store = tx.objectStore('outbox');
+            store.get(id).onsuccess = (e) => {
+                const row = e.target.result; row.data.phone = '12345'; store.put(row);
+            };
+            tx.oncomplete = () => { open.result.close(); resolve(); };
+        };
+    })""", hh)
+    page.unroute("**/api/v1/sync/**")
+    go(page, "#/sync")
+    page.click("#sync-now")
     page.wait_for_function("() => document.querySelector('#strip').textContent.includes('cần xử lý')")
     assert outbox(page)[0]["state"] == "rejected"
 

@@ -31,9 +31,11 @@ def js_msgids():
 
 
 def test_every_js_string_is_in_app_po():
+    from fieldapp.collector.views import APP_CATALOGS
+
     translated = set()
-    for part in ("app.po", "signups.po"):  # the app's catalogs (collector/views.py _app_catalog)
-        with (ROOT / "fieldapp" / "translations" / "vi" / part).open("rb") as fh:
+    for name in APP_CATALOGS:  # app.po and the catalogs of later parts of the app (#10)
+        with (ROOT / "fieldapp" / "translations" / "vi" / name).open("rb") as fh:
             translated |= {m.id for m in read_po(fh) if m.id and m.string}
     missing = sorted(js_msgids() - translated)
     assert missing == []
