@@ -1,11 +1,13 @@
 """Fixed payers for the #15 tests: households, persons, sign-ups and payments written straight
-into the database (no push), so a test states exactly the enrollments and payments it
-judges. Each function returns the ids it made."""
+into the database (no push, but with their change-feed rows, as server imports do), so a
+test states exactly the enrollments and payments it judges. Each function returns the ids
+it made."""
 import uuid
 from datetime import date
 
 from fieldapp.extensions import db
 from fieldapp.models import Enrollment, Household, Payment, Person
+from fieldapp.syncserver.bulk import register_changes
 
 #: premiums of tests/fixtures/premiums.json (income 1,500,000, group other) per period.
 VSI_AMOUNT = {1: 264000, 3: 792000, 6: 1584000, 12: 3168000}
@@ -21,6 +23,7 @@ def household(world, village="31001-1", head="Phạm Văn Hải", phone="0912345
     db.session.add(Household(id=hid, area_id=world.areas[village], address="Số 1, tổ 1",
                              head_name=head, phone=phone, created_by_id=world.users["col_a"]))
     db.session.flush()
+    register_changes([("household", hid, world.areas[village], world.users["col_a"])])
     return hid
 
 
@@ -32,6 +35,7 @@ def person(world, household_id, name="Phạm Thị Lan", village="31001-1", ende
                           phone=phone, ended_on=ended_on, ended_reason=ended_reason,
                           created_by_id=world.users["col_a"]))
     db.session.flush()
+    register_changes([("person", pid, world.areas[village], world.users["col_a"])])
     return pid
 
 
@@ -51,13 +55,16 @@ def enrollment(world, person_id, start, period, scheme="vsi", paid=True, collect
                               amount_due=amount, paid=paid, kind=kind, created_by_id=user,
                               **extra))
     db.session.flush()
+    register_changes([("enrollment", eid, world.areas[village], user)])
     if paid and receipt is not False:
-        db.session.add(Payment(id=_id(), enrollment_id=eid, area_id=world.areas[village],
+        payment_id = _id()
+        db.session.add(Payment(id=payment_id, enrollment_id=eid, area_id=world.areas[village],
                                amount=amount, receipt_no=receipt or f"R{eid[:8]}",
                                paid_on=paid_on or date.fromisoformat(start + "-01"),
                                method="cash", organization_id=world.org_id,
                                created_by_id=user))
         db.session.flush()
+        register_changes([("payment", payment_id, world.areas[village], user)])
     return eid
 
 

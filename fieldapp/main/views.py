@@ -16,6 +16,7 @@ bp.record_once(lambda state: labels.register(state.app))
 WORKSPACES = (
     ("supervisor.overview", _l("Overview"), ("admin", "supervisor")),
     ("supervisor.households", _l("Household register"), ("admin", "supervisor")),
+    ("supervisor.payers_list", _l("Payments due / stopped paying"), ("admin", "supervisor")),
     ("admin.devices", _l("Devices"), ("admin", "supervisor")),
     ("admin.users", _l("Users and devices"), ("admin",)),
     ("admin.policy", _l("Premium parameters"), ("admin",)),

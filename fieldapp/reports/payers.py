@@ -167,6 +167,9 @@ class Payer:
     support_group: str | None = None
     #: The next payment's amount (``with_amounts``), None while not worked out or refused.
     amount: int | None = None
+    #: The latest payment (``with_last_payments``).
+    last_paid_on: date | None = None
+    last_amount: int | None = None
 
     @property
     def deadline(self):
@@ -276,4 +279,37 @@ def with_amounts(payers, today):
             amounts = [premium("hhi", month, period, member_order=order, province=province)
                        for order, period in members.get(payer.household_id, [])]
             payer.amount = None if not amounts or None in amounts else sum(amounts)
+    return payers
+
+
+_LAST_PAID = """
+SELECT {key} AS k, y.paid_on, SUM(y.amount) AS amount
+FROM payments y JOIN enrollments e ON e.id = y.enrollment_id
+JOIN persons p ON p.id = e.person_id
+WHERE e.scheme = :scheme AND {key} IN :keys
+  AND y.paid_on = (SELECT MAX(y2.paid_on) FROM payments y2
+                   JOIN enrollments e2 ON e2.id = y2.enrollment_id
+                   JOIN persons p2 ON p2.id = e2.person_id
+                   WHERE e2.scheme = :scheme AND {key2} = {key})
+GROUP BY {key}, y.paid_on
+"""
+
+
+def with_last_payments(payers):
+    """Fill ``last_paid_on`` and ``last_amount``: the latest day the payer paid and what was
+    paid that day (an HHI household's members together)."""
+    for payer in payers:
+        payer.last_paid_on = payer.last_amount = None
+    for scheme, column in (("vsi", "p.id"), ("hhi", "p.household_id")):
+        wanted = {(p.person_id if scheme == "vsi" else p.household_id): p
+                  for p in payers if p.scheme == scheme}
+        keys = sorted(wanted)
+        sql = _LAST_PAID.format(key=column, key2=column.replace("p.", "p2."))
+        stmt = text(sql).bindparams(bindparam("keys", expanding=True))
+        for start in range(0, len(keys), 500):
+            for key, paid_on, amount in db.session.execute(
+                    stmt, {"scheme": scheme, "keys": keys[start:start + 500]}):
+                if isinstance(paid_on, str):
+                    paid_on = date.fromisoformat(paid_on)
+                wanted[key].last_paid_on, wanted[key].last_amount = paid_on, amount
     return payers

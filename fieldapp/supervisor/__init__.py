@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
 
-from . import views  # noqa: E402,F401
+from . import payers, views  # noqa: E402,F401

@@ -32,6 +32,7 @@ EXPECTED = {
     "supervisor.overview": DESK,
     "supervisor.households": DESK,
     "supervisor.household": DESK,
+    "supervisor.payers_list": DESK,
     "admin.devices": DESK,
     "admin.users": ADMIN,
     "admin.user_new": ADMIN,
