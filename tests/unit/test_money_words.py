@@ -4,8 +4,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import missing_tool
 
 ROOT = Path(__file__).resolve().parents[2]
