@@ -81,7 +81,8 @@ WITH e AS (
 chains AS (
   SELECT person_id, scheme,
          COALESCE(MAX(CASE WHEN paid THEN s + period_months END), MIN(s)) AS nxt,
-         MAX(CASE WHEN paid THEN 1 ELSE 0 END) AS ever_paid
+         MAX(CASE WHEN paid THEN 1 ELSE 0 END) AS ever_paid,
+         MIN(s) AS first_s
   FROM e GROUP BY person_id, scheme
 ),
 latest AS (SELECT * FROM e WHERE rn = 1)
@@ -94,14 +95,14 @@ _PAYERS = _CHAINS + f"""
          c.nxt, l.period_months AS period, c.ever_paid,
          CASE WHEN p.ended_on IS NOT NULL AND p.ended_on <= :today THEN 1 ELSE 0 END AS ended,
          c.nxt + {_WINDOW.format(p="l.period_months")} AS lapse_at,
-         l.monthly_income, l.support_group
+         l.monthly_income, l.support_group, c.first_s
   FROM chains c
   JOIN latest l ON l.person_id = c.person_id AND l.scheme = c.scheme
   JOIN persons p ON p.id = c.person_id
   WHERE c.scheme = 'vsi'
 ),
 hhi_members AS (
-  SELECT p.household_id, c.nxt, c.ever_paid, l.period_months, l.area_id, l.created_by_id,
+  SELECT p.household_id, c.nxt, c.ever_paid, l.period_months, l.area_id, l.created_by_id, c.first_s,
          CASE WHEN p.ended_on IS NOT NULL AND p.ended_on <= :today THEN 1 ELSE 0 END AS ended
   FROM chains c
   JOIN latest l ON l.person_id = c.person_id AND l.scheme = c.scheme
@@ -116,7 +117,8 @@ hhi AS (
          MAX(CASE WHEN ended = 0 THEN ever_paid ELSE 0 END) AS ever_paid,
          MIN(ended) AS ended,
          COALESCE(MIN(CASE WHEN ended = 0 THEN nxt END), MIN(nxt)) AS lapse_at,
-         CAST(NULL AS INTEGER) AS monthly_income, CAST(NULL AS VARCHAR(16)) AS support_group
+         CAST(NULL AS INTEGER) AS monthly_income, CAST(NULL AS VARCHAR(16)) AS support_group,
+         MIN(first_s) AS first_s
   FROM hhi_members GROUP BY household_id
 ),
 payers AS (SELECT * FROM vsi UNION ALL SELECT * FROM hhi),
@@ -135,6 +137,7 @@ judged AS (
 )
 SELECT j.scheme, j.household_id, j.person_id, j.area_id, j.created_by_id, j.nxt, j.period,
        j.lapse_at, j.state, j.ever_paid, u.organization_id, j.monthly_income, j.support_group,
+       j.first_s,
        COALESCE(pe.full_name, h.head_name) AS name, COALESCE(pe.phone, h.phone) AS phone,
        (SELECT {_MONTH.format(c="CAST(MAX(v.visited_at) AS VARCHAR(40))")} FROM visits v
          WHERE v.household_id = j.household_id) AS visited
@@ -313,3 +316,58 @@ def with_last_payments(payers):
                     paid_on = date.fromisoformat(paid_on)
                 wanted[key].last_paid_on, wanted[key].last_amount = paid_on, amount
     return payers
+
+
+def _renamed(sql, prefix):
+    """``sql`` with its date parameters renamed (``:today`` -> ``:<prefix>today``), so one
+    statement can judge payers on two days."""
+    for name in ("today", "month", "ahead"):
+        sql = sql.replace(f":{name}", f":{prefix}{name}")
+    return sql
+
+
+_KEPT_LOST = f"""
+SELECT c.organization_id AS org,
+       (SELECT MIN(cp.id) FROM collection_points cp
+         WHERE cp.area_id = a.parent_id AND cp.organization_id = c.organization_id) AS point,
+       SUM(CASE WHEN c.state IN ('paying', 'due') AND b.state IN ('paying', 'due')
+                 AND b.first_s <= :b_month THEN 1 ELSE 0 END) AS kept,
+       SUM(CASE WHEN c.state = 'lapsed' AND c.lapse_at = :month THEN 1 ELSE 0 END) AS lost
+FROM ({_PAYERS}) AS c
+LEFT JOIN ({_renamed(_PAYERS, "b_")}) AS b
+  ON b.scheme = c.scheme AND b.household_id = c.household_id
+ AND COALESCE(b.person_id, '') = COALESCE(c.person_id, '')
+LEFT JOIN areas a ON a.id = c.area_id
+GROUP BY c.organization_id, a.parent_id
+"""
+
+
+def kept_and_lost(area_ids, year, month):
+    """Payers kept and payers lost in a month, for the monthly synthesis (#13 wires it in).
+
+    *Kept*: paying or due (not lapsed, not ended) at the end of the month and at the end of
+    the month before, with a sign-up starting by then. *Lost*: lapsed (stopped paying) in the month — VSI: its deadline
+    passed in it; HHI: its period ended in it unpaid. Both judged on today's records, so a
+    payer who lapsed and resumed since counts as they stand now.
+
+    Returns ``{"organizations": {org id: {"kept", "lost"}}, "points": {collection point id:
+    {"kept", "lost"}}}``; a payer whose collector has no organization counts under None,
+    one whose commune has no collection point of that organization under point None.
+    """
+    area_ids = sorted(area_ids)
+    out = {"organizations": {}, "points": {}}
+    if not area_ids:
+        return out
+    index = year * 12 + month - 1
+    end, before = last_day(index), last_day(index - 1)
+    stmt = text(_KEPT_LOST).bindparams(bindparam("areas", expanding=True))
+    params = {"areas": area_ids, "today": end, "month": index,
+              "ahead": month_index(end + timedelta(days=DUE_AHEAD_DAYS)),
+              "b_today": before, "b_month": index - 1,
+              "b_ahead": month_index(before + timedelta(days=DUE_AHEAD_DAYS))}
+    for org, point, kept, lost in db.session.execute(stmt, params):
+        for key, group in ((org, "organizations"), (point, "points")):
+            row = out[group].setdefault(key, {"kept": 0, "lost": 0})
+            row["kept"] += int(kept or 0)
+            row["lost"] += int(lost or 0)
+    return out
