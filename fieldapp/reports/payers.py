@@ -346,8 +346,8 @@ def kept_and_lost(area_ids, year, month):
     """Payers kept and payers lost in a month, for the monthly synthesis (#13 wires it in).
 
     *Kept*: paying or due (not lapsed, not ended) at the end of the month and at the end of
-    the month before, with a sign-up starting by then. *Lost*: lapsed (stopped paying) in the month — VSI: its deadline
-    passed in it; HHI: its period ended in it unpaid. Both judged on today's records, so a
+    the month before, with a sign-up starting by then. *Lost*: lapsed (stopped paying) in
+    the month — VSI: its deadline passed in it; HHI: its period ended in it unpaid. Both judged on today's records, so a
     payer who lapsed and resumed since counts as they stand now.
 
     Returns ``{"organizations": {org id: {"kept", "lost"}}, "points": {collection point id:

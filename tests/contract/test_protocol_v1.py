@@ -1401,7 +1401,9 @@ def test_a_new_record_has_its_server_fields(dev):
     assert latest[rs["visit"]["id"]]["server"] == {
         "review": {"status": "pending", "note": None, "by": None, "at": None}}
     assert latest[rs["referral"]["id"]]["server"] == {"status": "new", "assigned_to": None}
-    for kind in ("household", "person", "enrollment", "outreach"):
+    # #15: whether the person no longer pays (set at the desk), null while they do.
+    assert latest[rs["person"]["id"]]["server"] == {"ended": {"reason": None, "on": None}}
+    for kind in ("household", "enrollment", "outreach"):
         assert latest[rs[kind]["id"]]["server"] == {}, kind
 
 
