@@ -347,8 +347,9 @@ def kept_and_lost(area_ids, year, month):
 
     *Kept*: paying or due (not lapsed, not ended) at the end of the month and at the end of
     the month before, with a sign-up starting by then. *Lost*: lapsed (stopped paying) in
-    the month — VSI: its deadline passed in it; HHI: its period ended in it unpaid. Both judged on today's records, so a
-    payer who lapsed and resumed since counts as they stand now.
+    the month — VSI: its deadline passed in it; HHI: its period ended in it unpaid. Both
+    judged on today's records, so a payer who lapsed and resumed since counts as they
+    stand now.
 
     Returns ``{"organizations": {org id: {"kept", "lost"}}, "points": {collection point id:
     {"kept", "lost"}}}``; a payer whose collector has no organization counts under None,
