@@ -40,7 +40,8 @@ def person(world, household_id, name="Phạm Thị Lan", village="31001-1", ende
 
 
 def enrollment(world, person_id, start, period, scheme="vsi", paid=True, collector="col_a",
-               village="31001-1", member_order=1, kind="new", receipt=None, paid_on=None):
+               village="31001-1", member_order=1, kind="new", receipt=None, paid_on=None,
+               method="cash"):
     """A sign-up; ``paid`` with a payment record (its receipt) unless ``receipt`` is False."""
     eid = _id()
     if scheme == "vsi":
@@ -61,7 +62,7 @@ def enrollment(world, person_id, start, period, scheme="vsi", paid=True, collect
         db.session.add(Payment(id=payment_id, enrollment_id=eid, area_id=world.areas[village],
                                amount=amount, receipt_no=receipt or f"R{eid[:8]}",
                                paid_on=paid_on or date.fromisoformat(start + "-01"),
-                               method="cash", organization_id=world.org_id,
+                               method=method, organization_id=world.org_id,
                                created_by_id=user))
         db.session.flush()
         register_changes([("payment", payment_id, world.areas[village], user)])

@@ -17,6 +17,7 @@ WORKSPACES = (
     ("supervisor.overview", _l("Overview"), ("admin", "supervisor")),
     ("supervisor.households", _l("Household register"), ("admin", "supervisor")),
     ("supervisor.payers_list", _l("Payments due / stopped paying"), ("admin", "supervisor")),
+    ("supervisor.money_page", _l("Money collected and handed over"), ("admin", "supervisor")),
     ("admin.devices", _l("Devices"), ("admin", "supervisor")),
     ("admin.users", _l("Users and devices"), ("admin",)),
     ("admin.policy", _l("Premium parameters"), ("admin",)),

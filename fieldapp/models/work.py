@@ -106,6 +106,9 @@ class Payment(Synced, db.Model):
     receipt_no: Mapped[str] = mapped_column(String(40))
     method: Mapped[str] = mapped_column(String(8))
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
+    #: Server-owned: the day the collector handed this money to the organization (a
+    #: remittance covering it); the phone sums its cash not yet handed over.
+    remitted_on: Mapped[date | None] = mapped_column(db.Date)
 
     enrollment = relationship("Enrollment")
     created_by = relationship("User", foreign_keys="Payment.created_by_id")

@@ -185,6 +185,7 @@ _DECLARED = (
                export_indexes=(["area_id"], ["held_at"])),
     # #15: the money a collector took, and the server's tasks for the collectors of an area.
     RecordType("payment", PaymentForm, Payment, "payments",
+               server={"remitted_on": Date("remitted_on")},
                facts=("organization_id",),
                export_owner="collector",
                export_indexes=(["enrollment_id"], ["area_id"], ["paid_on"], ["collector"])),

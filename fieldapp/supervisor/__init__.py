@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
 
-from . import payers, views  # noqa: E402,F401
+from . import money, payers, views  # noqa: E402,F401

@@ -33,6 +33,7 @@ EXPECTED = {
     "supervisor.households": DESK,
     "supervisor.household": DESK,
     "supervisor.payers_list": DESK,
+    "supervisor.money_page": DESK,
     "admin.devices": DESK,
     "admin.users": ADMIN,
     "admin.user_new": ADMIN,

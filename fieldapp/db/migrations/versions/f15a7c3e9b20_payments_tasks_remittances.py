@@ -57,6 +57,7 @@ def upgrade():
         sa.Column("receipt_no", sa.String(length=40), nullable=False),
         sa.Column("method", sa.String(length=8), nullable=False),
         sa.Column("organization_id", sa.Integer(), nullable=True),
+        sa.Column("remitted_on", sa.Date(), nullable=True),
         *_synced(),
         sa.ForeignKeyConstraint(["enrollment_id"], ["enrollments.id"],
                                 name=op.f("fk_payments_enrollment_id_enrollments")),
