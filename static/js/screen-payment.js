@@ -118,3 +118,14 @@ export async function showTask(view, id) {
       h('a', { class: 'button', href: `#/household/${task.data.household}` }, t('Open the household')),
       h('button', { type: 'button', class: 'primary', on: { click: done } }, t('Done'))));
 }
+
+/** "Cash I hold": the collector's cash payments not yet handed to the organization (the
+ *  server sets server.remitted_on when a hand-over covers one). */
+export async function cashHeld() {
+  const held = (await allOf('payment')).filter((p) => p.data.method === 'cash'
+    && !(p.server && p.server.remitted_on));
+  const total = held.reduce((sum, p) => sum + (Number(p.data.amount) || 0), 0);
+  return h('section', { class: 'block', id: 'cash-held' }, h('h2', {}, t('Cash I hold')),
+    h('p', {}, h('strong', {}, formatMoney(total))),
+    h('p', { class: 'sub' }, t('%(num)s receipts not handed over', { num: held.length })));
+}
