@@ -69,43 +69,46 @@ _WINDOW = ("CASE {p} WHEN 1 THEN 1 WHEN 3 THEN 3 WHEN 6 THEN 4 WHEN 12 THEN 7 EL
 # One row per (person, scheme) chain of sign-ups: the next period's start (``nxt``), the
 # latest sign-up's period, collector and inputs, whether anything was ever paid.
 _CHAINS = f"""
-WITH e AS (
-  SELECT e.id, e.person_id, e.scheme, e.area_id, e.created_by_id, e.period_months,
-         e.monthly_income, e.support_group, e.member_order, e.paid,
-         {_MONTH.format(c="e.start_month")} AS s,
-         ROW_NUMBER() OVER (PARTITION BY e.person_id, e.scheme
-                            ORDER BY e.start_month DESC, e.received_at DESC) AS rn
+WITH m AS (
+  SELECT e.person_id, e.scheme, e.area_id, e.created_by_id, e.period_months,
+         e.monthly_income, e.support_group, e.paid, e.start_month, e.received_at,
+         {_MONTH.format(c="e.start_month")} AS s
   FROM enrollments e
   WHERE e.area_id IN :areas
 ),
-chains AS (
-  SELECT person_id, scheme,
-         COALESCE(MAX(CASE WHEN paid THEN s + period_months END), MIN(s)) AS nxt,
-         MAX(CASE WHEN paid THEN 1 ELSE 0 END) AS ever_paid,
-         MIN(s) AS first_s
-  FROM e GROUP BY person_id, scheme
+e AS (
+  SELECT m.*,
+         ROW_NUMBER() OVER (PARTITION BY person_id, scheme
+                            ORDER BY start_month DESC, received_at DESC) AS rn,
+         MAX(CASE WHEN paid THEN s + period_months END)
+           OVER (PARTITION BY person_id, scheme) AS paid_end,
+         MAX(CASE WHEN paid THEN 1 ELSE 0 END) OVER (PARTITION BY person_id, scheme) AS ever_paid,
+         MIN(s) OVER (PARTITION BY person_id, scheme) AS first_s
+  FROM m
 ),
-latest AS (SELECT * FROM e WHERE rn = 1)
+chains AS (
+  SELECT person_id, scheme, area_id, created_by_id, period_months, monthly_income,
+         support_group, ever_paid, first_s, COALESCE(paid_end, first_s) AS nxt
+  FROM e WHERE rn = 1
+)
 """
 
 # Per payer: VSI persons and HHI households, with state and dates as month indexes.
 _PAYERS = _CHAINS + f"""
 , vsi AS (
-  SELECT 'vsi' AS scheme, p.household_id, p.id AS person_id, l.area_id, l.created_by_id,
-         c.nxt, l.period_months AS period, c.ever_paid,
+  SELECT 'vsi' AS scheme, p.household_id, p.id AS person_id, c.area_id, c.created_by_id,
+         c.nxt, c.period_months AS period, c.ever_paid,
          CASE WHEN p.ended_on IS NOT NULL AND p.ended_on <= :today THEN 1 ELSE 0 END AS ended,
-         c.nxt + {_WINDOW.format(p="l.period_months")} AS lapse_at,
-         l.monthly_income, l.support_group, c.first_s
+         c.nxt + {_WINDOW.format(p="c.period_months")} AS lapse_at,
+         c.monthly_income, c.support_group, c.first_s
   FROM chains c
-  JOIN latest l ON l.person_id = c.person_id AND l.scheme = c.scheme
   JOIN persons p ON p.id = c.person_id
   WHERE c.scheme = 'vsi'
 ),
 hhi_members AS (
-  SELECT p.household_id, c.nxt, c.ever_paid, l.period_months, l.area_id, l.created_by_id, c.first_s,
+  SELECT p.household_id, c.nxt, c.ever_paid, c.period_months, c.area_id, c.created_by_id, c.first_s,
          CASE WHEN p.ended_on IS NOT NULL AND p.ended_on <= :today THEN 1 ELSE 0 END AS ended
   FROM chains c
-  JOIN latest l ON l.person_id = c.person_id AND l.scheme = c.scheme
   JOIN persons p ON p.id = c.person_id
   WHERE c.scheme = 'hhi'
 ),
@@ -286,15 +289,14 @@ def with_amounts(payers, today):
 
 
 _LAST_PAID = """
-SELECT {key} AS k, y.paid_on, SUM(y.amount) AS amount
-FROM payments y JOIN enrollments e ON e.id = y.enrollment_id
-JOIN persons p ON p.id = e.person_id
-WHERE e.scheme = :scheme AND {key} IN :keys
-  AND y.paid_on = (SELECT MAX(y2.paid_on) FROM payments y2
-                   JOIN enrollments e2 ON e2.id = y2.enrollment_id
-                   JOIN persons p2 ON p2.id = e2.person_id
-                   WHERE e2.scheme = :scheme AND {key2} = {key})
-GROUP BY {key}, y.paid_on
+SELECT k, paid_on, amount FROM (
+  SELECT {key} AS k, y.paid_on, SUM(y.amount) AS amount,
+         RANK() OVER (PARTITION BY {key} ORDER BY y.paid_on DESC) AS rk
+  FROM payments y JOIN enrollments e ON e.id = y.enrollment_id
+  JOIN persons p ON p.id = e.person_id
+  WHERE e.scheme = :scheme AND {key} IN :keys
+  GROUP BY {key}, y.paid_on
+) AS last WHERE rk = 1
 """
 
 
@@ -307,7 +309,7 @@ def with_last_payments(payers):
         wanted = {(p.person_id if scheme == "vsi" else p.household_id): p
                   for p in payers if p.scheme == scheme}
         keys = sorted(wanted)
-        sql = _LAST_PAID.format(key=column, key2=column.replace("p.", "p2."))
+        sql = _LAST_PAID.format(key=column)
         stmt = text(sql).bindparams(bindparam("keys", expanding=True))
         for start in range(0, len(keys), 500):
             for key, paid_on, amount in db.session.execute(
