@@ -4,7 +4,7 @@ Records look like a collector's work in commune 31001 of the test world (village
 and 31001-2): Vietnamese names and addresses, phone numbers, personal IDs. A household comes
 with its members, a visit, sometimes a sign-up (with its correct premium), and now and then
 a referral or a group session: about 20 % households, 50 % persons, 20 % visits, 5 %
-enrollments, 3 % referrals, 2 % outreach.
+enrollments (each with its payment), 3 % referrals, 2 % outreach.
 """
 import random
 import secrets
@@ -94,10 +94,12 @@ def work_for(rng, hid, persons):
         "location": {"lat": 20.8 + rng.random() / 10, "lon": 106.6 + rng.random() / 10,
                      "accuracy_m": rng.randint(5, 40)}}))
     if rng.random() < 0.25:
-        out.append(_rec("enrollment", _uid(rng), {
+        eid = _uid(rng)
+        out.append(_rec("enrollment", eid, {
             "person": persons[0], "scheme": "vsi", "start_month": "2025-09",
             "period_months": 3, "amount_due": 792000, "monthly_income": 1500000,
             "support_group": "other", "visit": vid}))
+        out.append(payment_for(eid, 792000))
     if rng.random() < 0.15:
         out.append(_rec("referral", _uid(rng), {
             "area": rng.choice(VILLAGES), "contact_name": _name(rng), "reason": "farmer",
@@ -106,6 +108,29 @@ def work_for(rng, hid, persons):
         out.append(_rec("outreach", _uid(rng), {
             "area": "31001", "kind": "small_group", "held_at": "2026-11-20T14:00:00+07:00",
             "attendees": rng.randint(5, 40), "leads": rng.randint(0, 5)}))
+    return out
+
+
+def payment_for(enrollment_id, amount):
+    """The payment of a sign-up, taken in cash the day of the visit (#15). Its id and receipt
+    come from the enrollment's id, so adding it left the rest of the mix as it was."""
+    own = random.Random(enrollment_id)
+    return _rec("payment", _uid(own), {
+        "enrollment": enrollment_id, "amount": amount, "paid_on": "2026-11-20",
+        "receipt_no": f"BL{own.randint(0, 10**9):09d}", "method": "cash"})
+
+
+def server_tasks(count, seed=2):
+    """Tasks as the server makes them (#15), for tests of the record declarations: devices
+    never create them, so pushes (mixed_batches) hold none."""
+    rng = random.Random(seed)
+    out = []
+    for n in range(count):
+        _group, hid, persons = household_group(rng, members=1)
+        out.append(_rec("task", _uid(rng), {
+            "kind": ("payment_due", "lapsed", "follow_up")[n % 3], "household": hid,
+            "person": persons[0], "due_on": "2026-12-31", "amount": 792000,
+            "note": "Nhắc đóng tiền", "done": n % 2 == 0}))
     return out
 
 

@@ -11,7 +11,8 @@ PROTOCOL_VERSION = 1
 
 #: Record types in the order their references point (a type only names types before it),
 #: which is also the order a batch's rows are written so foreign keys always hold.
-RECORD_TYPES = ("household", "referral", "person", "visit", "enrollment", "outreach")
+RECORD_TYPES = ("household", "referral", "person", "visit", "enrollment", "outreach", "payment",
+                "task")
 
 #: Fields of ``data`` naming another record, per type: {field: referenced type} (docs/records.md).
 REFERENCES = {
@@ -21,7 +22,13 @@ REFERENCES = {
     "enrollment": {"person": "person", "visit": "visit"},
     "referral": {"household": "household"},
     "outreach": {},
+    "payment": {"enrollment": "enrollment"},
+    "task": {"household": "household", "person": "person"},
 }
+
+#: A payment's ``method``; a task's ``kind`` (made by the server, docs/payers.md).
+PAYMENT_METHODS = ("cash", "transfer")
+TASK_KINDS = ("payment_due", "lapsed", "follow_up")
 
 # Per-record outcomes of a push, in the order a record is judged.
 DUPLICATE = "duplicate"

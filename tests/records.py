@@ -110,3 +110,11 @@ def one_of_each(area_village="31001-1", area_commune="31001"):
     return {"household": h, "person": p, "visit": v, "enrollment": e, "referral": r,
             "outreach": o}
 
+
+
+def payment(enrollment_id, id=None, version=0, **data):
+    """The cash payment of ``vsi_enrollment``'s amount, with a fresh receipt number (#15)."""
+    base = {"enrollment": enrollment_id, "amount": 792000, "paid_on": "2026-11-25",
+            "receipt_no": f"BL{next(_personal_ids) % 10**7:07d}", "method": "cash"}
+    base.update(data)
+    return record("payment", base, id, version)

@@ -47,7 +47,7 @@ def forms_page(lang):
 
 
 #: The catalogs holding the app's own words (each part of the phone's work keeps its own file).
-APP_CATALOGS = ("signups.po", "app.po", "collector-day.po")
+APP_CATALOGS = ("signups.po", "payers.po", "app.po", "collector-day.po")
 
 
 @lru_cache(maxsize=8)

@@ -60,6 +60,10 @@ CHOICES = {
         ("1", _l("1st member")), ("2", _l("2nd member")), ("3", _l("3rd member")),
         ("4", _l("4th member")), ("5", _l("5th member or later")),
     ],
+    # Payments and tasks (#15).
+    "method": [("cash", _l("Cash")), ("transfer", _l("Bank transfer"))],
+    "task_kind": [("payment_due", _l("Payment due")), ("lapsed", _l("Stopped paying")),
+                  ("follow_up", _l("Follow-up"))],
     "review": [("pending", _l("Waiting for review")), ("approved", _l("Approved")),
                ("flagged", _l("Sent back"))],
     "referral_status": [

@@ -19,6 +19,8 @@ WORKSPACES = (
     ("supervisor.households", _l("Household register"), ("admin", "supervisor")),
     ("supervisor.progress_page", _l("Progress against plan"), ("admin", "supervisor")),
     ("supervisor.synthesis", _l("Monthly synthesis"), ("admin", "supervisor")),
+    ("supervisor.payers_list", _l("Payments due / stopped paying"), ("admin", "supervisor")),
+    ("supervisor.money_page", _l("Money collected and handed over"), ("admin", "supervisor")),
     ("supervisor.referrals", _l("Referrals"), ("admin", "supervisor")),
     ("supervisor.network", _l("Collection network"), ("admin", "supervisor")),
     ("admin.devices", _l("Devices"), ("admin", "supervisor")),

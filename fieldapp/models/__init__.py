@@ -10,12 +10,24 @@ from .households import Household, Person
 from .people import ROLES, Device, User, hash_token, user_areas
 from .plans import ParticipantCount, Plan
 from .policy import PolicyParameterSet
-from .work import REFERRAL_STATUSES, REVIEW_STATUSES, Enrollment, Outreach, Referral, Visit
+from .work import (
+    REFERRAL_STATUSES,
+    REVIEW_STATUSES,
+    Enrollment,
+    Outreach,
+    Payment,
+    Referral,
+    Remittance,
+    RemittedPayment,
+    Task,
+    Visit,
+)
 
 __all__ = [
     "LEVELS", "ROLES", "REFERRAL_STATUSES", "REVIEW_STATUSES",
     "Area", "AuditEntry", "Change", "CollectionPoint", "CoordinationProgram", "Counter",
     "Device", "Enrollment", "Household", "Organization", "Outreach", "ParticipantCount",
-    "Person", "Plan", "PolicyParameterSet", "Referral", "User", "Visit", "hash_token",
+    "Payment", "Person", "Plan", "PolicyParameterSet", "Referral", "RemittedPayment", "Remittance",
+    "Task", "User", "Visit", "hash_token",
     "user_areas",
 ]

@@ -51,6 +51,9 @@ class Organization(db.Model):
     kind: Mapped[str] = mapped_column(String(32), default="other")
     area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
     active: Mapped[bool] = mapped_column(default=True)
+    #: How many working days a collector may hold cash before handing it over (the
+    #: reconciliation flags money held longer; reports/money.py).
+    cash_limit_days: Mapped[int] = mapped_column(default=1, server_default="1")
 
     area = relationship("Area")
 

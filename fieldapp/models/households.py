@@ -32,5 +32,9 @@ class Person(Synced, db.Model):
     phone: Mapped[str | None] = mapped_column(String(20))
     relation: Mapped[str | None] = mapped_column(String(16))
     coverage: Mapped[str | None] = mapped_column(String(16))
+    #: Server-owned, set at the desk: why the person no longer pays (moved_away, died,
+    #: compulsory_si) and since when. An ended person is never "lapsed" (reports/payers.py).
+    ended_reason: Mapped[str | None] = mapped_column(String(16))
+    ended_on: Mapped[date | None] = mapped_column(db.Date)
 
     household = relationship("Household", back_populates="members")

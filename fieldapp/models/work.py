@@ -1,13 +1,13 @@
 """Field work: visits, sign-ups (enrollments), referrals and group outreach sessions."""
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sync.protocol import REFERRAL_STATUSES, REVIEW_STATUSES  # noqa: F401 (models' names)
 
 from ..extensions import db
-from .base import JSONType, UTCDateTime
+from .base import JSONType, UTCDateTime, utcnow
 from .syncable import Synced
 
 
@@ -120,3 +120,70 @@ class Outreach(Synced, db.Model):
     note: Mapped[str | None] = mapped_column(String(1000))
 
     area = relationship("Area")
+
+
+class Payment(Synced, db.Model):
+    """Money a collector took for an enrollment's period, with the receipt (biên lai) given.
+
+    Its area is its enrollment's. The receipt number is unique within the collector's
+    collection organization (``organization_id``, copied from the collector when stored, so
+    a later move of the collector never re-files old receipts), except that one receipt may
+    cover several HHI members of one household paid the same day (syncserver/checks.py).
+    """
+
+    __tablename__ = "payments"
+    __table_args__ = (Index("ix_payments_receipt", "organization_id", "receipt_no"),)
+    enrollment_id: Mapped[str] = mapped_column(ForeignKey("enrollments.id"), index=True)
+    amount: Mapped[int] = mapped_column()
+    paid_on: Mapped[date] = mapped_column(db.Date, index=True)
+    receipt_no: Mapped[str] = mapped_column(String(40))
+    method: Mapped[str] = mapped_column(String(8))
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
+    #: Server-owned: the day the collector handed this money to the organization (a
+    #: remittance covering it); the phone sums its cash not yet handed over.
+    remitted_on: Mapped[date | None] = mapped_column(db.Date)
+
+    enrollment = relationship("Enrollment")
+    created_by = relationship("User", foreign_keys="Payment.created_by_id")
+
+
+class Task(Synced, db.Model):
+    """Work the server hands to the collectors of an area: a payment falling due, a payer who
+    lapsed, a follow-up. Made at the desk (supervisor/payers.py); collectors push only
+    ``done`` (syncserver/checks.py ``task_only_done``)."""
+
+    __tablename__ = "tasks"
+    kind: Mapped[str] = mapped_column(String(16))
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    due_on: Mapped[date | None] = mapped_column(db.Date)
+    amount: Mapped[int | None] = mapped_column()
+    note: Mapped[str | None] = mapped_column(String(1000))
+    done: Mapped[bool] = mapped_column(default=False)
+
+
+class Remittance(db.Model):
+    """A hand-over of money and receipts: a collector to their organization (``collector_id``
+    set) or the organization to the social-insurance office (``collector_id`` NULL)."""
+
+    __tablename__ = "remittances"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    collector_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    remitted_on: Mapped[date] = mapped_column(db.Date, index=True)
+    amount: Mapped[int] = mapped_column()
+    reference: Mapped[str | None] = mapped_column(String(100))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RemittedPayment(db.Model):
+    """Which payments (receipts) a remittance covers; a payment is remitted once per step
+    (collector -> organization, organization -> office): the unique key says so."""
+
+    __tablename__ = "remitted_payments"
+    __table_args__ = (UniqueConstraint("payment_id", "to_office"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    remittance_id: Mapped[int] = mapped_column(ForeignKey("remittances.id"), index=True)
+    payment_id: Mapped[str] = mapped_column(ForeignKey("payments.id"))
+    to_office: Mapped[bool] = mapped_column(default=False)

@@ -236,6 +236,29 @@ class OutreachForm(LeanForm):
     note = text(_l("Note"), 1000, area=True)
 
 
+class PaymentForm(LeanForm):
+    """Money taken for an enrollment (#15): the receipt's rules that need other records
+    (unique within the organization, the amount due) are syncserver/checks.py's."""
+
+    enrollment = RefField(_l("Sign-up"), [required()])
+    amount = IntField(_l("Amount paid"), [required()], minimum=1, maximum=10**12)
+    paid_on = IsoDateField(_l("Paid on"), [required()])
+    receipt_no = text(_l("Receipt number"), 40, req=True, plain=True)
+    method = ChoiceField(_l("Paid by"), "method", req=True)
+
+
+class TaskForm(LeanForm):
+    """A task the server makes for the collectors of an area (#15); they push only ``done``."""
+
+    kind = ChoiceField(_l("Task"), "task_kind", req=True)
+    household = RefField(_l("Household"), [required()])
+    person = RefField(_l("Participant"), [Optional()])
+    due_on = IsoDateField(_l("Due on"))
+    amount = IntField(_l("Amount"), [Optional()], minimum=0, maximum=10**12)
+    note = text(_l("Note"), 1000, area=True)
+    done = CheckboxField(_l("Done"))
+
+
 def to_formdata(data):
     """Flatten a record's JSON ``data`` into the form data a form reads.
 
@@ -252,7 +275,7 @@ def to_formdata(data):
         elif isinstance(value, bool):
             if value:
                 items[key] = ["y"]
-            elif key != "paid":
+            elif key not in ("paid", "done"):
                 items[key] = ["false"]
         elif isinstance(value, list):
             if key == "topics":

@@ -25,9 +25,18 @@ from types import MappingProxyType
 
 from sync import protocol as P
 
-from ..models import Enrollment, Household, Outreach, Person, Referral, Visit
-from .columns import AreaCode, Location, Ref, Server, Time, Username, codec_for, compile_function
-from .forms import EnrollmentForm, HouseholdForm, OutreachForm, PersonForm, ReferralForm, VisitForm
+from ..models import Enrollment, Household, Outreach, Payment, Person, Referral, Task, Visit
+from .columns import AreaCode, Date, Location, Ref, Server, Time, Username, codec_for, compile_function
+from .forms import (
+    EnrollmentForm,
+    HouseholdForm,
+    OutreachForm,
+    PaymentForm,
+    PersonForm,
+    ReferralForm,
+    TaskForm,
+    VisitForm,
+)
 from .textfold import household_search_text
 
 
@@ -154,6 +163,9 @@ _DECLARED = (
                              "visited_at", "enrolled_at", "closed_at"),
                export_indexes=(["area_id"], ["household_id"], ["status"])),
     RecordType("person", PersonForm, Person, "persons",
+               # #15: set at the desk when the person no longer pays (moved away, died,
+               # joined compulsory SI): the phone stops reminding them.
+               server={"ended": {"reason": Server("ended_reason"), "on": Date("ended_on")}},
                export_indexes=(["household_id"], ["area_id"], ["personal_id"])),
     RecordType("visit", VisitForm, Visit, "visits",
                columns={"location": Location()},
@@ -181,6 +193,14 @@ _DECLARED = (
                columns={"area": AreaCode()},
                export_owner="collector",
                export_indexes=(["area_id"], ["held_at"])),
+    # #15: the money a collector took, and the server's tasks for the collectors of an area.
+    RecordType("payment", PaymentForm, Payment, "payments",
+               server={"remitted_on": Date("remitted_on")},
+               facts=("organization_id",),
+               export_owner="collector",
+               export_indexes=(["enrollment_id"], ["area_id"], ["paid_on"], ["collector"])),
+    RecordType("task", TaskForm, Task, "payer_tasks",
+               export_indexes=(["household_id"], ["area_id"])),
 )
 
 #: {type: RecordType} in the protocol's order.

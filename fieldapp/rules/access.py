@@ -4,8 +4,8 @@ Every view, the sync API and the reports ask here. A user is assigned areas; the
 those areas and everything below them. Roles then narrow what they may do there:
 
 - admin, supervisor: see everything in their subtree, write nothing through sync;
-- collector: the shared register (households, persons), referrals and outreach of their
-  subtree; visits and enrollments only their own;
+- collector: the shared register (households, persons), referrals, outreach and tasks of
+  their subtree; visits, enrollments and payments only their own;
 - village_head: their own referrals in their village, and the households of that village.
 
 ``ROLE_RULES`` says this once. ``Scope`` answers from it in Python (pushes, views) and the
@@ -43,7 +43,10 @@ def _rules(read, write):
 _EVERYTHING = dict.fromkeys(RECORD_TYPES, AREA)
 # Listed in this order so the feed's SQL reads as it always did (same text, same plans).
 _COLLECTOR = {"household": AREA, "person": AREA, "referral": AREA, "outreach": AREA,
-              "visit": OWN, "enrollment": OWN}
+              "visit": OWN, "enrollment": OWN,
+              # #15: the payments a collector took; the server's tasks of their area, which
+              # they may only mark done (syncserver/checks.py task_only_done).
+              "payment": OWN, "task": AREA}
 
 #: The rules of each of ``models.ROLES``. The roles with a ``write`` are exactly
 #: sync.protocol.PUSH_ROLES (a test checks it).

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor")
 
-from . import network, plans, progress, referrals, review, synthesis, views  # noqa: E402,F401
+from . import money, network, payers, plans, progress, referrals, review, synthesis, views  # noqa: E402,F401

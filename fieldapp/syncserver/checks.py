@@ -24,6 +24,12 @@ scope or the policy book, and lives here, one function per rule. ``SqlStore.chec
 12. ``premium_matches``   the enrollment's amount is the one the policy  -> the premium
                           book computes (a kept amount stays; support        input, or
                           past the 120-month cap is not given)               ``amount_due``
+13. ``payment_matches``   a payment pays its enrollment's amount due     -> ``amount``
+14. ``receipt_unique``    a receipt number is used once per collection   -> ``receipt_no``
+                          organization (one receipt may cover several
+                          HHI members of one household paid the same day)
+15. ``task_only_done``    tasks are the server's: a collector changes    -> ``_`` or the field
+                          only ``done`` of an existing one
 
 Rules 6 to 10 are the sign-up rules of docs/premiums.md §9; the phone checks the same ones,
 with the same msgids, before Save (static/js/signup-rules.js). ``signup_kind`` then files
@@ -46,7 +52,8 @@ VILLAGE_TYPES = ("household", "referral")
 #: The field to blame when a record's area is out of reach, by type: the area itself, or the
 #: reference the area comes from.
 AREA_FIELD = {"household": "area", "referral": "area", "outreach": "area",
-              "person": "household", "visit": "household", "enrollment": "person"}
+              "person": "household", "visit": "household", "enrollment": "person",
+              "payment": "enrollment", "task": "household"}
 
 #: What ``Scope.may_write`` reads of a stored record.
 Owned = namedtuple("Owned", "area_id created_by_id")
@@ -332,4 +339,46 @@ def premium_matches(book, data, province, facts, stored=None, before=0):
         return {"amount_due": [f"expected {premium.amount_due}"]}
     facts.update(monthly_amount=premium.monthly_amount,
                  monthly_support=premium.monthly_support, policy_set_id=premium.set_id)
+    return None
+
+
+#: One receipt's use by a payment: the scheme, household and day it covers.
+ReceiptUse = namedtuple("ReceiptUse", "scheme household_id paid_on")
+
+
+def payment_matches(enrollment, data):
+    """A payment pays its enrollment's period in full: ``amount`` equals the enrollment's
+    ``amount_due`` (the premium the server recomputed when the sign-up was stored). Names
+    ``amount`` with "expected N" in plain digits, as ``premium_matches`` does."""
+    if data["amount"] != enrollment.amount_due:
+        return {"amount": [f"expected {enrollment.amount_due}"]}
+    return None
+
+
+def receipt_unique(payment_id, use, holders):
+    """``holders`` ({payment id: ReceiptUse}) are the payments of the same collection
+    organization already holding the receipt number. The number may be shared only by
+    HHI payments of one household with the same ``paid_on`` (one receipt for the
+    household's members). Names ``receipt_no``."""
+    others = [held for pid, held in holders.items() if pid != payment_id]
+    if not others:
+        return None
+    if use.scheme == "hhi" and all(held == use for held in others):
+        return None
+    return {"receipt_no": [_("This receipt number is already used in your organization.")]}
+
+
+#: A task's fields a collector may not change (everything but ``done``).
+TASK_FIXED = ("kind", "household", "person", "due_on", "amount", "note")
+
+
+def task_only_done(stored, data):
+    """Tasks are made by the server (the payers' desk); a collector pushes an existing one
+    back with ``done`` changed and nothing else. ``stored`` is the task as stored ({field:
+    value}, cleaned types) or None. Names ``_`` for a new task, else the changed field."""
+    if stored is None:
+        return {"_": [_("Tasks are made by the office; you can only mark one done.")]}
+    for name in TASK_FIXED:
+        if stored.get(name) != data.get(name):
+            return {name: [_("Only “done” can be changed on a task.")]}
     return None

@@ -17,7 +17,7 @@ from sync import protocol as P
 from sync.merge import State
 
 from ..db import fastrows
-from ..models import Change, Device, Enrollment, Person
+from ..models import Change, Device, Enrollment, Payment, Person, Task
 from ..models.base import utcnow
 from ..records.types import RECORD_MODELS as MODELS
 from ..records.types import TYPES
@@ -26,7 +26,9 @@ from ..rules.masking import mask_id, reveals_ids
 from . import checks, feed, referrals
 from .shapes import ROWS, fetch, shaper_for
 
-_Plan = namedtuple("_Plan", "now statements live left replaced moved referrals")
+_Plan = namedtuple("_Plan", "now statements live left replaced moved referrals paid")
+#: What a payment needs of its enrollment (syncserver/checks.py payment_matches, receipts).
+_Enrolled = namedtuple("_Enrolled", "scheme amount_due household_id")
 _CHUNK = 500
 
 
@@ -58,6 +60,10 @@ class SqlStore:
         self.signup_pending = None   # (id, entry) of the enrollment checked last
         self.participants = {}       # person id -> checks.Participant, as stored
         self.household_signups = {}  # household id -> {enrollment id: checks.Other}, stored
+        self.batch_household = {}   # person id -> household id, persons accepted in the batch
+        self.batch_enrolled = {}    # enrollment id -> _Enrolled, accepted in the batch
+        self.receipts = {}          # (organization id, receipt no) -> {payment id: ReceiptUse}
+        self.receipt_of = {}        # payment id -> its key in ``receipts`` (batch writes)
 
     # -- reading ------------------------------------------------------------------------
     def _states(self, kind, ids):
@@ -101,8 +107,18 @@ class SqlStore:
         return out
 
     def prefetch(self, items):
-        """Read ahead what ``check`` will need for the whole batch (personal IDs), and on
-        PostgreSQL lock the sign-ups' households and persons (``_lock_signups``)."""
+        """Read ahead what ``check`` will need for the whole batch (personal IDs, receipts),
+        and on PostgreSQL lock the receipt numbers, then the sign-ups' households and persons
+        (``_lock_signups``)."""
+        receipts = sorted({f"receipt:{self.user.organization_id}:{item.cleaned['receipt_no']}"
+                           for item in items if item.type == "payment" and item.cleaned})
+        if receipts and self.is_pg:
+            # Two collectors of one organization writing the same receipt number at once:
+            # the second waits for the first to commit, then sees it.
+            self.conn.execute(text(
+                "SELECT count(pg_advisory_xact_lock(hashtext(p))) "
+                "FROM (SELECT unnest(CAST(:keys AS text[])) AS p ORDER BY 1) AS s"),
+                {"keys": receipts})
         pids = sorted({item.cleaned["personal_id"] for item in items
                        if item.type == "person" and item.cleaned
                        and item.cleaned.get("personal_id")})
@@ -188,6 +204,8 @@ class SqlStore:
             return True
         if self._signups_changed([rid for rid, kind in rows if kind == "enrollment"]):
             return True
+        if self.receipts and any(kind == "payment" for _rid, kind in rows):
+            return True  # another push may have taken one of the receipt numbers judged
         persons = sorted({rid for rid, kind in rows if kind == "person"})
         if not persons or not self.pid_holders:
             return False
@@ -231,8 +249,10 @@ class SqlStore:
             if errors:
                 return errors, None
             area_id = node.id
-        elif kind in ("person", "visit"):
+        elif kind in ("person", "visit", "task"):
             area_id = refs["household"].area_id
+        elif kind == "payment":
+            area_id = refs["enrollment"].area_id
         else:
             area_id = refs["person"].area_id
         errors = (checks.area_in_scope(self.scope, kind, area_id, prior)
@@ -251,6 +271,14 @@ class SqlStore:
                 return errors, None
         if kind == "enrollment":
             errors = self._check_signup(item, prior, area_id, facts)
+            if errors:
+                return errors, None
+        if kind == "payment":
+            errors = self._check_payment(item, facts)
+            if errors:
+                return errors, None
+        if kind == "task":
+            errors = checks.task_only_done(self._stored_task(item.id), data)
             if errors:
                 return errors, None
         return {}, facts
@@ -356,6 +384,64 @@ class SqlStore:
 
         return self.conn.execute(select(Referral.close_reason).where(Referral.id == rid)).scalar()
 
+    # -- payments and tasks (#15) ---------------------------------------------------------
+    def _household_of(self, person_id):
+        if person_id in self.batch_household:
+            return self.batch_household[person_id]
+        return self.conn.execute(select(Person.household_id)
+                                 .where(Person.id == person_id)).scalar()
+
+    def _enrolled(self, enrollment_id):
+        if enrollment_id in self.batch_enrolled:
+            return self.batch_enrolled[enrollment_id]
+        row = self.conn.execute(
+            select(Enrollment.scheme, Enrollment.amount_due, Person.household_id)
+            .join(Person, Person.id == Enrollment.person_id)
+            .where(Enrollment.id == enrollment_id)).first()
+        return _Enrolled(*row)
+
+    def _receipt_holders(self, key):
+        holders = self.receipts.get(key)
+        if holders is None:
+            org, number = key
+            query = (select(Payment.id, Enrollment.scheme, Person.household_id, Payment.paid_on)
+                     .join(Enrollment, Enrollment.id == Payment.enrollment_id)
+                     .join(Person, Person.id == Enrollment.person_id)
+                     .where(Payment.receipt_no == number,
+                            Payment.organization_id.is_(None) if org is None
+                            else Payment.organization_id == org))
+            holders = self.receipts[key] = {
+                pid: checks.ReceiptUse(scheme, household, paid_on)
+                for pid, scheme, household, paid_on in self.conn.execute(query)}
+        return holders
+
+    def _check_payment(self, item, facts):
+        """A payment pays its enrollment's amount, under a receipt number its organization
+        has not used for anything else (checks.py ``payment_matches``, ``receipt_unique``)."""
+        data = item.cleaned
+        enrolled = self._enrolled(data["enrollment"])
+        errors = checks.payment_matches(enrolled, data)
+        if errors:
+            return errors
+        org = self.user.organization_id
+        facts["organization_id"] = org
+        use = checks.ReceiptUse(enrolled.scheme, enrolled.household_id, data["paid_on"])
+        holders = self._receipt_holders((org, data["receipt_no"]))
+        errors = checks.receipt_unique(item.id, use, holders)
+        if errors:
+            return errors
+        facts["receipt_use"] = use
+        return None
+
+    def _stored_task(self, task_id):
+        """A stored task's fields as its form cleans them, or None."""
+        row = self.conn.execute(
+            select(Task.kind, Task.household_id, Task.person_id, Task.due_on, Task.amount,
+                   Task.note).where(Task.id == task_id)).first()
+        if row is None:
+            return None
+        return dict(zip(checks.TASK_FIXED, row, strict=True))
+
     def _probe(self, item, pid, area_id):
         """Audit a personal ID refused because a person outside the caller's areas holds it:
         who (the user), which device (the entry's record), when; the ID only masked."""
@@ -370,6 +456,19 @@ class SqlStore:
         if write.item.type == "enrollment" and self.signup_pending \
                 and self.signup_pending[0] == write.item.id:
             self.batch_enrollments[write.item.id] = self.signup_pending[1]
+        kind, cleaned = write.item.type, write.item.cleaned
+        if kind == "person":
+            self.batch_household[write.item.id] = cleaned["household"]
+        elif kind == "enrollment":
+            self.batch_enrolled[write.item.id] = _Enrolled(
+                cleaned["scheme"], cleaned["amount_due"], self._household_of(cleaned["person"]))
+        elif kind == "payment":
+            key = (write.state.facts["organization_id"], cleaned["receipt_no"])
+            old = self.receipt_of.get(write.item.id)
+            if old is not None and old != key:
+                self._receipt_holders(old).pop(write.item.id, None)
+            self._receipt_holders(key)[write.item.id] = write.state.facts["receipt_use"]
+            self.receipt_of[write.item.id] = key
         if write.item.type == "person":
             c = write.item.cleaned
             self.batch_persons[write.item.id] = checks.Participant(
@@ -481,8 +580,11 @@ class SqlStore:
                 "written": [rid for rid, w in last.items() if w.item.type == "referral"],
                 "visits": [rid for rid, w in last.items() if w.item.type == "visit"],
                 "enrollments": [rid for rid, w in last.items() if w.item.type == "enrollment"]}
+        # A payment marks its enrollment paid with its receipt (older clients read those two).
+        paid = {w.item.cleaned["enrollment"]: w.item.cleaned["receipt_no"]
+                for w in last.values() if w.item.type == "payment"}
         return _Plan(now, [st for st in statements if st is not None], live, left, replaced,
-                     moved, work)
+                     moved, work, paid)
 
     def write(self, plan, heartbeat=None):
         """Store a ``plan`` in the writing transaction; the change feed last."""
@@ -492,6 +594,7 @@ class SqlStore:
         live, left, replaced = list(plan.live), list(plan.left), list(plan.replaced)
         self._follow(plan.moved, live, left, replaced)
         self._settle_referrals(plan, live, replaced)
+        self._mark_paid(plan.paid, live, replaced)
         feed.write(self.conn, live, left, replaced)
 
     def _settle_referrals(self, plan, live, replaced):
@@ -508,6 +611,25 @@ class SqlStore:
             if rid not in in_batch:
                 live.append(("referral", rid, area_id, owner_id))
                 replaced.append(rid)
+
+    def _mark_paid(self, paid, live, replaced):
+        """Set ``paid`` and ``receipt_no`` of the enrollments the batch's payments pay, and
+        give those not written by the batch a fresh change (no new version: like a server-owned
+        field, the device's next edit of the sign-up must not conflict)."""
+        if not paid:
+            return
+        table = Enrollment.__table__
+        for eid, receipt in sorted(paid.items()):
+            self.conn.execute(update(table).where(table.c.id == eid)
+                              .values(paid=True, receipt_no=receipt))
+        written = {rid for _kind, rid, _area, _owner in live}
+        others = sorted(eid for eid in paid if eid not in written)
+        for start in range(0, len(others), _CHUNK):
+            for eid, area_id, owner_id in self.conn.execute(
+                    select(table.c.id, table.c.area_id, table.c.created_by_id)
+                    .where(table.c.id.in_(others[start:start + _CHUNK]))):
+                live.append(("enrollment", eid, area_id, owner_id))
+                replaced.append(eid)
 
     def _follow(self, moved, live, left, replaced):
         """Records whose area is their household's (persons, visits) or their person's

@@ -15,6 +15,7 @@ import { showGroups, showHeadHome, showReferral, showReferrals } from './screen-
 import { showHousehold } from './screen-household.js';
 import { showHouseholds } from './screen-households.js';
 import { showMore } from './screen-more.js';
+import { showPayment, showReceipt, showTask } from './screen-payment.js';
 import { showSignIn } from './screen-signin.js';
 import { showSignup } from './screen-signup.js';
 import { showSync } from './screen-sync.js';
@@ -70,6 +71,9 @@ function routes() {
   route('/groups', screen((p, q, v) => showGroups(v)));
   route('/group/new', screen((p, q, v) => showEdit(v, 'outreach', null, q)));
   route('/group/:id/edit', screen((p, q, v) => showEdit(v, 'outreach', p.id, q)));
+  route('/pay/:enrollment', screen((p, q, v) => showPayment(v, p.enrollment)));
+  route('/receipt/:id', screen((p, q, v) => showReceipt(v, p.id)));
+  route('/task/:id', screen((p, q, v) => showTask(v, p.id)));
   route('/sync', screen((p, q, v) => showSync(v)));
   route('/more', screen((p, q, v) => showMore(v, onSignedOut)));
   fallback(screen((path, q, v) => (isHead() ? showHeadHome(v) : showToday(v))));

@@ -7,7 +7,7 @@ const NAME = 'fieldapp';
 /** Record stores by protocol type; each value holds {id, version, data, server}. */
 export const STORES = {
   household: 'households', person: 'persons', visit: 'visits', enrollment: 'enrollments',
-  referral: 'referrals', outreach: 'outreach',
+  referral: 'referrals', outreach: 'outreach', payment: 'payments', task: 'payer_tasks',
 };
 export const DATA_STORES = Object.values(STORES);
 
@@ -27,6 +27,11 @@ const UPGRADES = [
     db.createObjectStore('outreach', { keyPath: 'id' });
     db.createObjectStore('policy', { keyPath: 'effective_from' });
     db.createObjectStore('tasks', { keyPath: 'key' });
+  },
+  (db) => {
+    // #15: payments taken, and the server's tasks (not 'tasks': that is the Today list's cache).
+    db.createObjectStore('payments', { keyPath: 'id' }).createIndex('enrollment', 'data.enrollment');
+    db.createObjectStore('payer_tasks', { keyPath: 'id' }).createIndex('household', 'data.household');
   },
 ];
 

@@ -3,6 +3,7 @@
 import { ctx } from './context.js';
 import { setMeta } from './db.js';
 import { t, tn, lang, loadCatalog } from './i18n.js';
+import { cashHeld } from './screen-payment.js';
 import { bootstrap, signOut } from './session.js';
 import { cacheVersion, checkForUpdate } from './swclient.js';
 import { confirmDialog, h, header, linkButton, section, toast } from './ui.js';
@@ -59,6 +60,7 @@ export async function showMore(view, onSignedOut) {
     header(t('More'), isCollector ? null : '#/'),
     h('div', { class: 'card' }, h('strong', {}, ctx.user.full_name || ctx.user.username),
       h('p', { class: 'sub' }, `${ctx.user.username} · ${role}`)),
+    isCollector ? await cashHeld() : null,
     isCollector ? section(t('Group sessions'),
       h('p', { class: 'sub' }, t('Customer conferences and small-group talks.')),
       linkButton('#/groups', t('Group sessions'), 'wide')) : null,

@@ -1,7 +1,7 @@
 // Today: the collector's first screen. Follow-ups due, referrals assigned to them, visits a
 // supervisor sent back (with the note), payments falling due; counts of today's work.
 
-import { formatDate, formatDayMonth, formatMoney, formatMonth, localDate } from './format.js';
+import { formatDate, formatDayMonth, formatMoney, localDate } from './format.js';
 import { label } from './context.js';
 import { t, tn } from './i18n.js';
 import { todayTasks } from './tasks.js';
@@ -54,9 +54,8 @@ export async function showToday(view) {
       [s.name, s.note ? `“${s.note}”` : ''].filter(Boolean).join(' · '), 'flagged'));
   }
   for (const p of tasks.payments) {
-    const href = p.household ? `#/household/${p.household}` : '#/households';
-    list.append(item('₫', href, `${t('Payment due')}: ${p.name}`,
-      `${label('scheme', p.scheme)} · ${formatMonth(p.due_month)} · ${formatMoney(p.amount)}`));
+    list.append(item('₫', p.href, `${t('Payment due')}: ${p.name} · ${formatMoney(p.amount)}`
+      + ` · ${t('by %(date)s', { date: formatDate(p.deadline) })}`, label('scheme', p.scheme), 'payment'));
   }
   const d = new Date();
   const date = `${String(d.getDate()).padStart(2, '0')}/${String(d.getMonth() + 1).padStart(2, '0')}`;

@@ -2,16 +2,11 @@
 // first screen opens at once; rebuilt after each pull and save.
 
 import { getMeta, req, withStore } from './db.js';
-import { addMonths, localDate, localMonth } from './format.js';
+import { localDate } from './format.js';
+import { duePayments, PAYER_STORES } from './payerdue.js';
 import { ctx } from './context.js';
 
 const ACTIVE_REFERRAL = new Set(['new', 'assigned']);
-
-function addDays(iso, days) {
-  const d = new Date(`${iso}T00:00:00`);
-  d.setDate(d.getDate() + days);
-  return localDate(d);
-}
 
 const dayOf = (iso) => (iso ? localDate(new Date(iso)) : '');
 
@@ -20,7 +15,8 @@ export async function rebuildTasks() {
   const today = localDate();
   const me = ctx.user ? ctx.user.username : null;
   const [recent] = await Promise.all([getMeta('recent', [])]);
-  const view = await withStore(['visits', 'households', 'referrals', 'enrollments', 'persons', 'outbox', 'tasks'],
+  const view = await withStore(['visits', 'households', 'referrals', 'enrollments', 'persons', 'outbox', 'tasks',
+    ...PAYER_STORES],
     'readwrite', async (tx) => {
       const households = tx.objectStore('households');
       const visits = tx.objectStore('visits');
@@ -68,25 +64,7 @@ export async function rebuildTasks() {
         .map((r) => ({ referral: r.id, name: r.data.contact_name, reason: r.data.reason,
           phone: r.data.contact_phone || '', address: r.data.address || '' }));
 
-      // Payments: the latest sign-up per person and scheme; due when its period runs out.
-      const latest = new Map();
-      for (const e of await req(tx.objectStore('enrollments').getAll())) {
-        const key = `${e.data.person}|${e.data.scheme}`;
-        const prev = latest.get(key);
-        if (!prev || prev.data.start_month < e.data.start_month) latest.set(key, e);
-      }
-      const horizon = localMonth(new Date(`${addDays(today, 30)}T00:00:00`));
-      const thisMonth = localMonth();
-      const persons = tx.objectStore('persons');
-      const payments = [];
-      for (const e of latest.values()) {
-        const dueMonth = addMonths(e.data.start_month, Number(e.data.period_months) || 1);
-        if (dueMonth > horizon || dueMonth < addMonths(thisMonth, -1)) continue;
-        const p = await req(persons.get(e.data.person));
-        payments.push({ person: e.data.person, name: p ? p.data.full_name : '', household: p ? p.data.household : null,
-          scheme: e.data.scheme, due_month: dueMonth, amount: e.data.amount_due });
-      }
-      payments.sort((a, b) => (a.due_month < b.due_month ? -1 : 1));
+      const payments = await duePayments(tx, today); // #15: deadline-aware, with server tasks
 
       const visitsToday = allVisits.filter((v) => dayOf(v.data.visited_at) === today).length;
       const signedUpToday = (type, at) => type === 'enrollment' && localDate(new Date(at)) === today;

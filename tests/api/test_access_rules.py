@@ -31,7 +31,7 @@ USERS = {"admin": "admin", "supervisor": "sup_a", "collector": "col_a",
 PLACES = {"village": "31001-1", "same_commune": "31001-2", "commune": "31001",
           "other_commune": "31002-1"}
 OWNERS = ("own", "other")
-SHARED = ("household", "person", "referral", "outreach")
+SHARED = ("household", "person", "referral", "outreach", "task")
 RELATIONS = list(itertools.product(OWNERS, PLACES))
 
 
@@ -59,7 +59,7 @@ def expected_write(role, kind, existing, place):
     if role == "collector":
         if place == "other_commune":
             return False
-        return not (kind in ("visit", "enrollment") and existing == "other")
+        return not (kind in ("visit", "enrollment", "payment") and existing == "other")
     if role == "village_head":
         return place == "village" and kind == "referral" and existing != "other"
     raise AssertionError(role)

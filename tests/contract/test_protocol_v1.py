@@ -1428,7 +1428,9 @@ def test_a_new_record_has_its_server_fields(dev):
     # The sign-up's kind (the person's first VSI period: new) and the month it was made in
     # (its client time's), which the start window is judged from.
     assert latest[rs["enrollment"]["id"]]["server"] == {"kind": "new", "made_month": "2025-09"}
-    for kind in ("household", "person", "outreach"):
+    # #15: whether the person no longer pays (set at the desk), null while they do.
+    assert latest[rs["person"]["id"]]["server"] == {"ended": {"reason": None, "on": None}}
+    for kind in ("household", "outreach"):
         assert latest[rs[kind]["id"]]["server"] == {}, kind
 
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from wtforms import StringField
 from wtforms.validators import Length, Optional
 
-from bench.data import mixed_batches
+from bench.data import mixed_batches, server_tasks
 from fieldapp.records import lean
 from fieldapp.records.forms import validate_record
 from fieldapp.records.types import RECORD_FORMS
@@ -62,7 +62,7 @@ def test_generated_records_judged_alike(kind, data, ctx, monkeypatch):
 
 
 def test_realistic_records_judged_alike_and_valid(ctx, monkeypatch):
-    records = [r for batch in mixed_batches(1500) for r in batch]
+    records = [r for batch in [*mixed_batches(1500), server_tasks(6)] for r in batch]
     assert {r["type"] for r in records} == set(RECORD_FORMS)
     for record in records:
         planned, stock = _both(record["type"], record["data"], monkeypatch)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.data import mixed_batches
+from bench.data import mixed_batches, server_tasks
 from fieldapp.data import export
 from fieldapp.i18n import local_zone
 from fieldapp.records.columns import AreaCode, Bool, Time
@@ -105,7 +105,8 @@ def _same(codec, pushed, pulled):
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_record_comes_back_as_it_was_pushed(kind, ctx):
     """Written with the type's write, read with its pull shape: the same data."""
-    records = [r for batch in mixed_batches(400) for r in batch if r["type"] == kind]
+    records = [r for batch in [*mixed_batches(400), server_tasks(6)] for r in batch
+               if r["type"] == kind]
     assert records, kind
     record_type, shaper = TYPES[kind], Shaper(local_zone())
     facts = dict.fromkeys(record_type.facts, 1)

@@ -45,6 +45,8 @@ EXPECTED = {
     "supervisor.plans": DESK,
     "supervisor.referrals": DESK,
     "supervisor.referrals_download": DESK,
+    "supervisor.payers_list": DESK,
+    "supervisor.money_page": DESK,
     "admin.devices": DESK,
     # Supervisors manage the collectors and village heads of their subtree (#13).
     "admin.users": DESK,

@@ -1,0 +1,194 @@
+"""bench/payers: the payers' desk lists, the month's reconciliation and follow-up tasks (#15).
+
+A province of 50 communes (4 villages each) with 500 collectors in 5 collection
+organizations, 100,000 households, 200,000 persons, 200,000 sign-ups (VSI and HHI, periods
+1/3/6/12, starting over two years, about a fifth unpaid) and 600,000 payments, written in
+bulk (not timed). Timed, each the best of ``--repeat`` runs:
+
+  * the due list and the lapsed-this-month list for the whole province, with the next
+    amounts and last payments worked out (what the page and its XLSX compute);
+  * the reconciliation of one organization for one month;
+  * follow-up tasks for 5,000 payers (one click on a filtered list), with their feed rows.
+
+Budgets (docs/budgets.md): lists and reconciliation <= 1 s each, 5,000 tasks <= 5 s.
+
+    .venv/bin/python -m bench.payers
+    .venv/bin/python -m bench.payers --enrollments 20000 --database postgresql://...
+"""
+import argparse
+import random
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+TODAY = date(2026, 12, 7)
+
+
+def _uid(rng):
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def seed(app, enrollments, collectors=500, payments_each=3):
+    """The province and its payers, written with Core executemany; returns {org ids}."""
+    from sqlalchemy import insert
+    from werkzeug.security import generate_password_hash
+
+    from fieldapp.extensions import db
+    from fieldapp.models import Area, Enrollment, Household, Organization, Payment, Person, User
+    from fieldapp.rules.policy import seed_parameters
+
+    rng = random.Random(15)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        seed_parameters()
+        province = Area(code="31", name="Hải Phòng", level="province")
+        db.session.add(province)
+        db.session.flush()
+        orgs = [Organization(code=f"ORG{n}", name=f"Tổ chức {n}", area_id=province.id)
+                for n in range(5)]
+        db.session.add_all(orgs)
+        db.session.flush()
+        villages = []
+        for c in range(50):
+            commune = Area(code=f"31{c:03d}", name=f"Xã {c}", level="commune", parent=province)
+            db.session.add(commune)
+            for v in range(4):
+                villages.append(Area(code=f"31{c:03d}-{v + 1}", name=f"Thôn {v + 1}",
+                                     level="village", parent=commune))
+        db.session.add_all(villages)
+        db.session.flush()
+        hashed = generate_password_hash("bench")
+        users = [User(username=f"col{n}", password_hash=hashed, role="collector",
+                      organization_id=orgs[n % 5].id) for n in range(collectors)]
+        db.session.add_all(users)
+        db.session.flush()
+        village_ids = [v.id for v in villages]
+        user_ids = [u.id for u in users]
+        org_of = {u.id: u.organization_id for u in users}
+        db.session.commit()
+        now = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
+
+        conn = db.session.connection()
+        households, persons, signups, payments = [], [], [], []
+        receipt = 0
+        for n in range(enrollments):
+            if n % 2 == 0:
+                hid, area = _uid(rng), rng.choice(village_ids)
+                households.append({"id": hid, "area_id": area, "address": f"Số {n}",
+                                   "head_name": f"Hộ {n}", "phone": f"09{n:08d}",
+                                   "search_text": f"ho {n}", "version": 1, "received_at": now,
+                                   "updated_at": now, "content_hash": ""})
+            pid = _uid(rng)
+            persons.append({"id": pid, "household_id": hid, "area_id": area,
+                            "full_name": f"Người {n}", "birth_date": date(1980, 1, 1),
+                            "sex": "female", "version": 1, "received_at": now,
+                            "updated_at": now, "content_hash": ""})
+            collector = rng.choice(user_ids)
+            scheme = "vsi" if rng.random() < 0.6 else "hhi"
+            period = rng.choice((1, 3, 6, 12)) if scheme == "vsi" else rng.choice((3, 6, 12))
+            year, month = divmod(rng.randrange(24) + 2025 * 12, 12)
+            start = f"{year:04d}-{month + 1:02d}"
+            paid = rng.random() > 0.2
+            eid = _uid(rng)
+            row = {"id": eid, "person_id": pid, "area_id": area, "scheme": scheme,
+                   "start_month": start, "period_months": period, "paid": paid,
+                   "created_by_id": collector, "kind": "new", "version": 1,
+                   "monthly_income": None, "support_group": None, "member_order": None,
+                   "received_at": now, "updated_at": now, "content_hash": ""}
+            if scheme == "vsi":
+                row.update(amount_due=264000 * period, monthly_income=1500000,
+                           support_group="other")
+            else:
+                row.update(amount_due=105300 * period, member_order=1)
+            signups.append(row)
+            for k in range(payments_each):
+                receipt += 1
+                payments.append({
+                    "id": _uid(rng), "enrollment_id": eid, "area_id": area,
+                    "amount": row["amount_due"] // payments_each,
+                    "paid_on": date(year, month + 1, 1 + k * 9),
+                    "receipt_no": f"BL{receipt:09d}",
+                    "method": "cash" if rng.random() < 0.8 else "transfer",
+                    "organization_id": org_of[collector], "created_by_id": collector,
+                    "version": 1, "received_at": now, "updated_at": now, "content_hash": ""})
+        for model, rows in ((Household, households), (Person, persons), (Enrollment, signups),
+                            (Payment, payments)):
+            for start in range(0, len(rows), 20000):
+                conn.execute(insert(model), rows[start:start + 20000])
+        db.session.commit()
+        return [o.id for o in orgs], province.id
+
+
+def timed(fn, repeat):
+    best, value = None, None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        value = fn()
+        took = time.perf_counter() - started
+        best = took if best is None else min(best, took)
+    return best, value
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--enrollments", type=int, default=200_000)
+    parser.add_argument("--collectors", type=int, default=500)
+    parser.add_argument("--tasks", type=int, default=5_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--database", help="a PostgreSQL URL (default: a fresh SQLite file)")
+    args = parser.parse_args(argv)
+
+    from fieldapp import create_app
+    from fieldapp.extensions import db
+    from fieldapp.models import Organization, Task, User
+    from fieldapp.reports import money, payer_tasks, payers
+    from fieldapp.rules.access import subtree_ids
+
+    url = args.database or f"sqlite:///{tempfile.mkdtemp()}/payers.db"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
+                      "RATELIMIT_STORAGE_URI": "memory://"})
+    started = time.perf_counter()
+    org_ids, province = seed(app, args.enrollments, args.collectors)
+    print(f"seeded {args.enrollments:,} enrollments, {3 * args.enrollments:,} payments, "
+          f"{args.collectors} collectors in {time.perf_counter() - started:.0f} s "
+          f"({app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]})")
+    with app.test_request_context():
+        areas = subtree_ids({province})
+
+        def listing(which):
+            def run():
+                rows = payers.payer_list(which, areas, TODAY)
+                payers.with_amounts(rows, TODAY)
+                payers.with_last_payments(rows)
+                return rows
+            return run
+
+        for which in ("due", "lapsed_month"):
+            took, rows = timed(listing(which), args.repeat)
+            print(f"{which:14s} province list: {took:.3f} s ({len(rows):,} payers; budget 1 s)")
+        org = db.session.get(Organization, org_ids[0])
+        took, rec = timed(lambda: money.reconcile(org, 2026, 6, TODAY), args.repeat)
+        print(f"reconciliation 2026-06 of one organization: {took:.3f} s "
+              f"({rec.receipts:,} receipts, {len(rec.held_too_long):,} held too long; budget 1 s)")
+        rows = payers.payer_list("lapsed_earlier", areas, TODAY)[:args.tasks]
+        payers.with_amounts(rows, TODAY)
+        user = db.session.scalar(db.select(User).limit(1))
+        started = time.perf_counter()
+        made = payer_tasks.make_tasks(rows, "lapsed", user, "bench")
+        db.session.commit()
+        took = time.perf_counter() - started
+        count = db.session.query(Task).count()
+        print(f"follow-up tasks for {len(rows):,} payers: {took:.3f} s ({made:,} made, "
+              f"{count:,} stored; budget 5 s)")
+
+
+if __name__ == "__main__":
+    main()

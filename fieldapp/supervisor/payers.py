@@ -1,0 +1,180 @@
+"""*Đến hạn / dừng đóng* (#15): payers due, lapsed this month, lapsed earlier and not visited;
+per area, collection organization and collector; follow-up tasks in one click; XLSX.
+
+HTTP only: the states and lists are fieldapp/reports/payers.py, the tasks
+fieldapp/reports/payer_tasks.py.
+"""
+import io
+from datetime import UTC, date, datetime
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..extensions import db
+from ..i18n import local_zone
+from ..models import Area, Organization, User
+from ..reports import payer_tasks, payers
+from ..rules.access import require_area, roles_required, scope_of
+from ..web.paging import text_arg
+from . import bp
+from .register import areas_under, scope_areas
+
+DESK = ("admin", "supervisor")
+LISTS = {"due": _l("Due in the next 30 days"), "lapsed_month": _l("Stopped paying this month"),
+         "lapsed_earlier": _l("Stopped paying earlier, not visited since")}
+SORTS = ("deadline", "name", "amount", "village")
+PER_PAGE = 200
+
+
+def _today():
+    """Today as lived in Vietnam, or the ``day`` asked for (to look ahead)."""
+    asked = text_arg("day", max_len=10)
+    if asked:
+        try:
+            return date.fromisoformat(asked)
+        except ValueError:
+            abort(400)
+    return datetime.now(UTC).astimezone(local_zone()).date()
+
+
+def _filters(scope):
+    """(list name, area ids, area, organization, collector) from the query string, each
+    checked against the user's scope."""
+    which = text_arg("list", max_len=20) or "due"
+    if which not in LISTS:
+        abort(404)
+    ids, area = set(scope.area_ids), None
+    code = text_arg("area", max_len=32)
+    if code:
+        area = db.session.scalar(select(Area).where(Area.code == code))
+        if area is None:
+            abort(404)
+        require_area(area.id)
+        ids = areas_under(area.id, scope)
+    org = request.args.get("org", type=int)
+    organization = db.session.get(Organization, org) if org else None
+    if org and organization is None:
+        abort(404)
+    name = text_arg("collector", max_len=64)
+    collector = None
+    if name:
+        collector = db.session.scalar(select(User).where(User.username == name,
+                                                         User.role == "collector"))
+        if collector is None or not any(scope.sees_area(a.id) for a in collector.areas):
+            abort(404)
+    return which, ids, area, organization, collector
+
+
+def _rows(scope):
+    which, ids, area, organization, collector = _filters(scope)
+    today = _today()
+    rows = payers.payer_list(which, ids, today, organization and organization.id,
+                             collector and collector.id)
+    payers.with_amounts(rows, today)
+    payers.with_last_payments(rows)
+    sort = text_arg("sort", max_len=10) or "deadline"
+    if sort not in SORTS:
+        sort = "deadline"
+    key = {"deadline": lambda p: (p.deadline, p.name), "name": lambda p: (p.name, p.deadline),
+           "amount": lambda p: (-(p.amount or 0), p.name),
+           "village": lambda p: (p.area_id, p.name)}[sort]
+    rows.sort(key=key)
+    return {"which": which, "rows": rows, "area": area, "organization": organization,
+            "collector": collector, "today": today, "sort": sort}
+
+
+def _names(rows):
+    """{area id: name} and {user id: full name} of the rows (one query each)."""
+    areas = {a.id: a.name for a in db.session.scalars(
+        select(Area).where(Area.id.in_({r.area_id for r in rows})))} if rows else {}
+    users = {u.id: u.full_name or u.username for u in db.session.scalars(
+        select(User).where(User.id.in_({r.collector_id for r in rows if r.collector_id})))} \
+        if rows else {}
+    return areas, users
+
+
+@bp.route("/payers")
+@roles_required(*DESK)
+def payers_list():
+    """The payers of one list, filtered; a selection or the whole list becomes tasks."""
+    scope = scope_of(current_user)
+    found = _rows(scope)
+    if text_arg("format", max_len=8) == "xlsx":
+        return _xlsx(found)
+    areas, users = _names(found["rows"])
+    tasks = payer_tasks.open_tasks(p.household_id for p in found["rows"])
+    organizations = db.session.scalars(select(Organization).order_by(Organization.name)).all()
+    collectors = db.session.scalars(
+        select(User).where(User.role == "collector", User.active.is_(True))
+        .order_by(User.username)).all()
+    collectors = [u for u in collectors if any(scope.sees_area(a.id) for a in u.areas)]
+    args = {k: v for k, v in request.args.items() if k in ("list", "area", "org", "collector",
+                                                            "day", "sort")}
+    return render_template(
+        "supervisor/payers.html", lists=LISTS, areas=scope_areas(scope), names=areas,
+        users=users, organizations=organizations, collectors=collectors, args=args,
+        tasks=tasks, kind=payer_tasks.KIND_OF_LIST[found["which"]], key=payer_tasks.payer_key,
+        shown=found["rows"][:PER_PAGE], **found)
+
+
+@bp.route("/payers/tasks", methods=["POST"])
+@roles_required(*DESK)
+def payers_tasks():
+    """Follow-up tasks for the chosen payers (``key``), or for the whole filtered list."""
+    scope = scope_of(current_user)
+    found = _rows(scope)
+    chosen = set(request.form.getlist("key"))
+    rows = found["rows"]
+    if request.form.get("all") != "1":
+        rows = [p for p in rows if payer_tasks.payer_key(p) in chosen]
+    note = (request.form.get("note") or "").strip()[:1000] or None
+    made = payer_tasks.make_tasks(rows, payer_tasks.KIND_OF_LIST[found["which"]], current_user,
+                                  note)
+    db.session.commit()
+    flash(_("%(num)d tasks made for the collectors.", num=made) if made else
+          _("No new task: choose payers without an open task."), "info")
+    return redirect(url_for("supervisor.payers_list", **request.args))
+
+
+#: The XLSX's columns: (header, value of a payer).
+def _columns(areas, users):
+    return [
+        (_("Name"), lambda p: p.name),
+        (_("Scheme"), lambda p: p.scheme.upper()),
+        (_("Village"), lambda p: areas.get(p.area_id, "")),
+        (_("Phone"), lambda p: p.phone or ""),
+        (_("Last payment"), lambda p: p.last_paid_on),
+        (_("Last amount"), lambda p: p.last_amount),
+        (_("Next period"), lambda p: p.next_start),
+        (_("Next payment"), lambda p: p.amount),
+        (_("Deadline"), lambda p: p.deadline),
+        (_("Collector"), lambda p: users.get(p.collector_id, "")),
+    ]
+
+
+def _xlsx(found):
+    """The whole list (not only the page shown) as a spreadsheet."""
+    from openpyxl import Workbook
+
+    rows = found["rows"]
+    areas, users = _names(rows)
+    columns = _columns(areas, users)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = found["which"]
+    sheet.append([str(header) for header, _get in columns])
+    for payer in rows:
+        sheet.append([get(payer) for _header, get in columns])
+    for cell in sheet["E"][1:] + sheet["I"][1:]:
+        cell.number_format = "DD/MM/YYYY"
+    for cell in sheet["F"][1:] + sheet["H"][1:]:
+        cell.number_format = "#,##0"
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    name = f"payers-{found['which']}-{found['today'].isoformat()}.xlsx"
+    return send_file(out, download_name=name, as_attachment=True,
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
