@@ -14,10 +14,13 @@ from .syncable import Synced
 class Visit(Synced, db.Model):
     __tablename__ = "visits"
     # The review queue (supervisor/review_queue.py): a status read newest synced first, and
-    # the same within one area (counts per status, a village's or a commune's queue).
-    __table_args__ = (Index("ix_visits_status_synced", "review_status", "received_at", "id"),
-                      Index("ix_visits_area_status_synced", "area_id", "review_status", "received_at",
-                            "id"))
+    # the same within one area (counts per status, a village's or a commune's queue). The
+    # queue's filters (collector, outcome, visit time) ride along at the end, so counting and
+    # cutting a filtered page read the index alone, never the table.
+    __table_args__ = (Index("ix_visits_queue", "review_status", "received_at", "id", "created_by_id",
+                            "outcome", "visited_at"),
+                      Index("ix_visits_area_queue", "area_id", "review_status", "received_at", "id",
+                            "created_by_id", "outcome", "visited_at"))
     household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)
     visited_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     outcome: Mapped[str] = mapped_column(String(20))

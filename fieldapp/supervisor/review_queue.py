@@ -135,7 +135,7 @@ def queue_page(filters, page, counts):
     """One page of the queue; the total is the counts' (no second COUNT).
 
     In time order (the default) the page's ids come first from the visits alone, read in
-    order from the indexes (area, status, synced time, id) / (status, synced time, id), and
+    order from the indexes ix_visits_area_queue / ix_visits_queue (models/work.py), and
     only those 50 rows are joined to their household, village and collector: joined first,
     the database looked up every matching visit's household before sorting."""
     total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
