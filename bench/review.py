@@ -168,10 +168,17 @@ def existing(app):
     from fieldapp.models import Area, Visit
 
     with app.app_context():
-        # Indexes declared since the database was generated (each made once, then kept).
-        for table in (Visit.__table__,):
-            for index in table.indexes:
-                index.create(db.engine, checkfirst=True)
+        # Indexes declared since the database was generated (each made once, then kept),
+        # and none of an earlier declaration left behind to mislead the planner.
+        from sqlalchemy import inspect, text
+
+        declared = {index.name for index in Visit.__table__.indexes}
+        for index in inspect(db.engine).get_indexes("visits"):
+            if index["name"] not in declared:
+                with db.engine.begin() as conn:
+                    conn.execute(text(f'DROP INDEX "{index["name"]}"'))
+        for index in Visit.__table__.indexes:
+            index.create(db.engine, checkfirst=True)
         commune = db.session.scalars(db.select(Area).where(Area.code == "31000")).one()
         villages = [a.id for a in commune.children] if hasattr(commune, "children") else []
         if not villages:

@@ -14,11 +14,15 @@ from .syncable import Synced
 class Visit(Synced, db.Model):
     __tablename__ = "visits"
     # The review queue (supervisor/review_queue.py): a status read newest synced first, and
-    # the same within one area (counts per status, a village's or a commune's queue).
-    # The month's visits read from the index alone (monthly synthesis, docs/synthesis.md):
-    # without it each of a month's rows is a random read across a year's table.
-    __table_args__ = (Index("ix_visits_review_queue", "review_status", "received_at"),
-                      Index("ix_visits_area_review", "area_id", "review_status", "received_at"),
+    # the same within one area (counts per status, a village's or a commune's queue). The
+    # queue's filters (collector, outcome, visit time) ride along at the end, so counting and
+    # cutting a filtered page read the index alone, never the table.
+    __table_args__ = (Index("ix_visits_queue", "review_status", "received_at", "id", "created_by_id",
+                            "outcome", "visited_at"),
+                      Index("ix_visits_area_queue", "area_id", "review_status", "received_at", "id",
+                            "created_by_id", "outcome", "visited_at"),
+                      # The month's visits read from the index alone (monthly synthesis,
+                      # docs/synthesis.md): else each row is a random read across a year's table.
                       Index("ix_visits_month", "visited_at", "created_by_id", "area_id",
                             "household_id"))
     household_id: Mapped[str] = mapped_column(ForeignKey("households.id"), index=True)

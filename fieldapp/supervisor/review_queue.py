@@ -2,7 +2,8 @@
 
 The queue reads one table of possibly millions of visits, so every query here is shaped
 for the indexes of migration f3a1c7e9b5d2: the visit's area and review status first, then
-the time it synced (the queue's default order, most recently synced first). The counts per
+the time it synced (the queue's default order, most recently synced first) and the id (the
+order's tie-break, so a page is cut from the index alone). The counts per
 status are one GROUP BY over the same filters, and the page's total comes from them (no
 second COUNT of the filtered rows).
 """
@@ -103,20 +104,26 @@ def status_counts(filters):
     return counts
 
 
-def queue_statement(filters):
-    """The queue rows (visit, household, village, collector) in the chosen order."""
-    collector = aliased(User)
+def _order(filters, collector):
     column = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
     if column is User.username:
         column = collector.username
-    order = column.asc() if filters.ascending else column.desc()
-    tie = Visit.id.asc() if filters.ascending else Visit.id.desc()
+    if filters.ascending:
+        return column.asc(), Visit.id.asc()
+    return column.desc(), Visit.id.desc()
+
+
+def _rows(collector):
     return (select(Visit, Household.head_name, Area.name, collector.username, collector.full_name)
             .join(Household, Household.id == Visit.household_id)
             .join(Area, Area.id == Visit.area_id)
-            .outerjoin(collector, collector.id == Visit.created_by_id)
-            .where(*filters.conditions())
-            .order_by(order, tie))
+            .outerjoin(collector, collector.id == Visit.created_by_id))
+
+
+def queue_statement(filters):
+    """The queue rows (visit, household, village, collector) in the chosen order."""
+    collector = aliased(User)
+    return _rows(collector).where(*filters.conditions()).order_by(*_order(filters, collector))
 
 
 def queue_ids(filters):
@@ -125,12 +132,25 @@ def queue_ids(filters):
 
 
 def queue_page(filters, page, counts):
-    """One page of the queue; the total is the counts' (no second COUNT)."""
+    """One page of the queue; the total is the counts' (no second COUNT).
+
+    In time order (the default) the page's ids come first from the visits alone, read in
+    order from the indexes ix_visits_area_queue / ix_visits_queue (models/work.py), and
+    only those 50 rows are joined to their household, village and collector: joined first,
+    the database looked up every matching visit's household before sorting."""
     total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(page, 1), pages)
-    rows = db.session.execute(queue_statement(filters).limit(PER_PAGE)
-                              .offset((page - 1) * PER_PAGE)).all()
+    collector = aliased(User)
+    order = _order(filters, collector)
+    offset = (page - 1) * PER_PAGE
+    if filters.sort in ("synced", "visited"):
+        ids = list(db.session.scalars(select(Visit.id).where(*filters.conditions()).order_by(*order)
+                                      .limit(PER_PAGE).offset(offset)))
+        stmt = _rows(collector).where(Visit.id.in_(ids)).order_by(*order) if ids else None
+    else:
+        stmt = queue_statement(filters).limit(PER_PAGE).offset(offset)
+    rows = db.session.execute(stmt).all() if stmt is not None else []
     return Page(items=rows, page=page, per_page=PER_PAGE, total=total)
 
 

@@ -1,5 +1,5 @@
-"""visits: indexes of the review queue (review_status, received_at) and
-(area_id, review_status, received_at); enrollments: (visit_id)
+"""visits: indexes of the review queue (review_status, received_at, id, created_by_id,
+outcome, visited_at) and the same after area_id; enrollments: (visit_id)
 
 The supervisor's review queue lists one review status newest synced first, in the areas of
 a supervisor, and counts each status there (fieldapp/supervisor/review_queue.py): with a
@@ -20,8 +20,10 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table("visits", schema=None) as batch_op:
-        batch_op.create_index("ix_visits_review_queue", ["review_status", "received_at"], unique=False)
-        batch_op.create_index("ix_visits_area_review", ["area_id", "review_status", "received_at"],
+        batch_op.create_index("ix_visits_queue", ["review_status", "received_at", "id", "created_by_id",
+                                                  "outcome", "visited_at"], unique=False)
+        batch_op.create_index("ix_visits_area_queue", ["area_id", "review_status", "received_at", "id",
+                                                       "created_by_id", "outcome", "visited_at"],
                               unique=False)
     with op.batch_alter_table("enrollments", schema=None) as batch_op:
         batch_op.create_index("ix_enrollments_visit_review", ["visit_id"], unique=False)
@@ -31,5 +33,5 @@ def downgrade():
     with op.batch_alter_table("enrollments", schema=None) as batch_op:
         batch_op.drop_index("ix_enrollments_visit_review")
     with op.batch_alter_table("visits", schema=None) as batch_op:
-        batch_op.drop_index("ix_visits_area_review")
-        batch_op.drop_index("ix_visits_review_queue")
+        batch_op.drop_index("ix_visits_area_queue")
+        batch_op.drop_index("ix_visits_queue")
