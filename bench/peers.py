@@ -85,7 +85,8 @@ class Pouch:
         with open(self.folder / f"pouch-{self.port}.log", "wb") as log:
             self.proc = subprocess.Popen(
                 [str(self.exe), "--port", str(self.port), "--dir", str(data), "--no-stdout-logs"],
-                stdout=log, stderr=log, start_new_session=True)
+                stdout=log, stderr=log, start_new_session=True,
+                cwd=self.folder)  # it writes config.json and log.txt where it starts
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
