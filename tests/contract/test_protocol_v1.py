@@ -370,6 +370,7 @@ CHOICES = {
     "coverage": {"none", "compulsory_si", "voluntary_si", "household_hi", "other_hi", "unknown"},
     "scheme": {"vsi", "hhi"},
     "support_group": {"poor", "near_poor", "ethnic_minority", "other"},
+    "hhi_group": {"near_poor", "farming", "student", "elderly_no_pension"},
     "reason": {"informal_worker", "farmer", "no_health_insurance", "lapsed", "other"},
     "kind": {"conference", "small_group"},
 }
@@ -883,7 +884,8 @@ FIELDS = {  # the table of §5, every field of each type
     "visit": {"household", "visited_at", "outcome", "topics", "follow_up_on", "referral", "note",
               "location"},
     "enrollment": {"person", "scheme", "start_month", "period_months", "amount_due", "visit",
-                   "monthly_income", "support_group", "member_order", "receipt_no", "paid"},
+                   "monthly_income", "support_group", "member_order", "hhi_group", "receipt_no",
+                   "paid"},
     "referral": {"area", "contact_name", "reason", "household", "contact_phone", "address",
                  "note", "close_reason"},
     "outreach": {"area", "kind", "held_at", "attendees", "leads", "note"},
@@ -1036,8 +1038,17 @@ def test_every_value_of_every_choice_is_accepted(dev, stored):
     records += [referral(reason=v) for v in CHOICES["reason"]]
     records += [outreach(kind=v, attendees=1, leads=0) for v in CHOICES["kind"]]
     amounts = {"poor": 495000, "near_poor": 594000, "ethnic_minority": 693000, "other": 792000}
-    records += [vsi_enrollment(p_id, support_group=g, amount_due=amounts[g])
-                for g in CHOICES["support_group"]]
+    for g in CHOICES["support_group"]:  # one person each: one person's periods never overlap
+        member = person(h_id)
+        records += [member, vsi_enrollment(member["id"], support_group=g, amount_due=amounts[g])]
+    # HHI support groups, members 1-4 of the household in order (the State's minimum shares).
+    hhi_amounts = {"near_poor": 379080, "farming": 619164, "student": 379080,
+                   "elderly_no_pension": 631800}
+    assert set(hhi_amounts) == CHOICES["hhi_group"]
+    for place, g in enumerate(hhi_amounts, 1):
+        member = person(h_id)
+        records += [member, hhi_enrollment(member["id"], member_order=place, hhi_group=g,
+                                           amount_due=hhi_amounts[g])]
     dev("col_a").accepted(records)
 
 
