@@ -13,6 +13,7 @@ page as a province supervisor gets it over HTTP, and the XLSX download. Budget
     .venv/bin/python -m bench.synthesis --database postgresql://postgres@127.0.0.1:5432/fieldapp_h13
 """
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -196,7 +197,8 @@ def generate(app, visits, enrollments, seed=13):
         db.session.commit()
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-                c.exec_driver_sql("ANALYZE")
+                # VACUUM as autovacuum would have by now: index-only scans need the visibility map.
+                c.exec_driver_sql("VACUUM ANALYZE")
         else:
             db.session.execute(db.text("ANALYZE"))
             db.session.commit()
@@ -204,12 +206,16 @@ def generate(app, visits, enrollments, seed=13):
 
 
 def _timed(fn, repeat):
-    times = []
+    """(last result, [wall seconds], [CPU seconds of this process]). On SQLite the database
+    works inside this process, so its CPU time is the work itself, whatever else the shared
+    machine runs; the wall time is what a user waits on this machine now."""
+    times, cpu = [], []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         out = fn()
         times.append(time.perf_counter() - t0)
-    return out, times
+        cpu.append(time.process_time() - c0)
+    return out, (times, cpu)
 
 
 def main(argv=None):
@@ -262,13 +268,15 @@ def main(argv=None):
     assert page.status_code == 200 and xlsx.status_code == 200
     rows = sum(1 + len(u.points) for u in result.units)
     print(f"November: {month_visits:,} visits, {len(result.units)} organizations, {rows} table rows")
-    for name, times, budget in (("synthesis (report)", report_times, 1.0),
-                                ("synthesis page (HTTP)", page_times, 1.0),
-                                ("XLSX (report + file)", xlsx_times, 3.0),
-                                ("XLSX download (HTTP)", http_xlsx_times, 3.0)):
+    print(f"load average before timing: {os.getloadavg()[0]:.1f} (2 cores)")
+    for name, (times, cpu), budget in (("synthesis (report)", report_times, 1.0),
+                                       ("synthesis page (HTTP)", page_times, 1.0),
+                                       ("XLSX (report + file)", xlsx_times, 3.0),
+                                       ("XLSX download (HTTP)", http_xlsx_times, 3.0)):
         best, med = min(times), statistics.median(times)
         verdict = "within" if med <= budget else "OVER"
-        print(f"  {name:24s} best {best * 1000:7.0f} ms  median {med * 1000:7.0f} ms  "
+        print(f"  {name:24s} wall best {best * 1000:7.0f} ms  median {med * 1000:7.0f} ms  "
+              f"(CPU of this process {statistics.median(cpu) * 1000:6.0f} ms)  "
               f"budget {budget:.0f} s: {verdict}")
 
 
