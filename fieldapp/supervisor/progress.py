@@ -125,7 +125,8 @@ def _charts(area, report, names, month, scheme):
     plan_values = [p["plan"] for p in line]
     last = next((p for p in reversed(line) if p["value"] is not None), None)
     desc = _("Participants at each month's end of %(year)s against the plan line, up to "
-             "%(month)s: %(n)s participants, plan for the year %(target)s.", year=year,
+             "%(month)s: %(n)s participants, plan for the year %(target)s. Rings are "
+             "provisional months.", year=year,
              month=month_label(month),
              n=format_count(last["value"]) if last else no_figure,
              target=format_count(report["full_year_plan"]) if report["full_year_plan"] else no_figure)
@@ -134,7 +135,8 @@ def _charts(area, report, names, month, scheme):
         "chart-year", _("Participants and plan, %(year)s", year=year), desc,
         [f"{n:02d}" for n in range(1, 13)],
         [(_("Participants"), svgchart.BLUE, values, False),
-         (_("Plan"), svgchart.ORANGE, plan_values, True)], format_count, legend)
+         (_("Plan"), svgchart.ORANGE, plan_values, True)], format_count, legend,
+        hollow={i for i, p in enumerate(line) if p["provisional"]})
     children = sorted(report["children"], key=lambda r: (r["of_plan"] is None, -(r["of_plan"] or 0),
                                                          names[r["area_id"]]))
     bars = [(names[r["area_id"]], r["of_plan"]) for r in children]

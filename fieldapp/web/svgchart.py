@@ -39,10 +39,11 @@ def _nice_top(value):
     return int(step * 10)
 
 
-def line_chart(chart_id, title, desc, labels, series, fmt, legend):
+def line_chart(chart_id, title, desc, labels, series, fmt, legend, hollow=()):
     """Lines over ``labels`` (x axis). ``series``: [(name, colour, [value or None], dashed)].
     ``fmt`` formats an axis value; ``legend`` the names in order. A missing value breaks the
-    line (no figure is never drawn as zero)."""
+    line (no figure is never drawn as zero); the points at the indexes in ``hollow`` (the
+    provisional months) are drawn as rings."""
     height, left, right, top, bottom = 300, 70, 16, 34, 40
     values = [v for _n, _c, vals, _d in series for v in vals if v is not None]
     top_value = _nice_top(max(values)) if values else 1
@@ -75,8 +76,9 @@ def line_chart(chart_id, title, desc, labels, series, fmt, legend):
                              f'stroke-width="2.5"{dash}/>')
             run = []
         if not dashed:
-            parts += [f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3.5" fill="{colour}"/>'
-                      for i, v in enumerate(vals) if v is not None]
+            parts += [f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3.5" '
+                      f'fill="{"#ffffff" if i in hollow else colour}" stroke="{colour}" '
+                      f'stroke-width="1.5"/>' for i, v in enumerate(vals) if v is not None]
     lx = left
     for name, colour, _vals, dashed in series:
         dash = ' stroke-dasharray="6 4"' if dashed else ""

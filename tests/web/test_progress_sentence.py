@@ -91,3 +91,18 @@ def test_number_formats_follow_the_language(app):
         assert format_ratio(36421 / 40500, "vi") == "89,93%"
         assert format_ratio(36421 / 40500, "en") == "89.93%"
         assert format_ratio(0.0035268, "en") == "0.35%"
+
+
+def test_the_same_sentence_and_figures_on_the_page(app, seeded, login_as):
+    client = login_as("admin")
+    html = client.get("/supervisor/progress?area=31&month=2024-10").get_data(as_text=True)
+    assert VI in html
+    for name, value in (("participants", "36.421"), ("target", "40.500"), ("of_plan", "89,93%"),
+                        ("previous", "+128 (0,35%)"), ("december", "+1.588"), ("year_ago", "+10.472"),
+                        ("new", "0 / 4.335")):
+        assert f'data-figure="{name}">{value}</strong>' in html, name
+    client.post("/lang/en", data={"next": "/"})
+    html = client.get("/supervisor/progress?area=31&month=2024-10").get_data(as_text=True)
+    assert EN in html
+    assert 'data-figure="of_plan">89.93%</strong>' in html
+    assert 'data-figure="december">+1,588</strong>' in html
