@@ -89,14 +89,14 @@ def figures(area_ids, now, status="", sort="conversion"):
                        referrers.setdefault(uid, dict.fromkeys(_KEYS + ["total"], 0))):
             target[key] += n
             target["total"] += n
-    areas = {a.id: a for a in db.session.scalars(select(Area).where(Area.id.in_(sorted(villages))))} \
-        if villages else {}
-    users = {u.id: u for u in db.session.scalars(
-        select(User).where(User.id.in_(sorted(k for k in stats if k is not None))))} if stats else {}
+    areas = {row.id: row for row in db.session.execute(
+        select(Area.id, Area.code, Area.name).where(Area.id.in_(sorted(villages))))} if villages else {}
+    users = {uid: (username, full, role) for uid, username, full, role in db.session.execute(
+        select(User.id, User.username, User.full_name, User.role)
+        .where(User.id.in_(sorted(k for k in stats if k is not None))))} if stats else {}
 
     def name_of(uid):
-        user = users.get(uid)
-        return (user.username, user.full_name, user.role) if user else ("", "", "")
+        return users.get(uid, ("", "", ""))
 
     def oldest_first(table):
         # Most waiting longest first: the oldest bucket, then the next ...
