@@ -169,7 +169,7 @@ def run(label, url, args):
         ("commune supervisor", "sup007", "/supervisor/referrals"),
     ]
     downloads = [("CSV referrers", "/supervisor/referrals.csv?table=referrers"),
-                 ("XLSX open referrals", "/supervisor/referrals.xlsx?table=open")]
+                 ("XLSX referrers", "/supervisor/referrals.xlsx?table=referrers")]
     worst = 0.0
     clients = {}
     for name, user, path in pages:

@@ -31,6 +31,11 @@ def _bucket_of(now):
     return case(*whens, else_=len(BUCKETS) - 1)
 
 
+#: SQLite, left to itself, reads the open ones through the status index and then every
+#: row (several times slower); the covering index answers both statements alone.
+_DESK_INDEX = "INDEXED BY ix_referrals_desk"
+
+
 @dataclass
 class Figures:
     """Everything the page counts, from one GROUP BY over the referrals in scope."""
@@ -63,7 +68,8 @@ def figures(area_ids, now, status="", sort="conversion"):
     for uid, row_status, n, visited in db.session.execute(
             select(Referral.created_by_id, Referral.status, func.count(),
                    func.sum(case((Referral.visited_at.is_not(None), 1), else_=0)))
-            .where(in_scope).group_by(Referral.created_by_id, Referral.status)):
+            .where(in_scope).group_by(Referral.created_by_id, Referral.status)
+            .with_hint(Referral, _DESK_INDEX, "sqlite")):
         per = stats.setdefault(uid, [0, 0, 0])
         per[0] += n
         per[1] += int(visited or 0)
@@ -76,20 +82,21 @@ def figures(area_ids, now, status="", sort="conversion"):
     for area_id, uid, index, n in db.session.execute(
             select(Referral.area_id, Referral.created_by_id, bucket, func.count())
             .where(in_scope, Referral.status.in_(wanted))
-            .group_by(Referral.area_id, Referral.created_by_id, "bucket")):
+            .group_by(Referral.area_id, Referral.created_by_id, "bucket")
+            .with_hint(Referral, _DESK_INDEX, "sqlite")):
         key = _KEYS[index]
         for target in (totals, villages.setdefault(area_id, dict.fromkeys(_KEYS + ["total"], 0)),
                        referrers.setdefault(uid, dict.fromkeys(_KEYS + ["total"], 0))):
             target[key] += n
             target["total"] += n
-    areas = {a.id: a for a in db.session.scalars(select(Area).where(Area.id.in_(sorted(villages))))} \
-        if villages else {}
-    users = {u.id: u for u in db.session.scalars(
-        select(User).where(User.id.in_(sorted(k for k in stats if k is not None))))} if stats else {}
+    areas = {row.id: row for row in db.session.execute(
+        select(Area.id, Area.code, Area.name).where(Area.id.in_(sorted(villages))))} if villages else {}
+    users = {uid: (username, full, role) for uid, username, full, role in db.session.execute(
+        select(User.id, User.username, User.full_name, User.role)
+        .where(User.id.in_(sorted(k for k in stats if k is not None))))} if stats else {}
 
     def name_of(uid):
-        user = users.get(uid)
-        return (user.username, user.full_name, user.role) if user else ("", "", "")
+        return users.get(uid, ("", "", ""))
 
     def oldest_first(table):
         # Most waiting longest first: the oldest bucket, then the next ...
