@@ -9,8 +9,10 @@ from flask_wtf.file import FileField
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, NumberRange, Optional, Regexp
 
-#: A month as the office writes it in files and addresses (sync.protocol.MONTH_RE's shape).
-MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+from sync.protocol import MONTH_RE
+
+#: A month as the office writes it in files and addresses: the protocol's own pattern.
+MONTH_PATTERN = MONTH_RE
 REQUIRED = _l("This field is required.")
 MONTH_MSG = _l("Enter a month as YYYY-MM, e.g. 2024-10.")
 

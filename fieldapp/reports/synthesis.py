@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import and_, case, distinct, false, func, literal, or_, select, union_all
 
+from sync.protocol import SCHEMES
+
 from ..extensions import db
 from ..i18n import local_zone
 from ..models import (
@@ -36,7 +38,6 @@ from ..models import (
 #: overrides; docs/synthesis.md).
 DEFAULT_WEIGHTS = {"new_target": 0.6, "visit_conversion": 0.2, "active_collectors": 0.2}
 
-SCHEMES = ("vsi", "hhi")
 KINDS = ("new", "renewed", "resumed")
 #: Counting columns of every row (organization and collection point), in table order.
 COUNTS = ("visits", "households", "sessions", "attendees",

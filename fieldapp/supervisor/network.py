@@ -126,7 +126,7 @@ def point_new():
         taken = db.session.scalar(select(CollectionPoint.id).where(
             CollectionPoint.area_id == commune.id, CollectionPoint.code == form.code.data))
         if taken is not None:
-            raise IntegrityError("duplicate", None, Exception())
+            raise IntegrityError("collection point code taken", None, Exception())
         point = CollectionPoint(organization_id=int(form.organization.data), area_id=commune.id,
                                 code=form.code.data, name=form.name.data,
                                 address=form.address.data or None)

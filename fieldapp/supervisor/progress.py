@@ -11,6 +11,8 @@ from flask import abort, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from sync.protocol import SCHEMES
+
 from ..extensions import db
 from ..forms.progress import ProgressFilter
 from ..i18n import local_zone
@@ -82,7 +84,7 @@ def read_filter(scope):
         form.area.data = node.code
     form.area.choices = [(n.code, f"{n.code} · {n.name}") for n in picker_nodes(scope, node)]
     valid = form.validate()
-    scheme = form.scheme.data if form.scheme.data in ("vsi", "hhi") else "vsi"
+    scheme = form.scheme.data if form.scheme.data in SCHEMES else "vsi"
     month = form.month.data if valid and form.month.data else None
     if month is None:
         month = latest_counted_month(node.id, scheme) or this_month()

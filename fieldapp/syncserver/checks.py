@@ -42,7 +42,6 @@ dictionary look-ups per record (the push's hot path).
 from collections import namedtuple
 from datetime import date
 
-from flask import has_request_context
 from flask_babel import gettext as _
 
 #: Types whose data names its area by code; the others take it from a referenced record.
@@ -83,8 +82,8 @@ MSG_PLACE = "This member's place in the household for %(year)s is %(place)s."
 
 
 def _say(msgid, **params):
-    """The message in the request's language (English outside a request)."""
-    return _(msgid, **params) if has_request_context() else msgid % params
+    """The message in the request's language (Flask-Babel gives the English outside one)."""
+    return _(msgid, **params)
 
 
 def month_index(month):
