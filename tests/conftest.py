@@ -175,6 +175,9 @@ def valid_form(**changes):
         "vsi_periods": "1, 3, 6, 12", "hhi_rate": "4,5", "hhi_member_1": "100",
         "hhi_member_2": "70", "hhi_member_3": "60", "hhi_member_4": "50", "hhi_member_5": "40",
         "hhi_periods": "3, 6, 12", "province_support": "", "note": "Nghị định (dự kiến)",
+        # The State's minimum HHI shares in force (Decree 188/2025).
+        "hhi_support_near_poor": "70", "hhi_support_farming": "30", "hhi_support_student": "50",
+        "hhi_support_elderly_no_pension": "0",
     }
     data.update(changes)
     return data

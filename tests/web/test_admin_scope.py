@@ -121,7 +121,7 @@ def test_a_province_admin_changes_no_national_number(app, country, login_as):
 
 def test_a_province_admin_changes_no_other_province(app, country, login_as):
     client = login_as("admin")
-    for lines in ("01 vsi poor 10", "31 vsi poor 10\n01 hhi poor 5", ""):
+    for lines in ("01 vsi poor 10", "31 vsi poor 10\n01 hhi near_poor 5", ""):
         resp = client.post("/admin/policy/new", data=policy_form(province_support=lines))
         assert resp.status_code == 403, lines
     assert new_sets(app) == []
@@ -143,6 +143,6 @@ def test_a_province_admin_adds_their_own_support(app, country, login_as):
 def test_a_national_admin_changes_anything(app, country, login_as):
     client = login_as("admin_nat")
     resp = client.post("/admin/policy/new", data=policy_form(
-        base_salary="2.527.200", province_support="01 vsi poor 10\n31 hhi poor 5"))
+        base_salary="2.527.200", province_support="01 vsi poor 10\n31 hhi near_poor 5"))
     assert resp.status_code == 302
     assert len(new_sets(app)) == 1

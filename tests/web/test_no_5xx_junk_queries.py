@@ -1,4 +1,6 @@
 """No page answers a 5xx to junk in its query string, whoever asks (issue #2)."""
+from datetime import UTC, datetime
+
 import pytest
 
 from tests.web import records
@@ -16,8 +18,10 @@ JUNK = [
 @pytest.mark.parametrize("role", ["anonymous", *PLAYERS])
 def test_no_page_fails_on_junk(app, world, role):
     household_id = records.household(app, world.areas["31001-1"], "Nguyễn Văn An")
+    visit_id = records.visit(app, household_id, datetime(2026, 11, 20, 3, tzinfo=UTC),
+                             world.users["col_a"])
     records.device(app, world.users["col_a"])
-    args = sample_args(world, household_id)
+    args = sample_args(world, household_id, visit_id)
     client = app.test_client()
     if role != "anonymous":
         client.post("/login", data={"username": PLAYERS[role], "password": "pw"})
