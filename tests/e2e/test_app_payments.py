@@ -11,7 +11,7 @@ from fieldapp.extensions import db
 from fieldapp.models import Payment
 from fieldapp.rules.policy import PolicyBook
 from tests import records as R
-from tests.e2e.helpers import Api, go, server_rows, sign_in, wait_ready, wait_synced
+from tests.e2e.helpers import Api, go, server_rows, sign_in, wait_synced
 
 
 def _no_violations(page, name):
