@@ -38,6 +38,8 @@ class Enrollment(Synced, db.Model):
     """A sign-up with its premium, computed with the parameter set in force at start_month."""
 
     __tablename__ = "enrollments"
+    #: A person's sign-ups per scheme in order: the payer states read them so (#15).
+    __table_args__ = (Index("ix_enrollments_chain", "person_id", "scheme", "start_month"),)
     person_id: Mapped[str] = mapped_column(ForeignKey("persons.id"), index=True)
     scheme: Mapped[str] = mapped_column(String(4))
     start_month: Mapped[str] = mapped_column(String(7), index=True)  # YYYY-MM
@@ -99,7 +101,8 @@ class Payment(Synced, db.Model):
     """
 
     __tablename__ = "payments"
-    __table_args__ = (Index("ix_payments_receipt", "organization_id", "receipt_no"),)
+    __table_args__ = (Index("ix_payments_receipt", "organization_id", "receipt_no"),
+                      Index("ix_payments_org_day", "organization_id", "paid_on"))
     enrollment_id: Mapped[str] = mapped_column(ForeignKey("enrollments.id"), index=True)
     amount: Mapped[int] = mapped_column()
     paid_on: Mapped[date] = mapped_column(db.Date, index=True)

@@ -71,15 +71,14 @@ _WINDOW = ("CASE {p} WHEN 1 THEN 1 WHEN 3 THEN 3 WHEN 6 THEN 4 WHEN 12 THEN 7 EL
 _CHAINS = f"""
 WITH m AS (
   SELECT e.person_id, e.scheme, e.area_id, e.created_by_id, e.period_months,
-         e.monthly_income, e.support_group, e.paid, e.start_month, e.received_at,
+         e.monthly_income, e.support_group, e.paid, e.start_month,
          {_MONTH.format(c="e.start_month")} AS s
   FROM enrollments e
   WHERE e.area_id IN :areas
 ),
 e AS (
   SELECT m.*,
-         ROW_NUMBER() OVER (PARTITION BY person_id, scheme
-                            ORDER BY start_month DESC, received_at DESC) AS rn,
+         ROW_NUMBER() OVER (PARTITION BY person_id, scheme ORDER BY start_month DESC) AS rn,
          MAX(CASE WHEN paid THEN s + period_months END)
            OVER (PARTITION BY person_id, scheme) AS paid_end,
          MAX(CASE WHEN paid THEN 1 ELSE 0 END) OVER (PARTITION BY person_id, scheme) AS ever_paid,
