@@ -52,9 +52,11 @@ class Enrollment(Synced, db.Model):
     __tablename__ = "enrollments"
     # A visit's review page lists the sign-ups made in it (supervisor/review_queue.py).
     # The moment a sign-up was made, as the reports count it, with what they group by.
+    # A person's sign-ups per scheme in order: the payer states read them so (#15).
     __table_args__ = (Index("ix_enrollments_visit_review", "visit_id"),
                       Index("ix_enrollments_made", text("coalesce(client_time, received_at)"),
-                            "created_by_id", "area_id", "scheme", "kind", "person_id"))
+                            "created_by_id", "area_id", "scheme", "kind", "person_id"),
+                      Index("ix_enrollments_chain", "person_id", "scheme", "start_month"))
     person_id: Mapped[str] = mapped_column(ForeignKey("persons.id"), index=True)
     scheme: Mapped[str] = mapped_column(String(4))
     start_month: Mapped[str] = mapped_column(String(7), index=True)  # YYYY-MM
@@ -136,7 +138,8 @@ class Payment(Synced, db.Model):
     """
 
     __tablename__ = "payments"
-    __table_args__ = (Index("ix_payments_receipt", "organization_id", "receipt_no"),)
+    __table_args__ = (Index("ix_payments_receipt", "organization_id", "receipt_no"),
+                      Index("ix_payments_org_day", "organization_id", "paid_on"))
     enrollment_id: Mapped[str] = mapped_column(ForeignKey("enrollments.id"), index=True)
     amount: Mapped[int] = mapped_column()
     paid_on: Mapped[date] = mapped_column(db.Date, index=True)

@@ -33,10 +33,10 @@ def working_days_between(start, end):
     """Working days (Monday to Friday) after ``start`` up to and including ``end``."""
     if end <= start:
         return 0
-    days, day = 0, start
-    while day < end:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
+    weeks, extra = divmod((end - start).days, 7)
+    days = weeks * 5
+    for n in range(1, extra + 1):
+        if (start + timedelta(days=n)).weekday() < 5:
             days += 1
     return days
 
@@ -149,14 +149,17 @@ def reconcile(organization, year, month, as_of):
             out.to_office = int(amount or 0)
         else:
             out.to_organization = int(amount or 0)
-    out.unaccounted = db.session.scalars(
-        select(Payment).where(in_month, Payment.remitted_on.is_(None))
+    out.unaccounted = db.session.execute(
+        select(Payment.receipt_no, Payment.paid_on, Payment.amount)
+        .where(in_month, Payment.remitted_on.is_(None))
         .order_by(Payment.paid_on, Payment.receipt_no)).all()
     limit = organization.cash_limit_days or 1
     # Working days are counted in Python (no portable SQL for them), over one
     # organization's cash of one month only.
-    for payment in db.session.scalars(select(Payment).where(in_month, Payment.method == "cash")
-                                      .order_by(Payment.paid_on, Payment.receipt_no)):
+    for payment in db.session.execute(
+            select(Payment.receipt_no, Payment.paid_on, Payment.amount, Payment.remitted_on)
+            .where(in_month, Payment.method == "cash")
+            .order_by(Payment.paid_on, Payment.receipt_no)):
         held = working_days_between(payment.paid_on, payment.remitted_on or as_of)
         if held > limit:
             out.held_too_long.append((payment, held))

@@ -71,15 +71,14 @@ _WINDOW = ("CASE {p} WHEN 1 THEN 1 WHEN 3 THEN 3 WHEN 6 THEN 4 WHEN 12 THEN 7 EL
 _CHAINS = f"""
 WITH m AS (
   SELECT e.person_id, e.scheme, e.area_id, e.created_by_id, e.period_months,
-         e.monthly_income, e.support_group, e.paid, e.start_month, e.received_at,
+         e.monthly_income, e.support_group, e.paid, e.start_month,
          {_MONTH.format(c="e.start_month")} AS s
   FROM enrollments e
   WHERE e.area_id IN :areas
 ),
 e AS (
   SELECT m.*,
-         ROW_NUMBER() OVER (PARTITION BY person_id, scheme
-                            ORDER BY start_month DESC, received_at DESC) AS rn,
+         ROW_NUMBER() OVER (PARTITION BY person_id, scheme ORDER BY start_month DESC) AS rn,
          MAX(CASE WHEN paid THEN s + period_months END)
            OVER (PARTITION BY person_id, scheme) AS paid_end,
          MAX(CASE WHEN paid THEN 1 ELSE 0 END) OVER (PARTITION BY person_id, scheme) AS ever_paid,
@@ -240,13 +239,18 @@ def payer_list(which, area_ids, today, organization_id=None, collector_id=None):
     return payer_rows(area_ids, today, " AND ".join(where), params)
 
 
+#: Ids per statement where a list's rows are looked up (each statement is a round trip and,
+#: on PostgreSQL, a join over its keys: fewer and larger is faster).
+_KEYS = 5000
+
 _HHI_MEMBERS = """
-SELECT p.household_id, e.member_order, e.period_months
-FROM enrollments e JOIN persons p ON p.id = e.person_id
-WHERE e.scheme = 'hhi' AND p.household_id IN :households
-  AND (p.ended_on IS NULL OR p.ended_on > :today)
-  AND e.start_month = (SELECT MAX(e2.start_month) FROM enrollments e2
-                       WHERE e2.person_id = e.person_id AND e2.scheme = 'hhi')
+SELECT household_id, member_order, period_months FROM (
+  SELECT p.household_id, e.member_order, e.period_months,
+         ROW_NUMBER() OVER (PARTITION BY e.person_id ORDER BY e.start_month DESC) AS rn
+  FROM enrollments e JOIN persons p ON p.id = e.person_id
+  WHERE e.scheme = 'hhi' AND p.household_id IN :households
+    AND (p.ended_on IS NULL OR p.ended_on > :today)
+) AS latest WHERE rn = 1
 """
 
 
@@ -270,10 +274,10 @@ def with_amounts(payers, today):
 
     households = sorted({p.household_id for p in payers if p.scheme == "hhi"})
     members = {}
-    for start in range(0, len(households), 500):
+    for start in range(0, len(households), _KEYS):
         stmt = text(_HHI_MEMBERS).bindparams(bindparam("households", expanding=True))
         for household_id, order, period in db.session.execute(
-                stmt, {"households": households[start:start + 500], "today": today}):
+                stmt, {"households": households[start:start + _KEYS], "today": today}):
             members.setdefault(household_id, []).append((order, period))
     for payer in payers:
         province = tree.province_code(payer.area_id)
@@ -311,9 +315,9 @@ def with_last_payments(payers):
         keys = sorted(wanted)
         sql = _LAST_PAID.format(key=column)
         stmt = text(sql).bindparams(bindparam("keys", expanding=True))
-        for start in range(0, len(keys), 500):
+        for start in range(0, len(keys), _KEYS):
             for key, paid_on, amount in db.session.execute(
-                    stmt, {"scheme": scheme, "keys": keys[start:start + 500]}):
+                    stmt, {"scheme": scheme, "keys": keys[start:start + _KEYS]}):
                 if isinstance(paid_on, str):
                     paid_on = date.fromisoformat(paid_on)
                 wanted[key].last_paid_on, wanted[key].last_amount = paid_on, amount

@@ -117,6 +117,7 @@ def payers_list():
         "supervisor/payers.html", lists=LISTS, areas=scope_areas(scope), names=areas,
         users=users, organizations=organizations, collectors=collectors, args=args,
         tasks=tasks, kind=payer_tasks.KIND_OF_LIST[found["which"]], key=payer_tasks.payer_key,
+        ended_reasons=ENDED_REASONS,
         shown=found["rows"][:PER_PAGE], **found)
 
 
@@ -178,3 +179,42 @@ def _xlsx(found):
     name = f"payers-{found['which']}-{found['today'].isoformat()}.xlsx"
     return send_file(out, download_name=name, as_attachment=True,
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+ENDED_REASONS = {"moved_away": _l("Moved away"), "died": _l("Died"),
+                 "compulsory_si": _l("Joined compulsory social insurance")}
+
+
+@bp.route("/payers/ended", methods=["POST"])
+@roles_required(*DESK)
+def payers_ended():
+    """Record that a person no longer pays (moved away, died, joined compulsory SI): they
+    leave the lists as *ended*, and devices pull it with the person (``server.ended``)."""
+    from ..models import Person
+    from ..rules import audit
+    from ..syncserver import feed
+
+    person = db.session.get(Person, (request.form.get("person") or "").lower()[:36])
+    if person is None:
+        abort(404)
+    require_area(person.area_id)
+    reason = request.form.get("reason")
+    try:
+        day = date.fromisoformat(request.form.get("ended_on", ""))
+    except ValueError:
+        day = None
+    back = url_for("supervisor.payers_list", **request.args.to_dict())
+    if reason not in ENDED_REASONS or day is None:
+        flash(_("Choose why the person stopped and since when."), "error")
+        return redirect(back)
+    before = {"ended_reason": person.ended_reason, "ended_on": person.ended_on and
+              person.ended_on.isoformat()}
+    person.ended_reason, person.ended_on = reason, day
+    audit.record("update", "person", person.id, before=before,
+                 after={"ended_reason": reason, "ended_on": day.isoformat()},
+                 user_id=current_user.id, area_id=person.area_id)
+    db.session.flush()
+    feed.touch("person", [person.id])
+    db.session.commit()
+    flash(_("%(name)s no longer pays: recorded.", name=person.full_name), "success")
+    return redirect(back)

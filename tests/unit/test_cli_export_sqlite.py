@@ -11,16 +11,19 @@ from fieldapp.models import (
     Organization,
     Outreach,
     ParticipantCount,
+    Payment,
     Person,
     Plan,
     Referral,
+    Task,
     Visit,
 )
 from tests.unit.cli_support import count, invoke
 
 TABLES = {"areas": Area, "organizations": Organization, "households": Household,
           "persons": Person, "visits": Visit, "enrollments": Enrollment, "referrals": Referral,
-          "outreach": Outreach, "plans": Plan, "participant_counts": ParticipantCount}
+          "outreach": Outreach, "plans": Plan, "participant_counts": ParticipantCount,
+          "payments": Payment, "tasks": Task}
 
 
 @pytest.fixture

@@ -146,3 +146,28 @@ def test_the_chosen_payers_only(app, login_as, three_due):
     client.post(f"/supervisor/payers/tasks?{query}", data={"key": keys[:2], "all": "0"})
     with app.app_context():
         assert db.session.query(Task).count() == 2
+
+
+def test_a_person_who_stopped_for_good_leaves_the_lists_and_the_phone_knows(
+        app, client, world, three_due):
+    phone = Device.paired(client, "col_a")
+    _all, cursor = phone.pull_all()
+    from tests.conftest import login
+    desk = app.test_client()
+    login(desk, "sup_a")
+    query = "list=due&day=2026-04-15"
+    resp = desk.post(f"/supervisor/payers/ended?{query}", data={
+        "person": three_due[0], "reason": "compulsory_si", "ended_on": "2026-04-01"})
+    assert resp.status_code == 302
+    assert "Nguyễn Văn An" not in _names(desk.get(f"/supervisor/payers?{query}").get_data(True))
+    change = phone.latest(cursor)[three_due[0]]
+    assert change["server"] == {"ended": {"reason": "compulsory_si", "on": "2026-04-01"}}
+    assert desk.post(f"/supervisor/payers/ended?{query}", data={
+        "person": three_due[1], "reason": "bored", "ended_on": "2026-04-01"}).status_code == 302
+    with app.app_context():
+        from fieldapp.models import Person
+        assert db.session.get(Person, three_due[1]).ended_reason is None
+    # Outside the supervisor's areas: refused.
+    login(other := app.test_client(), "sup_b")
+    assert other.post("/supervisor/payers/ended", data={
+        "person": three_due[2], "reason": "died", "ended_on": "2026-04-01"}).status_code == 403

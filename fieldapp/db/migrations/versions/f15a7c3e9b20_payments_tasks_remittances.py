@@ -70,6 +70,8 @@ def upgrade():
     op.create_index(op.f("ix_payments_paid_on"), "payments", ["paid_on"])
     op.create_index(op.f("ix_payments_organization_id"), "payments", ["organization_id"])
     op.create_index("ix_payments_receipt", "payments", ["organization_id", "receipt_no"])
+    op.create_index("ix_payments_org_day", "payments", ["organization_id", "paid_on"])
+    op.create_index("ix_enrollments_chain", "enrollments", ["person_id", "scheme", "start_month"])
 
     op.create_table(
         "tasks",
@@ -140,6 +142,7 @@ def downgrade():
     with op.batch_alter_table("persons", schema=None) as batch_op:
         batch_op.drop_column("ended_on")
         batch_op.drop_column("ended_reason")
+    op.drop_index("ix_enrollments_chain", table_name="enrollments")
     op.drop_table("remitted_payments")
     op.drop_table("remittances")
     op.drop_table("tasks")
