@@ -1,0 +1,150 @@
+"""Sorting and filtering a desk table in the browser (static/desk/desk-tables.js).
+
+The admin's premium-parameter page has a money column (base salary, `1.500.000 ₫`) and a date
+column (`01/07/2024`): both must sort as numbers and dates, not as text ("900.000" after
+"1.300.000" as text, "01/07/2017" before "01/01/2016" as text). The filter folds diacritics.
+Everything is done once with the mouse and once with the keyboard only, and axe checks the
+enhanced page.
+"""
+import re
+from datetime import date
+
+import pytest
+
+from fieldapp.extensions import db
+from fieldapp.models import PolicyParameterSet
+from tests.e2e.test_axe_desk import desk_sign_in, violations
+
+try:
+    from axe_playwright_python.sync_playwright import Axe
+except ImportError:  # pragma: no cover - depends on the machine
+    Axe = None
+
+#: Old sets (long before any sign-up of the tests): dates and salaries in different orders.
+OLD_SETS = [(date(2015, 7, 1), 1_150_000, "Nghị định 47/2015"),
+            (date(2016, 1, 1), 900_000, "Quyết định của tỉnh"),
+            (date(2017, 7, 1), 1_300_000, "Nghị định 47/2017"),
+            (date(2014, 5, 1), 1_150_000, None)]
+
+
+@pytest.fixture
+def desk(browser, server):
+    """A desk-sized browser in Vietnamese (the sort reads the Vietnamese shapes either way)."""
+    ctx = browser.new_context(base_url=server.base, viewport={"width": 1280, "height": 900},
+                              locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+    ctx.set_default_timeout(15000)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def policy_sets(seeded):
+    app, _world = seeded
+    with app.app_context():
+        params = dict(db.session.scalars(db.select(PolicyParameterSet)).first().params)
+        for when, base, note in OLD_SETS:
+            db.session.add(PolicyParameterSet(effective_from=when, note=note,
+                                              params={**params, "base_salary": base}))
+        db.session.commit()
+        count = db.session.scalar(db.select(db.func.count()).select_from(PolicyParameterSet))
+        db.session.remove()
+    return count
+
+
+def column(page, index):
+    """The texts of column ``index`` of the table, top to bottom (visible rows only)."""
+    return page.eval_on_selector_all(
+        "table[data-sortable] tbody tr:not([hidden])",
+        f"rows => rows.map(r => r.cells[{index}].textContent.replace(/\\s+/g, ' ').trim())")
+
+
+def as_money(text):
+    return int(re.sub(r"\D", "", text))
+
+
+def as_date(text):
+    d, m, y = re.match(r"(\d{2})/(\d{2})/(\d{4})", text).groups()
+    return (int(y), int(m), int(d))
+
+
+def heading(page, name):
+    return page.locator("table[data-sortable] thead th").filter(has_text=name)
+
+
+def test_sort_money_and_dates_and_filter_without_diacritics(desk, server, policy_sets):
+    page = desk.new_page()
+    errors = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    desk_sign_in(page, "admin")
+    page.goto("/admin/policy")
+    salary = heading(page, "Lương cơ sở")
+    expect_rows = policy_sets
+
+    # Money, mouse: ascending then descending, as numbers.
+    salary.get_by_role("button").click()
+    assert salary.get_attribute("aria-sort") == "ascending"
+    amounts = [as_money(t) for t in column(page, 1)]
+    assert len(amounts) == expect_rows
+    assert amounts == sorted(amounts) and amounts[0] == 900_000
+    salary.get_by_role("button").click()
+    assert salary.get_attribute("aria-sort") == "descending"
+    amounts = [as_money(t) for t in column(page, 1)]
+    assert amounts == sorted(amounts, reverse=True) and amounts[-1] == 900_000
+
+    # Dates, keyboard only: Tab to the heading's button, Enter, then Space for the other way.
+    when = heading(page, "Ngày hiệu lực")
+    page.locator("body").focus()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('th')?.textContent.includes('Ngày hiệu lực')"):
+            break
+    else:
+        pytest.fail("the date heading's sort button is not reachable with Tab")
+    page.keyboard.press("Enter")
+    assert when.get_attribute("aria-sort") == "ascending"
+    assert salary.get_attribute("aria-sort") is None
+    dates = [as_date(t) for t in column(page, 0)]
+    assert dates == sorted(dates) and dates[0] == (2014, 5, 1)
+    page.keyboard.press("Space")
+    assert when.get_attribute("aria-sort") == "descending"
+    dates = [as_date(t) for t in column(page, 0)]
+    assert dates == sorted(dates, reverse=True) and dates[-1] == (2014, 5, 1)
+
+    # Filter, typed without diacritics ("nghi dinh" finds "Nghị định"), keyboard only.
+    box = page.get_by_label("Lọc bảng")
+    count = page.locator(".table-filter output[aria-live=polite]")
+    assert count.inner_text() == f"{expect_rows} / {expect_rows} dòng"
+    box.focus()
+    page.keyboard.type("nghi dinh")
+    assert count.inner_text() == f"2 / {expect_rows} dòng"
+    notes = column(page, 12)
+    assert sorted(notes) == ["Nghị định 47/2015", "Nghị định 47/2017"]
+    page.keyboard.type(" 47/2017")
+    assert count.inner_text() == f"1 / {expect_rows} dòng"
+    box.fill("")
+    assert count.inner_text() == f"{expect_rows} / {expect_rows} dòng"
+    assert len(column(page, 0)) == expect_rows
+    assert errors == []
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_an_enhanced_table_passes_axe(desk, server, policy_sets, lang):
+    if Axe is None:
+        from tests.conftest import missing_tool
+        missing_tool("axe-playwright-python is not installed (pip install -r requirements-dev.txt)")
+    page = desk.new_page()
+    desk_sign_in(page, "admin")
+    if lang == "en":
+        page.goto("/home")
+        page.get_by_role("button", name=re.compile("^English$|^EN$", re.I)).first.click()
+        page.wait_for_load_state()
+    page.goto("/admin/policy")
+    label = "Filter the table" if lang == "en" else "Lọc bảng"
+    page.get_by_label(label).fill("nghi" if lang == "en" else "nghị")
+    page.locator("table[data-sortable] thead th button.sort").first.click()
+    count, report = violations(page)
+    assert count == 0, report
+    # The narrow phone-sized desk too (the table becomes stacked cards there).
+    page.set_viewport_size({"width": 360, "height": 780})
+    count, report = violations(page)
+    assert count == 0, report
