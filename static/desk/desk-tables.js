@@ -39,8 +39,9 @@ export function numberOf(text) {
 
 const EMPTY = /^[\s—–-]*$/;
 
+/** What the cell shows: innerText, so a line break (<br>) separates words as the eye sees it. */
 function cellText(cell) {
-  return cell ? cell.textContent.replace(/\s+/g, ' ').trim() : '';
+  return cell ? (cell.innerText ?? cell.textContent).replace(/\s+/g, ' ').trim() : '';
 }
 
 /** A total row inside the body (class "total" or data-keep) stays in place and is never hidden. */

@@ -148,3 +148,28 @@ def test_an_enhanced_table_passes_axe(desk, server, policy_sets, lang):
     page.set_viewport_size({"width": 360, "height": 780})
     count, report = violations(page)
     assert count == 0, report
+
+
+def test_a_stacked_table_keeps_its_sort_buttons_on_a_phone(desk, server):
+    """At 360 px a `table.stack` becomes cards; its sort buttons stay visible above them (a
+    focusable button nobody can see would fail the keyboard user), and the page passes axe."""
+    page = desk.new_page()
+    page.set_viewport_size({"width": 360, "height": 780})
+    desk_sign_in(page, "admin")
+    page.goto("/admin/users")
+    first = page.locator("table[data-sortable] thead th").first
+    button = first.get_by_role("button")
+    assert button.is_visible()
+    box = button.bounding_box()
+    assert box["height"] >= 48
+    button.focus()
+    page.keyboard.press("Enter")
+    assert first.get_attribute("aria-sort") == "ascending"
+    names = page.eval_on_selector_all(
+        "table[data-sortable] tbody tr",
+        "rows => rows.map(r => r.cells[0].querySelector('strong').textContent)")
+    assert len(names) > 3 and names == sorted(names, key=str.casefold)
+    assert page.locator(".table-filter output").inner_text() == f"{len(names)} / {len(names)} dòng"
+    if Axe is not None:
+        count, report = violations(page)
+        assert count == 0, report
