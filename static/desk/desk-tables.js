@@ -39,9 +39,26 @@ export function numberOf(text) {
 
 const EMPTY = /^[\s—–-]*$/;
 
-/** What the cell shows: innerText, so a line break (<br>) separates words as the eye sees it. */
+const CONTROLS = 'select, datalist, option, template, script, style';
+
+/** What a cell or row says, without the options of a form's <select> (an "assign to" list
+ *  names every collector in every row; it must neither match the filter nor set the order).
+ *  A <br> separates words as the eye sees them. */
+function textOf(node) {
+  const parts = [];
+  const walker = document.createTreeWalker(node, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
+    acceptNode: (n) => (n.nodeType === 1 && n.matches(CONTROLS) ? NodeFilter.FILTER_REJECT
+      : NodeFilter.FILTER_ACCEPT),
+  });
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (n.nodeType === 3) parts.push(n.data);
+    else if (n.nodeName === 'BR') parts.push(' ');
+  }
+  return parts.join('');
+}
+
 function cellText(cell) {
-  return cell ? (cell.innerText ?? cell.textContent).replace(/\s+/g, ' ').trim() : '';
+  return cell ? textOf(cell).replace(/\s+/g, ' ').trim() : '';
 }
 
 /** A total row inside the body (class "total" or data-keep) stays in place and is never hidden. */
@@ -159,7 +176,7 @@ function makeFilterable(table) {
     let shown = 0;
     const list = all();
     for (const u of list) {
-      const hide = needle !== '' && !fold(u.node.textContent).includes(needle);
+      const hide = needle !== '' && !fold(textOf(u.node)).includes(needle);
       u.node.hidden = hide;
       if (!hide) shown += 1;
     }

@@ -204,3 +204,22 @@ def test_every_enhanced_page_passes_axe(desk, server, width):
             failures.append(f"{path}:\n{report}")
     assert not failures, "\n".join(failures)
     assert errors == []
+
+
+def test_the_vietnamese_shapes_it_reads(desk, server):
+    """The script's readers, on the module the page loaded: the shapes the desk writes."""
+    page = desk.new_page()
+    page.goto("/login")
+    got = page.evaluate("""async () => {
+        const m = await import('/static/desk/desk-tables.js');
+        return {
+          money: m.numberOf('1.500.000 ₫'), pct: m.numberOf('89,93%'), plain: m.numberOf('42'),
+          neg: m.numberOf('-1.000'), text: m.numberOf('12 (25/11/2026)'), code: m.numberOf('31001-1'),
+          day: m.numberOf('25/11/2026') === Date.UTC(2026, 10, 25),
+          later: m.numberOf('25/11/2026 14:05') > m.numberOf('25/11/2026 09:30'),
+          order: m.numberOf('01/12/2026') > m.numberOf('30/11/2026'),
+          fold: m.fold('  Nguyễn  Đức Thọ '),
+        };
+    }""")
+    assert got == {"money": 1500000, "pct": 89.93, "plain": 42, "neg": -1000, "text": None,
+                   "code": None, "day": True, "later": True, "order": True, "fold": "nguyen duc tho"}
