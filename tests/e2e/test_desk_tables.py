@@ -223,3 +223,30 @@ def test_the_vietnamese_shapes_it_reads(desk, server):
     }""")
     assert got == {"money": 1500000, "pct": 89.93, "plain": 42, "neg": -1000, "text": None,
                    "code": None, "day": True, "later": True, "order": True, "fold": "nguyen duc tho"}
+
+
+def test_a_paged_table_says_it_works_on_this_page(desk, server, seeded):
+    """Past one page (50 rows) the users' table is a page of a longer list: its box and a note
+    say that sorting and filtering touch the rows shown, and the count counts those rows."""
+    app, _world = seeded
+    from fieldapp.models import User
+    with app.app_context():
+        for n in range(55):
+            db.session.add(User(username=f"thu_{n:02d}", full_name=f"Trần Thị Thu {n:02d}",
+                                role="collector", password_hash="x"))
+        db.session.commit()
+        db.session.remove()
+    page = desk.new_page()
+    desk_sign_in(page, "admin")
+    page.goto("/admin/users")
+    assert page.locator("table[data-paged]").count() == 1
+    box = page.get_by_label("Lọc các dòng trên trang này")
+    assert page.get_by_text("Sắp xếp và lọc chỉ áp dụng cho các dòng trên trang này.").is_visible()
+    count = page.locator(".table-filter output")
+    assert count.inner_text() == "50 / 50 dòng"
+    box.fill("tran thi thu 0")
+    assert count.inner_text() == "10 / 50 dòng"
+    # One page (the small world): no such note.
+    page.goto("/supervisor/")
+    assert page.locator("table[data-paged]").count() == 0
+    assert page.get_by_label("Lọc bảng").count() == 1
