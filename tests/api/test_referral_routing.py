@@ -146,7 +146,8 @@ def test_an_enrollment_for_the_household_within_30_days_counts(app, world, api, 
     r, h, v, col = _referred_and_visited(app, world, api, head_b,
                                          visited_at="2026-11-01T09:00:00+07:00")
     p = person(h["id"])
-    e = hhi_enrollment(p["id"])  # names no visit; client_time 25/11: 24 days later
+    # Names no visit; made on 25/11, 24 days after the visit.
+    e = hhi_enrollment(p["id"], start_month="2026-11", client_time="2026-11-25T10:00:00+07:00")
     col.accepted([p, e])
     assert stored(app, r["id"])[0] == "enrolled"
 
@@ -155,7 +156,8 @@ def test_an_enrollment_for_the_household_after_30_days_does_not(app, world, api,
     r, h, v, col = _referred_and_visited(app, world, api, head_b,
                                          visited_at="2026-10-01T09:00:00+07:00")
     p = person(h["id"])
-    col.accepted([p, hhi_enrollment(p["id"])])  # 55 days after the visit
+    col.accepted([p, hhi_enrollment(p["id"], start_month="2026-11",  # made 55 days after the visit
+                                    client_time="2026-11-25T10:00:00+07:00")])
     assert stored(app, r["id"])[0] == "visited"
 
 
