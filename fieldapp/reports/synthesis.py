@@ -33,6 +33,7 @@ from ..models import (
     User,
     Visit,
 )
+from .payers import kept_and_lost
 
 #: The default ranking weights (config SYNTHESIS_WEIGHTS, from FIELDAPP_SYNTHESIS_WEIGHTS,
 #: overrides; docs/synthesis.md).
@@ -42,7 +43,8 @@ KINDS = ("new", "renewed", "resumed")
 #: Counting columns of every row (organization and collection point), in table order.
 COUNTS = ("visits", "households", "sessions", "attendees",
           *(f"{s}_{k}" for s in SCHEMES for k in KINDS), "signups",
-          "signed_households", "referred", "referred_enrolled", "collectors", "active_collectors")
+          "signed_households", "referred", "referred_enrolled", "collectors", "active_collectors",
+          "payers_kept", "payers_lost")
 
 
 def month_bounds_of(month):
@@ -271,6 +273,19 @@ class Synthesis:
     weights: dict
 
 
+def _add_payers(units, payers):
+    """Payers kept and lost in the month (reports/payers.py ``kept_and_lost``) on each
+    organization and each of its collection points. Payers of collectors attached to no
+    point count on their organization only."""
+    for org_id, unit in units.items():
+        got = payers["organizations"].get(org_id) or {}
+        unit.figures["payers_kept"], unit.figures["payers_lost"] = got.get("kept", 0), got.get("lost", 0)
+        for row in unit.points:
+            got = payers["points"].get(row.point.id) if row.point is not None else None
+            row.figures = {**row.figures, "payers_kept": (got or {}).get("kept", 0),
+                           "payers_lost": (got or {}).get("lost", 0)}
+
+
 def monthly_synthesis(area_ids, month, weights=None, national=False):
     """The synthesis of ``month`` ('YYYY-MM') for ``area_ids`` (already cut to a Scope).
 
@@ -303,6 +318,8 @@ def monthly_synthesis(area_ids, month, weights=None, national=False):
     for (org_id, pt), figures in by_point.items():
         if pt == 0 and org_id in units and any(figures.values()):
             units[org_id].points.append(Unit(units[org_id].organization, None, figures=figures))
+    if ids:
+        _add_payers(units, kept_and_lost(ids, int(month[:4]), int(month[5:7])))
     ranked = sorted(units.values(), key=lambda u: (-u.score, u.organization.name, u.organization.id))
     for n, unit in enumerate(ranked, 1):
         unit.rank = n

@@ -32,6 +32,8 @@ COLUMNS = (
     ("hhi_renewed", _l("HHI renewed"), INT),
     ("hhi_resumed", _l("HHI resumed"), INT),
     ("signups", _l("All sign-ups"), INT),
+    ("payers_kept", _l("Payers kept"), INT),
+    ("payers_lost", _l("Payers lost"), INT),
     ("visit_conversion", _l("Conversion from visits"), PCT),
     ("referral_conversion", _l("Conversion from referrals"), PCT),
     ("active_collectors", _l("Active collectors"), INT),

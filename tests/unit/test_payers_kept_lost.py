@@ -53,3 +53,21 @@ def test_kept_and_lost_per_organization_and_point(ctx):
     assert got["organizations"] == {w.org_id: {"kept": 3, "lost": 2},
                                     other.id: {"kept": 1, "lost": 0}}
     assert got["points"] == {point.id: {"kept": 3, "lost": 2}, None: {"kept": 1, "lost": 0}}
+
+
+def test_the_monthly_synthesis_shows_them(ctx):
+    """The figures reach the synthesis's rows: the organization and its collection point."""
+    from fieldapp.reports.synthesis import monthly_synthesis
+
+    w = ctx
+    point = CollectionPoint(organization_id=w.org_id, area_id=w.areas["31001"], code="001",
+                            name="Điểm thu Hồng Bàng")
+    db.session.add(point)
+    db.session.flush()
+    D.vsi_payer(w, "2026-01", 12)  # kept in March
+    D.vsi_payer(w, "2025-09", 3)   # lost in March
+    [unit] = [u for u in monthly_synthesis(list(w.areas.values()), "2026-03", national=True).units
+              if u.organization.id == w.org_id]
+    assert (unit.figures["payers_kept"], unit.figures["payers_lost"]) == (1, 1)
+    [row] = [p for p in unit.points if p.point is not None and p.point.id == point.id]
+    assert (row.figures["payers_kept"], row.figures["payers_lost"]) == (1, 1)
