@@ -41,22 +41,30 @@ def working_days_between(start, end):
     return days
 
 
-def cash_held(organization_id, as_of=None):
+def _within(stmt, areas):
+    """``stmt`` cut to payments of ``areas`` (area ids; None: everywhere). An organization
+    may work across a province: a supervisor of one commune sees its money in their commune
+    only, never its collectors' cash elsewhere."""
+    return stmt if areas is None else stmt.where(Payment.area_id.in_(sorted(areas) or [-1]))
+
+
+def cash_held(organization_id, as_of=None, areas=None):
     """Per collector of the organization: cash taken and not yet handed over — [{collector,
-    amount, receipts, oldest}] (SQL: one GROUP BY)."""
+    amount, receipts, oldest}] (SQL: one GROUP BY); only ``areas``' payments when given."""
     stmt = (select(User, func.sum(Payment.amount), func.count(Payment.id),
                    func.min(Payment.paid_on))
             .join(User, User.id == Payment.created_by_id)
             .where(Payment.organization_id == organization_id, Payment.method == "cash",
                    Payment.remitted_on.is_(None))
             .group_by(User.id).order_by(User.username))
+    stmt = _within(stmt, areas)
     if as_of is not None:
         stmt = stmt.where(Payment.paid_on <= as_of)
     return [{"collector": user, "amount": int(amount or 0), "receipts": count, "oldest": oldest}
             for user, amount, count, oldest in db.session.execute(stmt)]
 
 
-def unremitted(organization_id, collector_id=None, to_office=False):
+def unremitted(organization_id, collector_id=None, to_office=False, areas=None):
     """Payments not yet covered at a step: a collector's not handed to the organization, or
     the organization's handed over by collectors but not yet to the office."""
     covered = (select(RemittedPayment.payment_id)
@@ -64,6 +72,7 @@ def unremitted(organization_id, collector_id=None, to_office=False):
     stmt = (select(Payment).where(Payment.organization_id == organization_id,
                                   Payment.id.not_in(covered))
             .order_by(Payment.paid_on, Payment.receipt_no))
+    stmt = _within(stmt, areas)
     if to_office:
         stmt = stmt.where(Payment.remitted_on.is_not(None))
     else:
@@ -72,13 +81,13 @@ def unremitted(organization_id, collector_id=None, to_office=False):
 
 
 def record_remittance(organization_id, collector_id, remitted_on, amount, reference,
-                      payment_ids, user):
+                      payment_ids, user, areas=None):
     """Record a hand-over covering ``payment_ids``; its amount must be their sum, each
     receipt is remitted once per step. Commits nothing: the caller does."""
     to_office = collector_id is None
     if not payment_ids:
         raise RemittanceError("payments", _("Choose the receipts this hand-over covers."))
-    allowed = {p.id: p for p in unremitted(organization_id, collector_id, to_office)}
+    allowed = {p.id: p for p in unremitted(organization_id, collector_id, to_office, areas)}
     chosen = [allowed.get(pid) for pid in sorted(set(payment_ids))]
     if None in chosen:
         raise RemittanceError("payments", _("A receipt chosen is already remitted or not yours "
@@ -128,13 +137,16 @@ class Reconciliation:
         return self.collected - self.to_office
 
 
-def reconcile(organization, year, month, as_of):
-    """The reconciliation of ``organization`` for a month, judged on ``as_of``."""
+def reconcile(organization, year, month, as_of, areas=None):
+    """The reconciliation of ``organization`` for a month, judged on ``as_of``; only the
+    payments of ``areas`` (area ids) when given."""
     index = year * 12 + month - 1
     start, end = first_day(index), last_day(index)
     out = Reconciliation(organization, f"{year:04d}-{month:02d}")
     in_month = and_(Payment.organization_id == organization.id, Payment.paid_on >= start,
                     Payment.paid_on <= end)
+    if areas is not None:
+        in_month = and_(in_month, Payment.area_id.in_(sorted(areas) or [-1]))
     totals = db.session.execute(
         select(func.count(Payment.id), func.sum(Payment.amount),
                func.sum(func.coalesce(_if(Payment.method == "cash", Payment.amount), 0)))

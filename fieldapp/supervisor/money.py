@@ -35,6 +35,11 @@ def _organizations(scope):
             if o.area_id is None and scope.national or o.area_id in reach]
 
 
+def _areas(scope):
+    """The areas whose money the user sees: all for a national user, else their subtree."""
+    return None if scope.national else scope.area_ids
+
+
 def _chosen(scope):
     organizations = _organizations(scope)
     wanted = request.values.get("org", type=int)
@@ -83,8 +88,9 @@ def money_page():
     organizations, org = _chosen(scope)
     if org is None:
         return render_template("supervisor/money.html", organizations=[], org=None)
+    areas = _areas(scope)
     year, month = _month()
-    rec = money.reconcile(org, year, month, _today())
+    rec = money.reconcile(org, year, month, _today(), areas)
     fmt = text_arg("format", max_len=8)
     if fmt in ("csv", "xlsx"):
         return _download(rec, fmt)
@@ -96,12 +102,13 @@ def money_page():
         if collector is None:
             abort(404)
     pending = money.unremitted(org.id, collector.id if collector else None,
-                               to_office=collector is None)
-    collectors = db.session.scalars(select(User).where(User.organization_id == org.id,
-                                                       User.role == "collector")
-                                    .order_by(User.username)).all()
+                               to_office=collector is None, areas=areas)
+    collectors = [u for u in db.session.scalars(select(User).where(User.organization_id == org.id,
+                                                                   User.role == "collector")
+                                                .order_by(User.username))
+                  if areas is None or any(a.id in areas for a in u.areas)]
     return render_template("supervisor/money.html", organizations=organizations, org=org,
-                           rec=rec, table=_table(rec), held=money.cash_held(org.id),
+                           rec=rec, table=_table(rec), held=money.cash_held(org.id, areas=areas),
                            pending=pending, collector=collector, collectors=collectors,
                            month=f"{year:04d}-{month:02d}", today=_today())
 
@@ -133,7 +140,7 @@ def money_remit():
     try:
         money.record_remittance(org.id, collector.id if collector else None, day, amount,
                                 (request.form.get("reference") or "").strip()[:100],
-                                request.form.getlist("payment"), current_user)
+                                request.form.getlist("payment"), current_user, _areas(scope))
     except money.RemittanceError as err:
         db.session.rollback()
         flash(str(err.message), "error")

@@ -11,6 +11,7 @@ from fieldapp.extensions import db
 from fieldapp.models import Organization, Payment, User
 from fieldapp.reports import money
 from tests import payers_data as D
+from tests.conftest import login
 
 
 def _payment(world, receipt):
@@ -124,3 +125,23 @@ def test_a_hand_over_at_the_desk_and_the_phone_sees_it(app, client, login_as, mo
 def _held(app, world):
     with app.app_context():
         return money.cash_held(world.org_id)
+
+
+def test_a_supervisor_sees_the_organizations_money_in_their_areas_only(app, login_as, month):
+    """BD31 works across the city; sup_b (commune 31002) sees none of its money in 31001:
+    no figures, no collector's cash, no receipt to hand over, and cannot remit one."""
+    url = f"/supervisor/money?org={month.org_id}&month=2026-11"
+    theirs = login_as("sup_b")
+    html = theirs.get(url).get_data(True)
+    assert _page_figures(html)[:2] == [0, 0]
+    assert "COL_A" not in html and "BL-4" not in html
+    with app.app_context():
+        bl4 = _payment(month, "BL-4").id
+    theirs.post("/supervisor/money/remit", data={
+        "org": month.org_id, "collector": "col_a2", "remitted_on": "2026-11-26",
+        "amount": "3168000", "reference": "PT-03", "payment": [bl4]})
+    assert "col_a2" in {h["collector"].username for h in _held(app, month)}  # still held
+    ours = app.test_client()
+    assert login(ours, "sup_a").status_code == 302
+    html = ours.get(url).get_data(True)
+    assert _page_figures(html)[:2] == [4, 5808000] and "BL-4" in html
