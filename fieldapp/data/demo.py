@@ -30,9 +30,11 @@ from ..models import (
     Organization,
     Outreach,
     ParticipantCount,
+    Payment,
     Person,
     Plan,
     Referral,
+    Task,
     User,
     Visit,
 )
@@ -89,7 +91,9 @@ class _Demo:
         self.password, self.now, self.book = password, now, book
         self.today = now.astimezone(LOCAL).date()
         self.rows = {model: [] for model in (Household, Person, Referral, Visit, Enrollment,
-                                             Outreach)}
+                                             Outreach, Payment, Task)}
+        # Payments and tasks draw from their own generators: adding them shifted nothing else.
+        self.money_rng, self.money_ids = random.Random(SEED + 2), random.Random(SEED + 3)
         self.personal_ids = set()
         self.receipts = 0
 
@@ -118,7 +122,8 @@ class _Demo:
                 "households": len(self.rows[Household]), "persons": len(self.rows[Person]),
                 "visits": len(self.rows[Visit]), "enrollments": len(self.rows[Enrollment]),
                 "referrals": len(self.rows[Referral]),
-                "outreach sessions": len(self.rows[Outreach]), "users": len(USERNAMES)}
+                "outreach sessions": len(self.rows[Outreach]), "payments": len(self.rows[Payment]),
+                "tasks": len(self.rows[Task]), "users": len(USERNAMES)}
 
     def places(self):
         reform = date(2025, 7, 1)  # communes and special zones of the 2025 reform
@@ -424,10 +429,33 @@ class _Demo:
                 "kind": "new", "made_month": at.strftime("%Y-%m"), "hhi_group": None,
                 "client_time": visit["visited_at"], "received_at": visit["received_at"],
                 "updated_at": visit["received_at"]})
+            self.payment_or_task(self.rows[Enrollment][-1], hh, visit)
             person["coverage"] = "voluntary_si" if scheme == "vsi" else (
                 person["coverage"] if person["coverage"] == "voluntary_si" else "household_hi")
             topics.add(scheme)
         visit["topics"] = sorted(topics, key=SCHEMES.index)
+
+    def payment_or_task(self, enrollment, hh, visit):
+        """A paid sign-up has its payment (cash mostly, not yet handed over: the money page
+        has something to reconcile); an unpaid one recent enough a "payment due" task for the
+        collectors of its village, made by the supervisor."""
+        if enrollment["paid"]:
+            self.rows[Payment].append({
+                "id": bulk.new_id(self.money_ids), "area_id": enrollment["area_id"],
+                "enrollment_id": enrollment["id"], "amount": enrollment["amount_due"],
+                "paid_on": visit["visited_at"].astimezone(LOCAL).date(),
+                "receipt_no": enrollment["receipt_no"],
+                "method": "transfer" if self.money_rng.random() < 0.2 else "cash",
+                "organization_id": self.org.id, "created_by_id": enrollment["created_by_id"],
+                "client_time": enrollment["client_time"], "received_at": enrollment["received_at"],
+                "updated_at": enrollment["updated_at"]})
+        elif (self.today - visit["visited_at"].astimezone(LOCAL).date()).days <= 60:
+            self.rows[Task].append({
+                "id": bulk.new_id(self.money_ids), "area_id": hh["area_id"], "kind": "payment_due",
+                "household_id": hh["id"], "person_id": enrollment["person_id"],
+                "due_on": self.today + timedelta(days=7), "amount": enrollment["amount_due"],
+                "note": None, "done": False, "created_by_id": self.user["supervisor"].id,
+                "client_time": self.now, "received_at": self.now, "updated_at": self.now})
 
     def outreach(self):
         rng = self.rng
