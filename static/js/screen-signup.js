@@ -186,7 +186,7 @@ export async function showSignup(view, householdId, query) {
     for (const r of rows) r.amount.textContent = '';
     if (!chosen.length) return;
     const out = [];
-    const hhiGroup = field(form, 'hhi_group').value || null;
+    const hhiGroup = radio(form, 'hhi_group') || null;
     for (const r of chosen) {
       const p = computePremium(ctx.policy, { ...base, member_order: r.place.value, hhi_group: hhiGroup });
       if (p.error) {
@@ -287,7 +287,7 @@ export async function showSignup(view, householdId, query) {
           support_group: field(form, 'support_group').value });
       } else {
         data.member_order = item.place;
-        if (field(form, 'hhi_group').value) data.hhi_group = field(form, 'hhi_group').value;
+        if (radio(form, 'hhi_group')) data.hhi_group = radio(form, 'hhi_group');
       }
       const who = people.find((m) => m.id === item.person);
       const name = `${who ? who.data.full_name : ''} · ${label('scheme', scheme)}`;

@@ -5,7 +5,17 @@ import uuid
 from datetime import date, timedelta
 
 from tests.e2e.conftest import CONTEXT
-from tests.e2e.helpers import Api, add_household, add_member, go, open_signup, outbox, sign_in, wait_synced
+from tests.e2e.helpers import (
+    Api,
+    add_household,
+    add_member,
+    go,
+    open_signup,
+    outbox,
+    sign_in,
+    this_month,
+    wait_synced,
+)
 
 FORM = "#form-enrollment-live"
 
@@ -30,7 +40,7 @@ def test_point_2_a_below_floor_income_keeps_its_message_and_gets_the_focus(page,
     sign_in(page, "col_a")
     open_signup(page, hh)
     page.check(f"{FORM} input[name=scheme][value=vsi]")
-    page.fill(f"{FORM} [name=start_month]", "2025-09")
+    page.fill(f"{FORM} [name=start_month]", this_month())
     page.select_option(f"{FORM} [name=period_months]", "3")
     page.fill(f"{FORM} [name=monthly_income]", "500000")
     page.select_option(f"{FORM} [name=support_group]", "other")
@@ -51,7 +61,7 @@ def test_point_3_hhi_lists_the_head_first_warns_on_covered_and_says_each_place(p
     sign_in(page, "col_a")
     open_signup(page, hh)
     page.check(f"{FORM} input[name=scheme][value=hhi]")
-    page.fill(f"{FORM} [name=start_month]", "2025-09")
+    page.fill(f"{FORM} [name=start_month]", this_month())
     page.select_option(f"{FORM} [name=period_months]", "12")
     rows = page.locator(f"{FORM} .member-row")
     names = [rows.nth(i).locator("label").inner_text() for i in range(rows.count())]
@@ -72,7 +82,7 @@ def test_point_4_and_6_the_amount_stays_in_sight_and_money_is_typed_the_vietname
     sign_in(page, "col_a")
     open_signup(page, hh)
     page.check(f"{FORM} input[name=scheme][value=vsi]")
-    page.fill(f"{FORM} [name=start_month]", "2025-09")
+    page.fill(f"{FORM} [name=start_month]", this_month())
     page.select_option(f"{FORM} [name=period_months]", "3")
     page.select_option(f"{FORM} [name=support_group]", "other")
     income = page.locator(f"{FORM} [name=monthly_income]")
@@ -208,7 +218,7 @@ def test_point_10_status_toast_phones_and_follow_ups(context, page, server):
     context.set_offline(True)
     open_signup(page, hh)
     page.check(f"{FORM} input[name=scheme][value=vsi]")
-    page.fill(f"{FORM} [name=start_month]", "2025-09")
+    page.fill(f"{FORM} [name=start_month]", this_month())
     page.select_option(f"{FORM} [name=period_months]", "3")
     page.fill(f"{FORM} [name=monthly_income]", "1500000")
     page.select_option(f"{FORM} [name=support_group]", "other")

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from tests.e2e.conftest import CONTEXT, SHOTS
 from tests.e2e.day_screens import VIEWPORTS, axe_violations, fit_problems
-from tests.e2e.helpers import Api, go, sign_in, wait_synced
+from tests.e2e.helpers import Api, go, sign_in, this_month, wait_synced
 from tests.records import household, person
 
 
@@ -87,7 +87,7 @@ def test_every_screen_fits_and_passes_axe(browser, context, page, server):
     go(page, f"#/signup/{hh}")
     page.wait_for_selector("#form-enrollment-live")
     page.check("#form-enrollment-live input[name=scheme][value=vsi]")
-    page.fill("#form-enrollment-live [name=start_month]", "2025-09")
+    page.fill("#form-enrollment-live [name=start_month]", this_month())
     page.select_option("#form-enrollment-live [name=period_months]", "12")
     page.select_option("#form-enrollment-live [name=person]", index=1)
     page.fill("#form-enrollment-live [name=monthly_income]", "4500000")

@@ -10,7 +10,7 @@ from fieldapp.extensions import db
 from fieldapp.models import Enrollment, Household, Person, Referral, Visit
 from fieldapp.syncserver.feed import touch
 from tests.e2e.conftest import shot
-from tests.e2e.helpers import Api, go, outbox, server_rows, sign_in, strip_text, wait_synced
+from tests.e2e.helpers import Api, go, outbox, server_rows, sign_in, strip_text, this_month, wait_synced
 
 FORM = "#form-enrollment-live"
 TAKEN = "031170000999"
@@ -96,7 +96,7 @@ def test_the_collectors_day_offline_from_sign_in_to_sync(context, page, seeded, 
     go(page, f"#/signup/{hh}")
     page.wait_for_selector(FORM)
     page.check(f"{FORM} input[name=scheme][value=vsi]")
-    page.fill(f"{FORM} [name=start_month]", "2025-09")
+    page.fill(f"{FORM} [name=start_month]", this_month())
     page.select_option(f"{FORM} [name=period_months]", "3")
     page.select_option(f"{FORM} [name=person]", label=page.eval_on_selector(
         f"{FORM} [name=person]", "(s) => [...s.options].find((o) => o.text.startsWith('Đinh Thị Yến')).text"))
@@ -108,7 +108,7 @@ def test_the_collectors_day_offline_from_sign_in_to_sync(context, page, seeded, 
     go(page, f"#/signup/{hh}")
     page.wait_for_selector(FORM)
     page.check(f"{FORM} input[name=scheme][value=hhi]")
-    page.fill(f"{FORM} [name=start_month]", "2025-09")
+    page.fill(f"{FORM} [name=start_month]", this_month())
     page.select_option(f"{FORM} [name=period_months]", "12")
     for box in page.locator(f"{FORM} .member-row input[type=checkbox]").all():
         box.check()

@@ -10,7 +10,7 @@ from werkzeug.security import generate_password_hash
 from fieldapp.extensions import db
 from fieldapp.models import Area, Referral, User
 from tests.e2e.conftest import CONTEXT, shot
-from tests.e2e.helpers import add_member, go, server_rows, sign_in, wait_synced
+from tests.e2e.helpers import add_member, go, server_rows, sign_in, this_month, wait_synced
 
 
 def _add_head_b(app, world):
@@ -80,7 +80,7 @@ def test_referral_reaches_the_collector_and_comes_back_enrolled(browser, context
     assert "visit=" in cpage.evaluate("location.hash")
     form = "#form-enrollment-live"
     cpage.check(f"{form} input[name=scheme][value=vsi]")
-    cpage.fill(f"{form} [name=start_month]", "2025-09")
+    cpage.fill(f"{form} [name=start_month]", this_month())
     cpage.select_option(f"{form} [name=period_months]", "3")
     cpage.select_option(f"{form} [name=person]", index=1)
     cpage.fill(f"{form} [name=monthly_income]", "1500000")

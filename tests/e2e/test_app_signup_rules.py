@@ -134,7 +134,7 @@ def test_an_hhi_group_is_offered_sent_and_priced(page, server):
     sign_in(page, "col_a")
     fill_hhi(page, hh, "Trịnh Văn Cận", this_month())
     assert page.inner_text("#amount-due").strip() == "1.263.600 ₫"
-    page.select_option(f"{FORM} [name=hhi_group]", "near_poor")
+    page.check(f"{FORM} input[name=hhi_group][value=near_poor]")
     assert page.inner_text("#amount-due").strip() == "379.080 ₫"  # the State pays 70 %
     hint = page.inner_text(f"{FORM} [data-field=support_group] .hint")
     assert hint == "Hộ nghèo: Gồm cả người sống ở xã đảo, đặc khu"
