@@ -90,7 +90,9 @@ def test_referral_reaches_the_collector_and_comes_back_enrolled(browser, context
     _sync(cpage)
     go(cpage, "#/today")
     cpage.wait_for_selector("#today-counts")
-    assert cpage.locator(".tasks a", has_text="Vũ Thị Mai").count() == 0  # answered
+    # The referral is answered; the unpaid sign-up is now a payment to collect (#15).
+    assert cpage.locator(".tasks a", has_text="Giới thiệu: Vũ Thị Mai").count() == 0
+    assert cpage.locator(".tasks a", has_text="Đến hạn đóng: Vũ Thị Mai").count() == 1
     collector.close()
     [ref] = server_rows(app, Referral, id=ref.id)
     assert ref.status == "enrolled"
