@@ -41,13 +41,14 @@ def _filters(args, scope):
     field in ``errors`` and left out rather than answered with an error page."""
     f = Filters(area_ids=set(scope.area_ids))
     errors = f.errors
-    code = (args.get("area") or "").strip()[:32]
+    # No control characters: PostgreSQL refuses a NUL in a string (a 500, not a 404).
+    code = "".join(c for c in (args.get("area") or "") if c >= " ").strip()[:32]
     if code:
         f.area, ids = area_by_code(code, scope)
         if f.area is None:
             abort(404)
         f.area_ids = ids
-    name = (args.get("collector") or "").strip()[:64]
+    name = "".join(c for c in (args.get("collector") or "") if c >= " ").strip()[:64]
     if name:
         user = db.session.query(User).filter_by(username=name).one_or_none()
         if user is None or user.id not in {u.id for u in collectors_of(scope)}:

@@ -137,6 +137,8 @@ def test_a_personal_id_already_on_the_phone_is_refused_naming_its_holder(app_pag
         page.check("#form-person-live input[name=sex][value=male]")
         page.fill("#form-person-live [name=personal_id]", "031180000555")
         page.click("#form-person-live button.save")
+        if name == "Ngô Văn Tâm":
+            page.wait_for_selector(".hh-card")  # saved: back on the household (one Back)
     error = page.locator("#form-person-live [data-field=personal_id] .error")
     error.wait_for()
     assert "Ngô Văn Tâm" in error.inner_text()
