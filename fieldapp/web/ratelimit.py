@@ -80,8 +80,16 @@ def _wait(strategy, counter):
     return max(1, int(reset - time.time() + 0.999))
 
 
+def _enabled():
+    """RATELIMIT_ENABLED=False (a lab, a load test): no counters exist. Read from this app's
+    config, not the shared limiter object, which the last app initialised sets."""
+    return current_app.config.get("RATELIMIT_ENABLED", True)
+
+
 def blocked(username):
     """Seconds to wait before this address may try this username again, else 0."""
+    if not _enabled():
+        return 0
     strategy = limiter.limiter
     counters = _Counters(username)
     waits = [_wait(strategy, counters.addr), _wait(strategy, counters.user_addr)]
@@ -95,6 +103,8 @@ def blocked(username):
 
 def failed(username):
     """Count one failed attempt against the username and the address."""
+    if not _enabled():
+        return
     strategy = limiter.limiter
     counters = _Counters(username)
     for item, key in (counters.addr, counters.user_addr, counters.user):

@@ -58,3 +58,36 @@ def test_unknown_and_inactive_users_get_the_same_answer_as_a_wrong_password(app,
     assert {r.status_code for r in answers.values()} == {401}
     assert all("Sai tên đăng nhập hoặc mật khẩu." in r.get_data(as_text=True)
                for r in answers.values())
+
+
+
+SWITCHED_OFF = """
+import sys
+from tests.conftest import build_world, make_app, reset_schema
+from tests.device import pair_raw
+app = make_app(__import__("pathlib").Path(sys.argv[1]), RATELIMIT_ENABLED=False)
+reset_schema(app)
+build_world(app)
+client = app.test_client()
+print(client.post("/login", data={"username": "sup_a", "password": "nope"}).status_code,
+      client.post("/login", data={"username": "sup_a", "password": "pw"}).status_code,
+      pair_raw(app.test_client(), "col_a", "nope").status_code,
+      pair_raw(app.test_client(), "col_a").status_code)
+"""
+
+
+def test_sign_in_works_with_the_limiter_switched_off(tmp_path):
+    """RATELIMIT_ENABLED=False (a lab, a load test) keeps no counters: a wrong password and a
+    right one answer as usual, never a 500, at the desk and when pairing a device. In its own
+    process: the limiter extension is shared by every app of a process."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", SWITCHED_OFF, str(tmp_path)], cwd=root,
+                         env=dict(os.environ, PYTHONPATH=str(root)), capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split()[-4:] in (["401", "302", "401", "201"], ["401", "302", "401", "200"])
