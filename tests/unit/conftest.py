@@ -24,3 +24,31 @@ def places(app):
         ids = dict(db.session.execute(select(Area.code, Area.id)).all())
         ids["org"] = db.session.scalar(select(Organization.id))
         return ids
+
+
+@pytest.fixture
+def node_js():
+    """The JS twins' tests need Node: skipped without it, failed under CI (missing_tool)."""
+    import shutil
+
+    from tests.conftest import missing_tool
+
+    if shutil.which("node") is None:
+        missing_tool("node is not installed (apt-get install nodejs, as make setup-dev does)")
+
+
+@pytest.fixture(scope="module")
+def sets(tmp_path_factory):
+    """The published premium parameter sets, as the phone receives them, from a fresh schema."""
+    from fieldapp.rules.policy import parameter_sets, seed_parameters
+    from tests.conftest import make_app, reset_schema
+
+    app = make_app(tmp_path_factory.mktemp("sets"))
+    reset_schema(app)
+    with app.app_context():
+        seed_parameters()
+        db.session.commit()
+        out = parameter_sets()
+        db.session.remove()
+        db.engine.dispose()
+    return out

@@ -10,33 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from fieldapp.extensions import db
-from fieldapp.rules.policy import PolicyBook, PremiumError, parameter_sets, seed_parameters
-from tests.conftest import make_app, missing_tool, reset_schema
+from fieldapp.rules.policy import PolicyBook, PremiumError
 from tests.unit.test_premiums import run_case
 
 HERE = Path(__file__).parent
 FIXTURE = HERE.parent / "fixtures" / "premiums.json"
 NODE = shutil.which("node")
-
-
-@pytest.fixture(autouse=True)
-def _node():
-    if NODE is None:
-        missing_tool("node is not installed (apt-get install nodejs, as make setup-dev does)")
-
-
-@pytest.fixture(scope="module")
-def sets(tmp_path_factory):
-    app = make_app(tmp_path_factory.mktemp("policy_js"))
-    reset_schema(app)
-    with app.app_context():
-        seed_parameters()
-        db.session.commit()
-        out = parameter_sets()
-        db.session.remove()
-        db.engine.dispose()
-    return out
+#: Node runs the JS twin (the node_js fixture); ``sets`` are the published parameter sets.
+pytestmark = pytest.mark.usefixtures("node_js")
 
 
 def run_node(tmp_path, sets, cases):

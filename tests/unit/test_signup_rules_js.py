@@ -10,39 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from fieldapp.extensions import db
 from fieldapp.rules.policy import (
     HHI_GROUPS,
     SUPPORT_GROUPS,
     PolicyBook,
     PremiumError,
-    parameter_sets,
-    seed_parameters,
 )
 from fieldapp.syncserver import checks
-from tests.conftest import make_app, missing_tool, reset_schema
 
 HERE = Path(__file__).parent
 NODE = shutil.which("node")
-
-
-@pytest.fixture(autouse=True)
-def _node():
-    if NODE is None:
-        missing_tool("node is not installed (apt-get install nodejs, as make setup-dev does)")
-
-
-@pytest.fixture(scope="module")
-def sets(tmp_path_factory):
-    app = make_app(tmp_path_factory.mktemp("signup_js"))
-    reset_schema(app)
-    with app.app_context():
-        seed_parameters()
-        db.session.commit()
-        out = parameter_sets()
-        db.session.remove()
-        db.engine.dispose()
-    return out
+#: Node runs the JS twin (the node_js fixture); ``sets`` are the published parameter sets.
+pytestmark = pytest.mark.usefixtures("node_js")
 
 
 def node(tmp_path, script, sets, cases):
