@@ -11,7 +11,7 @@ conflicts.
 """
 from collections import namedtuple
 
-from sqlalchemy import select, text, update
+from sqlalchemy import bindparam, select, text, update
 
 from sync import protocol as P
 from sync.merge import State
@@ -110,15 +110,17 @@ class SqlStore:
         """Read ahead what ``check`` will need for the whole batch (personal IDs, receipts),
         and on PostgreSQL lock the receipt numbers, then the sign-ups' households and persons
         (``_lock_signups``)."""
-        receipts = sorted({f"receipt:{self.user.organization_id}:{item.cleaned['receipt_no']}"
-                           for item in items if item.type == "payment" and item.cleaned})
-        if receipts and self.is_pg:
+        numbers = sorted({item.cleaned["receipt_no"] for item in items
+                          if item.type == "payment" and item.cleaned})
+        if numbers and self.is_pg:
             # Two collectors of one organization writing the same receipt number at once:
             # the second waits for the first to commit, then sees it.
+            org = self.user.organization_id
             self.conn.execute(text(
                 "SELECT count(pg_advisory_xact_lock(hashtext(p))) "
                 "FROM (SELECT unnest(CAST(:keys AS text[])) AS p ORDER BY 1) AS s"),
-                {"keys": receipts})
+                {"keys": sorted(f"receipt:{org}:{number}" for number in numbers)})
+        self._prefetch_receipts(numbers)
         pids = sorted({item.cleaned["personal_id"] for item in items
                        if item.type == "person" and item.cleaned
                        and item.cleaned.get("personal_id")})
@@ -400,19 +402,35 @@ class SqlStore:
             .where(Enrollment.id == enrollment_id)).first()
         return _Enrolled(*row)
 
+    def _receipt_query(self, org, numbers):
+        """The payments of organization ``org`` holding any of the receipt ``numbers``."""
+        return (select(Payment.receipt_no, Payment.id, Enrollment.scheme, Person.household_id,
+                       Payment.paid_on)
+                .join(Enrollment, Enrollment.id == Payment.enrollment_id)
+                .join(Person, Person.id == Enrollment.person_id)
+                .where(Payment.receipt_no.in_(numbers),
+                       Payment.organization_id.is_(None) if org is None
+                       else Payment.organization_id == org))
+
+    def _prefetch_receipts(self, numbers):
+        """The holders of the batch's receipt numbers in the caller's organization, a statement
+        per 500 numbers instead of one per payment."""
+        org = self.user.organization_id
+        for number in numbers:
+            self.receipts.setdefault((org, number), {})
+        for start in range(0, len(numbers), _CHUNK):
+            for number, pid, scheme, household, paid_on in self.conn.execute(
+                    self._receipt_query(org, numbers[start:start + _CHUNK])):
+                self.receipts[(org, number)][pid] = checks.ReceiptUse(scheme, household, paid_on)
+
     def _receipt_holders(self, key):
         holders = self.receipts.get(key)
         if holders is None:
             org, number = key
-            query = (select(Payment.id, Enrollment.scheme, Person.household_id, Payment.paid_on)
-                     .join(Enrollment, Enrollment.id == Payment.enrollment_id)
-                     .join(Person, Person.id == Enrollment.person_id)
-                     .where(Payment.receipt_no == number,
-                            Payment.organization_id.is_(None) if org is None
-                            else Payment.organization_id == org))
             holders = self.receipts[key] = {
                 pid: checks.ReceiptUse(scheme, household, paid_on)
-                for pid, scheme, household, paid_on in self.conn.execute(query)}
+                for _number, pid, scheme, household, paid_on
+                in self.conn.execute(self._receipt_query(org, [number]))}
         return holders
 
     def _check_payment(self, item, facts):
@@ -619,9 +637,9 @@ class SqlStore:
         if not paid:
             return
         table = Enrollment.__table__
-        for eid, receipt in sorted(paid.items()):
-            self.conn.execute(update(table).where(table.c.id == eid)
-                              .values(paid=True, receipt_no=receipt))
+        self.conn.execute(update(table).where(table.c.id == bindparam("eid"))
+                          .values(paid=True, receipt_no=bindparam("receipt")),
+                          [{"eid": eid, "receipt": receipt} for eid, receipt in sorted(paid.items())])
         written = {rid for _kind, rid, _area, _owner in live}
         others = sorted(eid for eid in paid if eid not in written)
         for start in range(0, len(others), _CHUNK):
