@@ -78,12 +78,12 @@ def household_group(rng, members=None, taken=None):
             data.update(birth_date=f"{rng.randint(1950, 1990)}-{rng.randint(1, 12):02d}-01",
                         coverage=rng.choice(("none", "unknown")))
         if rng.random() < 0.6:
-            pid = f"031{rng.randint(0, 999_999_999):09d}"
-            while taken is not None and pid in taken:
-                pid = f"031{rng.randint(0, 999_999_999):09d}"
+            number = f"031{rng.randint(0, 999_999_999):09d}"
+            while taken is not None and number in taken:
+                number = f"031{rng.randint(0, 999_999_999):09d}"
             if taken is not None:
-                taken.add(pid)
-            data["personal_id"] = pid
+                taken.add(number)
+            data["personal_id"] = number
         if rng.random() < 0.3:
             data["phone"] = _phone(rng)
         out.append(_rec("person", pid, data))
