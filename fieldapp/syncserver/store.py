@@ -24,12 +24,14 @@ from ..records.types import TYPES
 from ..rules import audit
 from ..rules.masking import mask_id, reveals_ids
 from . import checks, feed, referrals
-from .shapes import ROWS, fetch, shaper_for
+from .shapes import ROW_NAMES, fetch, shaper_for
 
 _Plan = namedtuple("_Plan", "now statements live left replaced moved referrals paid")
 #: What a payment needs of its enrollment (syncserver/checks.py payment_matches, receipts).
 _Enrolled = namedtuple("_Enrolled", "scheme amount_due household_id")
 _CHUNK = 500
+#: Where the area's code goes in a row of ROW_NAMES, for the types that name it.
+_AREA_AT = {kind: names.index("area") for kind, names in ROW_NAMES.items() if "area" in names}
 
 
 def _made_key(received_at, member_order, rid):
@@ -507,12 +509,12 @@ class SqlStore:
     def _shape_write(self, kind, values, state):
         """The pull shape (data, server) of a record as this write leaves it (for the audit
         log); ``server`` is only whole for the server-owned columns ``on_write`` sets."""
-        row = dict.fromkeys(ROWS[kind]._fields)
-        row.update((k, v) for k, v in values.items() if k in row)
-        row.update(id=None, version=state.version)
-        if "area" in row:
-            row["area"] = self.areas.by_id[state.area_id].code
-        return self.shaper.shape(kind, ROWS[kind](**row))
+        get = values.get
+        row = [get(name) for name in ROW_NAMES[kind]]
+        row[0], row[1] = None, state.version  # id, version
+        if kind in _AREA_AT:  # the area's code, where the table has its id
+            row[_AREA_AT[kind]] = self.areas.by_id[state.area_id].code
+        return self.shaper.shape(kind, row)
 
     @staticmethod
     def _server_reset(kind, rid, before, previous, server_after):
