@@ -83,7 +83,9 @@ def http_run(size, workers, clients, folder):
     batches = mixed_batches(size)
     bodies = [json.dumps({"protocol": 1, "records": b}, ensure_ascii=False).encode()
               for b in batches]
-    server = LiveServer(url, folder / f"gunicorn-{size}.log", workers=workers)
+    # The product's settings (fieldapp/gunicorn.conf.py: access log, the workers' collector).
+    server = LiveServer(url, folder / f"gunicorn-{size}.log", workers=workers,
+                        args=["-c", "fieldapp/gunicorn.conf.py"])
     server.start()
     try:
         before = cpu_seconds(server)[0]
