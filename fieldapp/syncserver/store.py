@@ -208,8 +208,8 @@ class SqlStore:
             return True
         if self._signups_changed([rid for rid, kind in rows if kind == "enrollment"]):
             return True
-        if self.receipts and any(kind == "payment" for _rid, kind in rows):
-            return True  # another push may have taken one of the receipt numbers judged
+        if self._receipts_changed([rid for rid, kind in rows if kind == "payment"]):
+            return True
         persons = sorted({rid for rid, kind in rows if kind == "person"})
         if not persons or not self.pid_holders:
             return False
@@ -217,6 +217,23 @@ class SqlStore:
             for (pid,) in self.conn.execute(select(Person.personal_id)
                                             .where(Person.id.in_(persons[start:start + _CHUNK]))):
                 if pid in self.pid_holders:
+                    return True
+        return False
+
+    def _receipts_changed(self, payment_ids):
+        """Did another push take one of the receipt numbers judged, or change a payment
+        that held one? (Any payment written at all would make every batch with payments
+        judged twice when two devices push at once.)"""
+        if not payment_ids or not self.receipts:
+            return False
+        holders = {pid for held in self.receipts.values() for pid in held}
+        if any(pid in holders for pid in payment_ids):
+            return True
+        for start in range(0, len(payment_ids), _CHUNK):
+            for key in self.conn.execute(
+                    select(Payment.organization_id, Payment.receipt_no)
+                    .where(Payment.id.in_(payment_ids[start:start + _CHUNK]))):
+                if tuple(key) in self.receipts:
                     return True
         return False
 
