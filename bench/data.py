@@ -54,8 +54,12 @@ def _rec(kind, rid, data):
     return {"id": rid, "type": kind, "version": 0, "client_time": when, "data": data}
 
 
-def household_group(rng, members=None):
-    """One household with its members and (usually) a visit: a list of records."""
+def household_group(rng, members=None, taken=None):
+    """One household with its members and (usually) a visit: a list of records.
+
+    ``taken``: personal IDs already given (a set, added to); a drawn ID found there is drawn
+    again, since the server refuses a second person with the same ID (100,000 records
+    draw about 30,000 of them: without it, one pair of persons in the mix collides)."""
     hid = _uid(rng)
     out = [_rec("household", hid, {
         "area": rng.choice(VILLAGES), "address": f"Số {rng.randint(1, 300)}, {rng.choice(STREETS)}",
@@ -74,7 +78,12 @@ def household_group(rng, members=None):
             data.update(birth_date=f"{rng.randint(1950, 1990)}-{rng.randint(1, 12):02d}-01",
                         coverage=rng.choice(("none", "unknown")))
         if rng.random() < 0.6:
-            data["personal_id"] = f"031{rng.randint(0, 999_999_999):09d}"
+            number = f"031{rng.randint(0, 999_999_999):09d}"
+            while taken is not None and number in taken:
+                number = f"031{rng.randint(0, 999_999_999):09d}"
+            if taken is not None:
+                taken.add(number)
+            data["personal_id"] = number
         if rng.random() < 0.3:
             data["phone"] = _phone(rng)
         out.append(_rec("person", pid, data))
@@ -138,9 +147,9 @@ def mixed_batches(total, size=500, seed=1):
     """About ``total`` mixed records in batches of at most ``size``; a household and what
     points at it always travel in the same batch (batches may be pushed in any order)."""
     rng = random.Random(seed)
-    batches, batch, count = [], [], 0
+    batches, batch, count, taken = [], [], 0, set()
     while count < total:
-        group, hid, persons = household_group(rng)
+        group, hid, persons = household_group(rng, taken=taken)
         group += work_for(rng, hid, persons)
         if len(batch) + len(group) > size:
             batches.append(batch)

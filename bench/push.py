@@ -72,6 +72,29 @@ def push_all(url, token, bodies, clients):
     return elapsed, accepted[0]
 
 
+def booted(server, workers, timeout=60):
+    """Wait until gunicorn's ``workers`` have all started and stopped loading the app.
+
+    gunicorn answers as soon as one worker is up; the others are still importing the app,
+    which would be counted in the push's CPU and take a core from it. Done when every
+    worker exists and the server's CPU time stays still for half a second."""
+    from bench.load import cpu_seconds
+
+    children = Path(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children")
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            count = len(children.read_text().split())
+        except OSError:  # not Linux: nothing to wait for
+            return
+        cpu = cpu_seconds(server)[0]
+        if count >= workers and cpu == last:
+            return
+        last = cpu
+        time.sleep(0.5)
+
+
 def http_run(size, workers, clients, folder):
     """Push ``size`` records to a fresh database: (database path, batches, seconds, records,
     CPU seconds the gunicorn processes spent on it)."""
@@ -83,9 +106,12 @@ def http_run(size, workers, clients, folder):
     batches = mixed_batches(size)
     bodies = [json.dumps({"protocol": 1, "records": b}, ensure_ascii=False).encode()
               for b in batches]
-    server = LiveServer(url, folder / f"gunicorn-{size}.log", workers=workers)
+    # The product's settings (fieldapp/gunicorn.conf.py: access log, the workers' collector).
+    server = LiveServer(url, folder / f"gunicorn-{size}.log", workers=workers,
+                        args=["-c", "fieldapp/gunicorn.conf.py"])
     server.start()
     try:
+        booted(server, workers)
         before = cpu_seconds(server)[0]
         elapsed, accepted = push_all(server.url, token, bodies, clients)
         cpu = cpu_seconds(server)[0] - before

@@ -19,7 +19,7 @@ state without a version change.
 """
 from datetime import timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 
 from sync.protocol import REFERRAL_STATUSES
 
@@ -49,27 +49,40 @@ def covering_collectors(conn, area_id):
     return sorted(row[0] for row in rows)
 
 
-def _state(conn, ids):
-    """{id: row} of the referrals ``ids`` with what the status steps need."""
-    out = {}
-    ids = sorted(ids)
+_STATE = (Referral.id, Referral.status, Referral.assigned_to_id, Referral.close_reason,
+          Referral.visited_at, Referral.area_id, Referral.created_by_id)
+
+
+def _load(conn, ids, state):
+    """Add to ``state`` ({id: {column: value}}) the referrals of ``ids`` not in it yet, with
+    what the status steps need."""
+    ids = sorted(set(ids) - state.keys())
     for start in range(0, len(ids), _CHUNK):
-        for row in conn.execute(
-                select(Referral.id, Referral.status, Referral.assigned_to_id, Referral.close_reason,
-                       Referral.visited_at, Referral.area_id, Referral.created_by_id)
-                .where(Referral.id.in_(ids[start:start + _CHUNK]))):
-            out[row.id] = row
-    return out
+        for row in conn.execute(select(*_STATE).where(Referral.id.in_(ids[start:start + _CHUNK]))):
+            state[row.id] = row._asdict()
 
 
-def _set(conn, changes, rid, old, values, now, user_id):
-    """Write ``values`` on referral ``rid`` and note the change for the audit log."""
-    conn.execute(update(Referral).where(Referral.id == rid).values(**values))
-    changes.append({"action": "referral_status", "entity": "referral", "entity_id": rid,
-                    "before": {"status": old.status, "assigned_to_id": old.assigned_to_id},
+def _set(changes, pending, row, values, now, user_id):
+    """Note ``values`` for referral ``row`` (written by ``_write``), apply them to ``row`` so
+    the next step reads them, and note the change for the audit log."""
+    changes.append({"action": "referral_status", "entity": "referral", "entity_id": row["id"],
+                    "before": {"status": row["status"], "assigned_to_id": row["assigned_to_id"]},
                     "after": {k: (v.isoformat() if hasattr(v, "isoformat") else v)
                               for k, v in values.items()},
-                    "user_id": user_id, "at": now, "area_id": old.area_id})
+                    "user_id": user_id, "at": now, "area_id": row["area_id"]})
+    row.update(values)
+    pending.setdefault(row["id"], {}).update(values)
+
+
+def _write(conn, pending):
+    """One UPDATE per set of columns changed, each with every referral it changes."""
+    groups = {}
+    for rid, values in sorted(pending.items()):
+        groups.setdefault(tuple(sorted(values)), []).append({"rid": rid, **values})
+    for columns, rows in groups.items():
+        conn.execute(update(Referral.__table__)
+                     .where(Referral.__table__.c.id == bindparam("rid"))
+                     .values({c: bindparam(c) for c in columns}), rows)
 
 
 def settle(conn, work, now, user_id, role):
@@ -78,45 +91,48 @@ def settle(conn, work, now, user_id, role):
     ``work``: {"new": referral ids created, "written": referral ids written (created or
     updated), "visits": visit ids written, "enrollments": enrollment ids written}. Returns
     (audit rows, {referral id: (area_id, owner_id)} of every referral changed here).
+    The referrals are read once and each step sees the steps before it; what changed is
+    written at the end, a statement per set of columns rather than one per referral.
     """
-    audits = []
-    touched = {}
-    state = _state(conn, set(work["written"]))
+    audits, touched, pending, state = [], {}, {}, {}
+    _load(conn, work["written"], state)
     for rid in sorted(work["new"]):
         row = state[rid]
         if role == "collector":
             assignee = user_id
         else:
-            found = covering_collectors(conn, row.area_id)
+            found = covering_collectors(conn, row["area_id"])
             assignee = found[0] if len(found) == 1 else None
         if assignee is not None:
-            _set(conn, audits, rid, row, {"status": "assigned", "assigned_to_id": assignee,
-                                         "assigned_at": now}, now, user_id)
-            touched[rid] = (row.area_id, row.created_by_id)
-    state = _state(conn, set(work["written"]))
+            _set(audits, pending, row, {"status": "assigned", "assigned_to_id": assignee,
+                                        "assigned_at": now}, now, user_id)
+            touched[rid] = (row["area_id"], row["created_by_id"])
     for rid in sorted(work["written"]):
         row = state[rid]
-        if row.close_reason and row.status not in ("closed", "enrolled"):
-            _set(conn, audits, rid, row, {"status": "closed", "closed_at": now}, now, user_id)
-        elif not row.close_reason and row.status == "closed" and role == "collector":
-            reopened = ("visited" if row.visited_at else
-                        "assigned" if row.assigned_to_id else "new")
-            _set(conn, audits, rid, row, {"status": reopened, "closed_at": None}, now, user_id)
+        if row["close_reason"] and row["status"] not in ("closed", "enrolled"):
+            _set(audits, pending, row, {"status": "closed", "closed_at": now}, now, user_id)
+        elif not row["close_reason"] and row["status"] == "closed" and role == "collector":
+            reopened = ("visited" if row["visited_at"] else
+                        "assigned" if row["assigned_to_id"] else "new")
+            _set(audits, pending, row, {"status": reopened, "closed_at": None}, now, user_id)
         else:
             continue
-        touched[rid] = (row.area_id, row.created_by_id)
-    for rid, status in _work_done(conn, work["visits"], work["enrollments"]).items():
-        row = _state(conn, [rid])[rid]
-        if status == "enrolled" and row.status in _BEFORE_ENROLL:
+        touched[rid] = (row["area_id"], row["created_by_id"])
+    done = _work_done(conn, work["visits"], work["enrollments"])
+    _load(conn, done, state)
+    for rid, status in done.items():
+        row = state[rid]
+        if status == "enrolled" and row["status"] in _BEFORE_ENROLL:
             values = {"status": "enrolled", "enrolled_at": now}
-            if row.visited_at is None:
+            if row["visited_at"] is None:
                 values["visited_at"] = now
-        elif status == "visited" and row.status in _BEFORE_VISIT:
+        elif status == "visited" and row["status"] in _BEFORE_VISIT:
             values = {"status": "visited", "visited_at": now}
         else:
             continue
-        _set(conn, audits, rid, row, values, now, user_id)
-        touched[rid] = (row.area_id, row.created_by_id)
+        _set(audits, pending, row, values, now, user_id)
+        touched[rid] = (row["area_id"], row["created_by_id"])
+    _write(conn, pending)
     return audits, touched
 
 

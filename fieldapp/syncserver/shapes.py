@@ -8,8 +8,6 @@ form's order. The pull, a conflict's ``current`` and the audit log's before/afte
 through here, so they always agree. ``shaper_for`` gives the pull of a role that may not read
 personal IDs whole (a supervisor) a Shaper that masks them (rules/masking.py).
 """
-from collections import namedtuple
-
 from sqlalchemy import select
 
 from ..records.columns import compile_function
@@ -111,10 +109,10 @@ def shaper_for(role, zone):
     return Shaper(zone) if reveals_ids(role) else MaskedShaper(zone)
 
 
-#: Row types with the same attribute names as the SELECTs, for records not read back from
-#: the database (an accepted write, shaped for the audit log).
-ROWS = {kind: namedtuple(f"{kind.title()}Row", [c.name for c in query.selected_columns])
-        for kind, query in QUERIES.items()}
+#: The names of the SELECTs' columns in order (``id``, ``version``, then the data's and the
+#: server's), for records not read back from the database: an accepted write is shaped for
+#: the audit log from a list in this order (the shaping functions unpack any sequence).
+ROW_NAMES = {kind: tuple(c.name for c in query.selected_columns) for kind, query in QUERIES.items()}
 
 _CHUNK = 900  # ids per IN (...): under every database's parameter limit
 

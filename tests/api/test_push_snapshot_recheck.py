@@ -13,7 +13,7 @@ from fieldapp.extensions import db
 from fieldapp.models import Household, Person
 from fieldapp.syncserver import service
 from tests.api.conftest import device_of
-from tests.records import household, person
+from tests.records import household, payment, person, vsi_enrollment
 
 
 @pytest.fixture
@@ -104,3 +104,39 @@ def test_unrelated_write_meanwhile_keeps_the_first_judgement(app, world, api, me
     results = api("col_a").push_ok([h, person(h["id"])])
     assert [r["status"] for r in results] == ["accepted", "accepted"]
     assert len(judged) == 2  # the other's push and ours, once
+
+
+def _signed_up(push):
+    """A household, its member and the member's VSI sign-up, pushed: the sign-up."""
+    h = household()
+    p = person(h["id"])
+    e = vsi_enrollment(p["id"])
+    assert [r["status"] for r in push([h, p, e])] == ["accepted"] * 3
+    return e
+
+
+def test_receipt_number_taken_meanwhile_is_rejected(app, world, api, meddle, judged,
+                                                    sqlite_only):
+    mine = _signed_up(api("col_a").push_ok)
+    other = _other_device(app, world)
+    theirs = _signed_up(other.push_ok)
+    meddle(lambda: other.push_ok([payment(theirs["id"], receipt_no="BL7777777")]))
+    before = len(judged)
+    results = api("col_a").push_ok([payment(mine["id"], receipt_no="BL7777777")])
+    assert results[0]["status"] == "rejected"
+    assert "receipt_no" in results[0]["errors"]
+    assert len(judged) - before == 3  # ours, the other's, ours again under the lock
+
+
+def test_other_receipt_written_meanwhile_keeps_the_first_judgement(app, world, api, meddle,
+                                                                   judged, sqlite_only):
+    """Another device's payment under another receipt number does not make the batch be
+    judged again (with two devices pushing sign-ups at once, every batch would be)."""
+    mine = _signed_up(api("col_a").push_ok)
+    other = _other_device(app, world)
+    theirs = _signed_up(other.push_ok)
+    meddle(lambda: other.push_ok([payment(theirs["id"], receipt_no="BL7777778")]))
+    before = len(judged)
+    results = api("col_a").push_ok([payment(mine["id"], receipt_no="BL7777779")])
+    assert [r["status"] for r in results] == ["accepted"]
+    assert len(judged) - before == 2  # the other's push and ours, once

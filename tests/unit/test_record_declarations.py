@@ -18,7 +18,7 @@ from fieldapp.i18n import local_zone
 from fieldapp.records.columns import AreaCode, Bool, Time
 from fieldapp.records.forms import validate_record
 from fieldapp.records.types import RECORD_FORMS, RECORD_MODELS, TYPES
-from fieldapp.syncserver.shapes import QUERIES, ROWS, Shaper
+from fieldapp.syncserver.shapes import QUERIES, ROW_NAMES, Shaper
 from sync import protocol as P
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,11 +79,11 @@ def test_the_write_fills_every_field_column(kind):
 def test_the_pull_shape_has_every_form_field_in_the_forms_order(kind):
     record_type = TYPES[kind]
     labels = [c.name for c in QUERIES[kind].selected_columns]
-    assert labels == list(ROWS[kind]._fields)
+    assert labels == list(ROW_NAMES[kind])
     for name, columns in _stored(kind).items():
         wanted = ["area"] if isinstance(record_type.fields[name], AreaCode) else columns
         assert set(wanted) <= set(labels), f"{kind}.{name} is not read by the pull"
-    data, server = Shaper(None).shape(kind, ROWS[kind](*[None] * len(labels)))
+    data, server = Shaper(None).shape(kind, [None] * len(labels))
     assert list(data) == _form_fields(kind)
     assert list(server) == list(record_type.server)
 
@@ -114,11 +114,11 @@ def test_a_record_comes_back_as_it_was_pushed(kind, ctx):
         cleaned, errors = validate_record(kind, record["data"])
         assert errors == {}, errors
         values = record_type.to_row(cleaned, facts)
-        row = dict.fromkeys(ROWS[kind]._fields)
+        row = dict.fromkeys(ROW_NAMES[kind])
         row.update((k, v) for k, v in values.items() if k in row)
         if "area" in row:
             row["area"] = cleaned["area"]
-        data, _server = shaper.shape(kind, ROWS[kind](**row))
+        data, _server = shaper.shape(kind, list(row.values()))
         for name, value in data.items():
             pushed = record["data"].get(name)
             assert _same(record_type.fields[name], pushed, value), (kind, name, pushed, value)
