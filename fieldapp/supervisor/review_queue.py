@@ -20,7 +20,7 @@ The page's total comes from the counts (no second COUNT of the filtered rows).
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select, type_coerce
 from sqlalchemy.orm import aliased
 
 from sync.protocol import REVIEW_STATUSES
@@ -69,22 +69,35 @@ class Filters:
         end = datetime.combine(self.date_to + timedelta(days=1), time(), zone) if self.date_to else None
         return start, end
 
-    def conditions(self, with_status=True, with_dates=True):
-        """SQL conditions on ``Visit`` for these filters (the status one apart, for counts)."""
-        out = [] if self.whole() else [Visit.area_id.in_(sorted(self.area_ids))]
+    def conditions(self, with_status=True, with_dates=True, with_area=True, walk=False):
+        """SQL conditions on ``Visit`` for these filters (the status one apart, for counts).
+
+        ``walk``: for a query that must walk a given index in order (a page): the collector
+        and date tests are written so SQLite cannot answer them from another index (it
+        otherwise reads a month of visits through the visit-time index and sorts them)."""
+        col = _unindexed if walk else (lambda c: c)
+        out = [] if self.whole() or not with_area else [Visit.area_id.in_(sorted(self.area_ids))]
         if self.collector is not None:
-            out.append(Visit.created_by_id == self.collector.id)
+            out.append(col(Visit.created_by_id) == self.collector.id)
         if self.outcome:
             out.append(Visit.outcome == self.outcome)
         if with_dates:
             start, end = self.window()
             if start is not None:
-                out.append(Visit.visited_at >= start)
+                out.append(col(Visit.visited_at) >= start)
             if end is not None:
-                out.append(Visit.visited_at < end)
+                out.append(col(Visit.visited_at) < end)
         if with_status and self.status:
-            out.append(Visit.review_status == self.status)
+            out.append(col(Visit.review_status) == self.status)
         return out
+
+
+def _unindexed(column):
+    """``column`` as SQLite's planner may not use an index for (a unary plus: the same
+    value); other databases get the column as is (PostgreSQL plans a LIMIT walk itself)."""
+    if db.engine.dialect.name != "sqlite":
+        return column
+    return type_coerce(literal_column(f"+{column.table.name}.{column.name}"), column.type)
 
 
 def parse_date(raw):
@@ -235,24 +248,34 @@ def queue_ids(filters):
     return list(db.session.scalars(select(Visit.id).where(*filters.conditions())))
 
 
-def _key_ids(stmt, offset):
-    return db.session.execute(stmt.limit(PER_PAGE + offset)).all()
+#: Scopes of at most this many areas (a commune, a village) walk each area apart; wider
+#: ones (a district, a province) walk the status's index across areas.
+NARROW = 32
+#: Pages deeper than this are cut by one OFFSET query rather than merged walks (each walk
+#: would read as deep as the page).
+MERGE_UNDER = 100 * PER_PAGE
 
 
 def _time_ids(filters, order, offset, counts):
-    """The page's ids in time order, read from the visits alone. Every status listed: one
-    walk per status (each in its index's order), merged here; each reads at most up to
-    the page, where one ORDER BY over all statuses sorted every match."""
-    column = SORTS[filters.sort]
-    base = select(column, Visit.id).order_by(*order)
-    if filters.status:
-        return list(db.session.scalars(select(Visit.id).where(*filters.conditions())
-                                       .order_by(*order).limit(PER_PAGE).offset(offset)))
+    """The page's ids in time order, read from the visits alone: one walk per (area,
+    status) for a narrow scope, per status for a wide one, each in its index's order
+    (ix_visits_area_queue, ix_visits_queue) and stopping at the page; merged here. One
+    ORDER BY over several areas or statuses sorted every match instead."""
+    statuses = [filters.status] if filters.status else [s for s in REVIEW_STATUSES if counts.get(s)]
+    narrow = not filters.whole() and len(filters.area_ids) <= NARROW
+    if offset > MERGE_UNDER or (len(statuses) == 1 and not narrow):
+        return list(db.session.scalars(
+            select(Visit.id).where(*filters.conditions(with_status=False, walk=True),
+                                   Visit.review_status.in_(statuses))
+            .order_by(*order).limit(PER_PAGE).offset(offset)))
+    walks = [[Visit.area_id == area] for area in sorted(filters.area_ids)] if narrow else [[]]
+    base = select(SORTS[filters.sort], Visit.id).order_by(*order).limit(offset + PER_PAGE)
     rows = []
-    for status in REVIEW_STATUSES:
-        if counts.get(status):
-            rows += _key_ids(base.where(*filters.conditions(with_status=False),
-                                        Visit.review_status == status), offset)
+    for status in statuses:
+        for where in walks:
+            rows += db.session.execute(base.where(
+                *filters.conditions(with_status=False, with_area=False, walk=True), *where,
+                Visit.review_status == status)).all()
     rows.sort(reverse=not filters.ascending)
     return [rid for _key, rid in rows[offset:offset + PER_PAGE]]
 
@@ -261,14 +284,14 @@ def _household_ids(filters, order, offset, total):
     """The page's ids sorted by household. Few matches: all sorted (through the visits'
     own indexes). Many: households walked in name order (ix_households_head_name, the
     area checked in the index) and each one's visits looked up, stopping at the page (on
-    SQLite the index is named: its planner otherwise reads the visits first)."""
+    SQLite no test on the visits but their household may use an index: its planner
+    otherwise reads the visits first and sorts them)."""
     if total <= SORT_ALL_UNDER:
         return list(db.session.scalars(
             select(Visit.id).join(Household, Household.id == Visit.household_id)
             .where(*filters.conditions()).order_by(*order).limit(PER_PAGE).offset(offset)))
     walk = (select(Visit.id).select_from(Household).join(Visit, Visit.household_id == Household.id)
-            .where(*filters.conditions())
-            .with_hint(Household, "INDEXED BY ix_households_head_name", "sqlite"))
+            .where(*filters.conditions(with_area=False, walk=True)))
     if not filters.whole():
         walk = walk.where(Household.area_id.in_(sorted(filters.area_ids)))
     return list(db.session.scalars(walk.order_by(*order).limit(PER_PAGE).offset(offset)))
