@@ -20,11 +20,12 @@ The page's total comes from the counts (no second COUNT of the filtered rows).
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, literal_column, select, type_coerce
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from sync.protocol import REVIEW_STATUSES
 
+from ..db.plans import unindexed as _unindexed
 from ..extensions import db
 from ..i18n import local_zone
 from ..models import Area, Enrollment, Household, Person, Referral, ReviewCount, User, Visit, user_areas
@@ -90,14 +91,6 @@ class Filters:
         if with_status and self.status:
             out.append(col(Visit.review_status) == self.status)
         return out
-
-
-def _unindexed(column):
-    """``column`` as SQLite's planner may not use an index for (a unary plus: the same
-    value); other databases get the column as is (PostgreSQL plans a LIMIT walk itself)."""
-    if db.engine.dialect.name != "sqlite":
-        return column
-    return type_coerce(literal_column(f"+{column.table.name}.{column.name}"), column.type)
 
 
 def parse_date(raw):
@@ -251,9 +244,9 @@ def queue_ids(filters):
 #: Scopes of at most this many areas (a commune, a village) walk each area apart; wider
 #: ones (a district, a province) walk the status's index across areas.
 NARROW = 32
-#: Pages deeper than this are cut by one OFFSET query rather than merged walks (each walk
-#: would read as deep as the page).
-MERGE_UNDER = 100 * PER_PAGE
+#: Merged walks read (walks x depth of the page) rows; past this many, or past an eighth of
+#: the matches, one OFFSET query over the matches is cheaper (a deep page of a commune).
+MERGE_UNDER = 2_000
 
 
 def _time_ids(filters, order, offset, counts):
@@ -263,12 +256,14 @@ def _time_ids(filters, order, offset, counts):
     ORDER BY over several areas or statuses sorted every match instead."""
     statuses = [filters.status] if filters.status else [s for s in REVIEW_STATUSES if counts.get(s)]
     narrow = not filters.whole() and len(filters.area_ids) <= NARROW
-    if offset > MERGE_UNDER or (len(statuses) == 1 and not narrow):
+    walks = [[Visit.area_id == area] for area in sorted(filters.area_ids)] if narrow else [[]]
+    depth = len(walks) * len(statuses) * (offset + PER_PAGE)
+    matches = sum(counts.get(s, 0) for s in statuses)
+    if depth > max(MERGE_UNDER, matches // 8) or (len(statuses) == 1 and not narrow):
         return list(db.session.scalars(
             select(Visit.id).where(*filters.conditions(with_status=False, walk=True),
                                    Visit.review_status.in_(statuses))
             .order_by(*order).limit(PER_PAGE).offset(offset)))
-    walks = [[Visit.area_id == area] for area in sorted(filters.area_ids)] if narrow else [[]]
     base = select(SORTS[filters.sort], Visit.id).order_by(*order).limit(offset + PER_PAGE)
     rows = []
     for status in statuses:

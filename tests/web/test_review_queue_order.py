@@ -80,7 +80,7 @@ def test_every_page_is_the_order_by_over_every_match(app, world, visits, monkeyp
 
 def test_a_page_past_the_merged_walks_is_cut_by_offset_alike(app, world, visits, monkeypatch):
     monkeypatch.setattr(queue, "PER_PAGE", PER)
-    monkeypatch.setattr(queue, "MERGE_UNDER", 0)
+    monkeypatch.setattr(queue, "MERGE_UNDER", -1)
     with app.test_request_context():
         scope = Scope(db.session.scalars(select(User).where(User.username == "sup_a")).one())
         f = queue.Filters(area_ids=set(scope.area_ids), status="")
