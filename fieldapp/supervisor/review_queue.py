@@ -20,7 +20,7 @@ The page's total comes from the counts (no second COUNT of the filtered rows).
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import aliased
 
 from sync.protocol import REVIEW_STATUSES
@@ -244,35 +244,38 @@ def queue_ids(filters):
 #: Scopes of at most this many areas (a commune, a village) walk each area apart; wider
 #: ones (a district, a province) walk the status's index across areas.
 NARROW = 32
-#: Merged walks read (walks x depth of the page) rows; past this many, or past an eighth of
-#: the matches, one OFFSET query over the matches is cheaper (a deep page of a commune).
-MERGE_UNDER = 2_000
 
 
 def _time_ids(filters, order, offset, counts):
     """The page's ids in time order, read from the visits alone: one walk per (area,
     status) for a narrow scope, per status for a wide one, each in its index's order
-    (ix_visits_area_queue, ix_visits_queue) and stopping at the page; merged here. One
-    ORDER BY over several areas or statuses sorted every match instead."""
+    (ix_visits_area_queue, ix_visits_queue) and stopping at the page's depth, merged by the
+    database (UNION ALL of the walks, then the page). One ORDER BY over several areas or
+    statuses sorted every match instead (or, on PostgreSQL, walked the status's index and
+    read the table to test the area)."""
     statuses = [filters.status] if filters.status else [s for s in REVIEW_STATUSES if counts.get(s)]
     narrow = not filters.whole() and len(filters.area_ids) <= NARROW
-    walks = [[Visit.area_id == area] for area in sorted(filters.area_ids)] if narrow else [[]]
-    depth = len(walks) * len(statuses) * (offset + PER_PAGE)
-    matches = sum(counts.get(s, 0) for s in statuses)
-    if depth > max(MERGE_UNDER, matches // 8) or (len(statuses) == 1 and not narrow):
+    if not statuses:
+        return []
+    if len(statuses) == 1 and not narrow:
         return list(db.session.scalars(
             select(Visit.id).where(*filters.conditions(with_status=False, walk=True),
-                                   Visit.review_status.in_(statuses))
+                                   Visit.review_status == statuses[0])
             .order_by(*order).limit(PER_PAGE).offset(offset)))
-    base = select(SORTS[filters.sort], Visit.id).order_by(*order).limit(offset + PER_PAGE)
-    rows = []
+    walks = [[Visit.area_id == area] for area in sorted(filters.area_ids)] if narrow else [[]]
+    base = (select(SORTS[filters.sort].label("key"), Visit.id.label("id"))
+            .where(*filters.conditions(with_status=False, with_area=False, walk=True))
+            .order_by(*order).limit(offset + PER_PAGE))
+    parts = []
     for status in statuses:
         for where in walks:
-            rows += db.session.execute(base.where(
-                *filters.conditions(with_status=False, with_area=False, walk=True), *where,
-                Visit.review_status == status)).all()
-    rows.sort(reverse=not filters.ascending)
-    return [rid for _key, rid in rows[offset:offset + PER_PAGE]]
+            walk = base.where(*where, Visit.review_status == status).subquery()
+            parts.append(select(walk.c.key, walk.c.id))
+    merged = union_all(*parts).subquery()
+    direction = (lambda c: c.asc()) if filters.ascending else (lambda c: c.desc())
+    return list(db.session.scalars(
+        select(merged.c.id).order_by(direction(merged.c.key), direction(merged.c.id))
+        .limit(PER_PAGE).offset(offset)))
 
 
 def _household_ids(filters, order, offset, total):

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select, update
 
 from fieldapp.extensions import db
-from fieldapp.models import Area, Household, User, Visit
+from fieldapp.models import Household, User, Visit
 from fieldapp.rules.access import Scope
 from fieldapp.supervisor import review_queue as queue
 from tests.web.records import household, visit
@@ -55,12 +55,14 @@ def expected(filters):
 @pytest.mark.parametrize("sort", ["synced", "visited", "household"])
 @pytest.mark.parametrize("ascending", [False, True])
 @pytest.mark.parametrize("status", ["", "pending", "approved"])
-@pytest.mark.parametrize("area", [None, "31001-2"])
+@pytest.mark.parametrize("user, area", [("sup_a", None), ("sup_a", "31001-2"), ("admin", None)])
 def test_every_page_is_the_order_by_over_every_match(app, world, visits, monkeypatch, sort,
-                                                     ascending, status, area):
+                                                     ascending, status, user, area):
+    """sup_a: a narrow scope (a walk per area and status); admin: the whole tree (a walk
+    per status, or one query for one status)."""
     monkeypatch.setattr(queue, "PER_PAGE", PER)
     with app.test_request_context():
-        admin = db.session.scalars(select(User).where(User.username == "sup_a")).one()
+        admin = db.session.scalars(select(User).where(User.username == user)).one()
         scope = Scope(admin)
         for walk_households in (False, True):
             # Past SORT_ALL_UNDER the households are walked; under it every match sorted.
@@ -76,18 +78,3 @@ def test_every_page_is_the_order_by_over_every_match(app, world, visits, monkeyp
             for page in range(1, -(-len(want) // PER) + 1):
                 got += [row[0].id for row in queue.queue_page(f, page, counts).items]
             assert got == want, (sort, ascending, status, area, walk_households)
-
-
-def test_a_page_past_the_merged_walks_is_cut_by_offset_alike(app, world, visits, monkeypatch):
-    monkeypatch.setattr(queue, "PER_PAGE", PER)
-    monkeypatch.setattr(queue, "MERGE_UNDER", -1)
-    with app.test_request_context():
-        scope = Scope(db.session.scalars(select(User).where(User.username == "sup_a")).one())
-        f = queue.Filters(area_ids=set(scope.area_ids), status="")
-        want = expected(f)
-        counts = queue.status_counts(f)
-        got = []
-        for page in range(1, -(-len(want) // PER) + 1):
-            got += [row[0].id for row in queue.queue_page(f, page, counts).items]
-        assert got == want
-        assert db.session.scalar(select(Area.id).where(Area.code == "31001")) in f.area_ids
