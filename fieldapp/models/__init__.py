@@ -6,6 +6,7 @@ A synced record's data columns are filled from its form's fields as its declarat
 from .areas import LEVELS, Area, CollectionPoint, CoordinationProgram, Organization
 from .audit import AuditEntry
 from .changes import Change, Counter
+from .counts import ReviewCount
 from .households import Household, Person
 from .people import ROLES, Device, User, hash_token, user_areas
 from .plans import ParticipantCount, Plan
@@ -28,6 +29,6 @@ __all__ = [
     "Area", "AuditEntry", "Change", "CollectionPoint", "CoordinationProgram", "Counter",
     "Device", "Enrollment", "Household", "Organization", "Outreach", "ParticipantCount",
     "Payment", "Person", "Plan", "PolicyParameterSet", "Referral", "RemittedPayment", "Remittance",
-    "Task", "User", "Visit", "hash_token",
+    "ReviewCount", "Task", "User", "Visit", "hash_token",
     "user_areas",
 ]

@@ -1,23 +1,34 @@
 """Queries behind the review queue (*Duyệt lượt thăm*) and a visit's review page.
 
-The queue reads one table of possibly millions of visits, so every query here is shaped
-for the indexes of migration f3a1c7e9b5d2: the visit's area and review status first, then
-the time it synced (the queue's default order, most recently synced first) and the id (the
-order's tie-break, so a page is cut from the index alone). The counts per
-status are one GROUP BY over the same filters, and the page's total comes from them (no
-second COUNT of the filtered rows).
+The queue reads one table of possibly millions of visits, so nothing here reads more than
+a page's worth of it per request:
+
+* the counts per status come from ``review_counts`` (models/counts.py), kept by triggers as
+  visits are written: a sum over a few thousand rows whatever the filters; a date filter
+  reads the whole months in it from there and counts only the hours between a local day
+  and the nearest UTC month boundary from the visits (or the range itself when shorter);
+* a page's ids are read in order from an index and stop at the page: most recently synced
+  first from ix_visits_queue / ix_visits_area_queue (models/work.py), one walk per status
+  merged here when every status is listed (each index holds one status in time order);
+  sorted by household, households are walked in name order through
+  ix_households_head_name and their visits looked up, unless the filters keep so few visits
+  that sorting them all is cheaper. Only those 50 rows are then joined to their household,
+  village and collector.
+
+The page's total comes from the counts (no second COUNT of the filtered rows).
 """
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import aliased
 
 from sync.protocol import REVIEW_STATUSES
 
+from ..db.plans import unindexed as _unindexed
 from ..extensions import db
 from ..i18n import local_zone
-from ..models import Area, Enrollment, Household, Person, Referral, User, Visit, user_areas
+from ..models import Area, Enrollment, Household, Person, Referral, ReviewCount, User, Visit, user_areas
 from ..rules.areatree import area_tree
 from ..web.paging import PER_PAGE, Page
 from .register import areas_under
@@ -26,6 +37,9 @@ from .register import areas_under
 SORTS = {"synced": Visit.received_at, "visited": Visit.visited_at,
          "household": Household.head_name, "collector": User.username}
 DEFAULT_SORT = "synced"
+#: Sorted by household, filters keeping at most this many visits sort them all (cheaper than
+#: walking households that mostly have none); more, and the walk finds a page at once.
+SORT_ALL_UNDER = 5_000
 
 
 @dataclass
@@ -43,25 +57,39 @@ class Filters:
     ascending: bool = False
     errors: dict = field(default_factory=dict)
 
-    def conditions(self, with_status=True):
-        """SQL conditions on ``Visit`` for these filters (the status one apart, for counts)."""
-        # Every area of the tree (an admin or a province's supervisor in a one-province
-        # deployment): the area test keeps every row, and leaving it out lets the database
-        # count and order from the status index alone.
-        whole = self.area is None and set(area_tree().by_id) <= self.area_ids
-        out = [] if whole else [Visit.area_id.in_(sorted(self.area_ids))]
+    def whole(self):
+        """True when the areas are every area of the tree (an admin, or a province's
+        supervisor in a one-province deployment): the area test keeps every row, and leaving
+        it out lets the database count and order from the status index alone."""
+        return self.area is None and set(area_tree().by_id) <= self.area_ids
+
+    def window(self):
+        """(start, end) of the visit time as aware datetimes (end excluded), None if open."""
+        zone = local_zone()
+        start = datetime.combine(self.date_from, time(), zone) if self.date_from else None
+        end = datetime.combine(self.date_to + timedelta(days=1), time(), zone) if self.date_to else None
+        return start, end
+
+    def conditions(self, with_status=True, with_dates=True, with_area=True, walk=False):
+        """SQL conditions on ``Visit`` for these filters (the status one apart, for counts).
+
+        ``walk``: for a query that must walk a given index in order (a page): the collector
+        and date tests are written so SQLite cannot answer them from another index (it
+        otherwise reads a month of visits through the visit-time index and sorts them)."""
+        col = _unindexed if walk else (lambda c: c)
+        out = [] if self.whole() or not with_area else [Visit.area_id.in_(sorted(self.area_ids))]
         if self.collector is not None:
-            out.append(Visit.created_by_id == self.collector.id)
+            out.append(col(Visit.created_by_id) == self.collector.id)
         if self.outcome:
             out.append(Visit.outcome == self.outcome)
-        zone = local_zone()
-        if self.date_from:
-            out.append(Visit.visited_at >= datetime.combine(self.date_from, time(), zone))
-        if self.date_to:
-            end = datetime.combine(self.date_to + timedelta(days=1), time(), zone)
-            out.append(Visit.visited_at < end)
+        if with_dates:
+            start, end = self.window()
+            if start is not None:
+                out.append(col(Visit.visited_at) >= start)
+            if end is not None:
+                out.append(col(Visit.visited_at) < end)
         if with_status and self.status:
-            out.append(Visit.review_status == self.status)
+            out.append(col(Visit.review_status) == self.status)
         return out
 
 
@@ -94,23 +122,105 @@ def area_by_code(code, scope):
     return area, areas_under(area.id, scope)
 
 
+def _month_start(moment):
+    return datetime(moment.year, moment.month, 1, tzinfo=UTC)
+
+
+def _next_month(first):
+    return first.replace(year=first.year + first.month // 12, month=first.month % 12 + 1)
+
+
+def _nearest_boundary(moment):
+    """The UTC month boundary nearest ``moment``, and the sliver between them as
+    (from, to, sign): what counting up to the boundary instead of ``moment`` got wrong."""
+    moment = moment.astimezone(UTC)
+    first = _month_start(moment)
+    if moment == first:
+        return first, None
+    following = _next_month(first)
+    if moment - first <= following - moment:
+        return first, (first, moment)
+    return following, (moment, following)
+
+
+def month_cut(start, end):
+    """How to count visits whose time is in [start, end) (either may be None):
+    (months, slivers) where months is ("YYYY-MM" or None, "YYYY-MM" or None), the UTC
+    months [first, last) read from review_counts, and slivers [(from, to, sign)] counted
+    from the visits and added (+1) or taken away (-1). None when counting [start, end)
+    straight from the visits reads fewer visits (a range of a few days)."""
+    lo = hi = None
+    slivers, width = [], timedelta()
+    if start is not None:
+        boundary, sliver = _nearest_boundary(start)
+        lo = boundary.strftime("%Y-%m")
+        if sliver:
+            # The boundary before start counted [boundary, start) too much; after, too little.
+            slivers.append((*sliver, -1 if sliver[0] == boundary else 1))
+            width += sliver[1] - sliver[0]
+    if end is not None:
+        boundary, sliver = _nearest_boundary(end)
+        hi = boundary.strftime("%Y-%m")
+        if sliver:
+            slivers.append((*sliver, 1 if sliver[0] == boundary else -1))
+            width += sliver[1] - sliver[0]
+    if start is not None and end is not None and (end <= start or end - start <= width):
+        return None
+    return (lo, hi), slivers
+
+
+def _visit_counts(filters, start, end):
+    """{status: n} of the visits the other filters keep whose time is in [start, end)."""
+    stmt = (select(Visit.review_status, func.count())
+            .where(*filters.conditions(with_status=False, with_dates=False))
+            .group_by(Visit.review_status))
+    if start is not None:
+        stmt = stmt.where(Visit.visited_at >= start)
+    if end is not None:
+        stmt = stmt.where(Visit.visited_at < end)
+    return dict(db.session.execute(stmt).all())
+
+
 def status_counts(filters):
-    """{status: count} of the visits the other filters keep (every status listed)."""
-    rows = db.session.execute(
-        select(Visit.review_status, func.count())
-        .where(*filters.conditions(with_status=False)).group_by(Visit.review_status)).all()
+    """{status: count} of the visits the other filters keep (every status listed).
+
+    Exact: review_counts (models/counts.py) for the areas, collector, outcome and whole UTC
+    months, the visits themselves for the hours a local-day window differs from those."""
     counts = dict.fromkeys(REVIEW_STATUSES, 0)
-    counts.update(rows)
+    start, end = filters.window()
+    cut = month_cut(start, end)
+    if cut is None:
+        for status, n in _visit_counts(filters, start, end).items():
+            counts[status] = counts.get(status, 0) + n
+        return counts
+    (lo, hi), slivers = cut
+    stmt = select(ReviewCount.review_status, func.sum(ReviewCount.n)).group_by(ReviewCount.review_status)
+    if not filters.whole():
+        stmt = stmt.where(ReviewCount.area_id.in_(sorted(filters.area_ids)))
+    if filters.collector is not None:
+        stmt = stmt.where(ReviewCount.collector_id == filters.collector.id)
+    if filters.outcome:
+        stmt = stmt.where(ReviewCount.outcome == filters.outcome)
+    if lo is not None:
+        stmt = stmt.where(ReviewCount.month >= lo)
+    if hi is not None:
+        stmt = stmt.where(ReviewCount.month < hi)
+    for status, n in db.session.execute(stmt).all():
+        counts[status] = counts.get(status, 0) + int(n or 0)
+    for since, until, sign in slivers:
+        for status, n in _visit_counts(filters, since, until).items():
+            counts[status] = counts.get(status, 0) + sign * n
     return counts
 
 
 def _order(filters, collector):
+    """ORDER BY of the chosen sort. Sorted by household, a household's visits stay together
+    (name, then the household, then the visit): the order households are walked in."""
     column = SORTS.get(filters.sort, SORTS[DEFAULT_SORT])
     if column is User.username:
         column = collector.username
-    if filters.ascending:
-        return column.asc(), Visit.id.asc()
-    return column.desc(), Visit.id.desc()
+    columns = [column, Household.id, Visit.id] if column is Household.head_name else [column, Visit.id]
+    return tuple(c.asc() if filters.ascending else c.desc() for c in columns)
 
 
 def _rows(collector):
@@ -131,22 +241,76 @@ def queue_ids(filters):
     return list(db.session.scalars(select(Visit.id).where(*filters.conditions())))
 
 
+#: Scopes of at most this many areas (a commune, a village) walk each area apart; wider
+#: ones (a district, a province) walk the status's index across areas.
+NARROW = 32
+
+
+def _time_ids(filters, order, offset, counts):
+    """The page's ids in time order, read from the visits alone: one walk per (area,
+    status) for a narrow scope, per status for a wide one, each in its index's order
+    (ix_visits_area_queue, ix_visits_queue) and stopping at the page's depth, merged by the
+    database (UNION ALL of the walks, then the page). One ORDER BY over several areas or
+    statuses sorted every match instead (or, on PostgreSQL, walked the status's index and
+    read the table to test the area)."""
+    statuses = [filters.status] if filters.status else [s for s in REVIEW_STATUSES if counts.get(s)]
+    narrow = not filters.whole() and len(filters.area_ids) <= NARROW
+    if not statuses:
+        return []
+    if len(statuses) == 1 and not narrow:
+        return list(db.session.scalars(
+            select(Visit.id).where(*filters.conditions(with_status=False, walk=True),
+                                   Visit.review_status == statuses[0])
+            .order_by(*order).limit(PER_PAGE).offset(offset)))
+    walks = [[Visit.area_id == area] for area in sorted(filters.area_ids)] if narrow else [[]]
+    base = (select(SORTS[filters.sort].label("key"), Visit.id.label("id"))
+            .where(*filters.conditions(with_status=False, with_area=False, walk=True))
+            .order_by(*order).limit(offset + PER_PAGE))
+    parts = []
+    for status in statuses:
+        for where in walks:
+            walk = base.where(*where, Visit.review_status == status).subquery()
+            parts.append(select(walk.c.key, walk.c.id))
+    merged = union_all(*parts).subquery()
+    direction = (lambda c: c.asc()) if filters.ascending else (lambda c: c.desc())
+    return list(db.session.scalars(
+        select(merged.c.id).order_by(direction(merged.c.key), direction(merged.c.id))
+        .limit(PER_PAGE).offset(offset)))
+
+
+def _household_ids(filters, order, offset, total):
+    """The page's ids sorted by household. Few matches: all sorted (through the visits'
+    own indexes). Many: households walked in name order (ix_households_head_name, the
+    area checked in the index) and each one's visits looked up, stopping at the page (on
+    SQLite no test on the visits but their household may use an index: its planner
+    otherwise reads the visits first and sorts them)."""
+    if total <= SORT_ALL_UNDER:
+        return list(db.session.scalars(
+            select(Visit.id).join(Household, Household.id == Visit.household_id)
+            .where(*filters.conditions()).order_by(*order).limit(PER_PAGE).offset(offset)))
+    walk = (select(Visit.id).select_from(Household).join(Visit, Visit.household_id == Household.id)
+            .where(*filters.conditions(with_area=False, walk=True)))
+    if not filters.whole():
+        walk = walk.where(Household.area_id.in_(sorted(filters.area_ids)))
+    return list(db.session.scalars(walk.order_by(*order).limit(PER_PAGE).offset(offset)))
+
+
 def queue_page(filters, page, counts):
     """One page of the queue; the total is the counts' (no second COUNT).
 
-    In time order (the default) the page's ids come first from the visits alone, read in
-    order from the indexes ix_visits_area_queue / ix_visits_queue (models/work.py), and
-    only those 50 rows are joined to their household, village and collector: joined first,
-    the database looked up every matching visit's household before sorting."""
+    The page's ids come first (``_time_ids``, ``_household_ids``: read in order from
+    indexes, stopping at the page), and only those 50 rows are joined to their household,
+    village and collector: joined first, the database looked up every matching visit's
+    household before sorting. Sorted by collector, the rows are read joined and sorted."""
     total = counts.get(filters.status, 0) if filters.status else sum(counts.values())
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(page, 1), pages)
     collector = aliased(User)
     order = _order(filters, collector)
     offset = (page - 1) * PER_PAGE
-    if filters.sort in ("synced", "visited"):
-        ids = list(db.session.scalars(select(Visit.id).where(*filters.conditions()).order_by(*order)
-                                      .limit(PER_PAGE).offset(offset)))
+    if filters.sort in ("synced", "visited", "household"):
+        ids = _time_ids(filters, order, offset, counts) if filters.sort != "household" \
+            else _household_ids(filters, order, offset, total)
         stmt = _rows(collector).where(Visit.id.in_(ids)).order_by(*order) if ids else None
     else:
         stmt = queue_statement(filters).limit(PER_PAGE).offset(offset)
