@@ -124,7 +124,39 @@ def seed(app, enrollments, collectors=500, payments_each=3):
             for start in range(0, len(rows), 20000):
                 conn.execute(insert(model), rows[start:start + 20000])
         db.session.commit()
+        back_fill(app)
         return [o.id for o in orgs], province.id
+
+
+def back_fill(app):
+    """The payers' state inputs of the rows written around the push (as the migration does
+    for a database that predates them); prints what it took."""
+    from fieldapp.extensions import db
+    from fieldapp.syncserver import payerchains
+
+    with app.app_context():
+        started = time.perf_counter()
+        payerchains.rebuild(db.session.connection())
+        db.session.commit()
+        print(f"payer_chains back-filled in {time.perf_counter() - started:.1f} s")
+
+
+def existing(app):
+    """What the timings need from a database seeded by an earlier run (``--reuse``).
+
+    The tasks an earlier run made are removed first, so every run times the same work."""
+    from fieldapp.extensions import db
+    from fieldapp.models import Area, Organization, PayerChain, Task
+
+    with app.app_context():
+        db.create_all()
+        db.session.execute(db.delete(Task))
+        db.session.commit()
+        if db.session.scalar(db.select(PayerChain.person_id).limit(1)) is None:
+            back_fill(app)  # generated before the table existed
+        org_ids = list(db.session.scalars(db.select(Organization.id).order_by(Organization.code)))
+        province = db.session.scalar(db.select(Area.id).where(Area.code == "31"))
+    return org_ids, province
 
 
 def timed(fn, repeat):
@@ -143,7 +175,11 @@ def main(argv=None):
     parser.add_argument("--collectors", type=int, default=500)
     parser.add_argument("--tasks", type=int, default=5_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--database", help="a PostgreSQL URL (default: a fresh SQLite file)")
+    parser.add_argument("--database", help="a PostgreSQL URL (emptied!; default: a fresh SQLite file)")
+    parser.add_argument("--file", default="", help="the SQLite file to generate (kept) instead of "
+                        "a temporary one")
+    parser.add_argument("--reuse", action="store_true", help="time the database of an earlier run "
+                        "(--file or --database) without generating it again")
     args = parser.parse_args(argv)
 
     from fieldapp import create_app
@@ -152,14 +188,23 @@ def main(argv=None):
     from fieldapp.reports import money, payer_tasks, payers
     from fieldapp.rules.access import subtree_ids
 
-    url = args.database or f"sqlite:///{tempfile.mkdtemp()}/payers.db"
+    if args.database:
+        url = args.database
+    elif args.file:
+        url = f"sqlite:///{Path(args.file).resolve()}"
+    else:
+        url = f"sqlite:///{tempfile.mkdtemp()}/payers.db"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
                       "RATELIMIT_STORAGE_URI": "memory://"})
     started = time.perf_counter()
-    org_ids, province = seed(app, args.enrollments, args.collectors)
-    print(f"seeded {args.enrollments:,} enrollments, {3 * args.enrollments:,} payments, "
-          f"{args.collectors} collectors in {time.perf_counter() - started:.0f} s "
-          f"({app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]})")
+    if args.reuse:
+        org_ids, province = existing(app)
+        print(f"reusing {url.split('@')[-1]}")
+    else:
+        org_ids, province = seed(app, args.enrollments, args.collectors)
+        print(f"seeded {args.enrollments:,} enrollments, {3 * args.enrollments:,} payments, "
+              f"{args.collectors} collectors in {time.perf_counter() - started:.0f} s "
+              f"({app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]})")
     with app.test_request_context():
         areas = subtree_ids({province})
 
