@@ -227,10 +227,7 @@ def payer_rows(area_ids, today, where="", params=None, near=None, fresh=False):
     area_ids = sorted(area_ids)
     if not area_ids:
         return []
-    if fresh:
-        payers_sql = _PAYERS
-    else:
-        payers_sql = _kept_chains(near) + _JUDGE
+    payers_sql = _PAYERS if fresh else _kept_chains(near) + _JUDGE
     sql = f"SELECT * FROM ({payers_sql}) AS r"
     if where:
         sql += f" WHERE {where}"

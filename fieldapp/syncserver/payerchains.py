@@ -135,6 +135,6 @@ def rebuild(conn):
 
 
 def fresh_rows(conn):
-    """The table's rows as they would be written now, for the check that it is kept right
-    (tests) and for ``rebuild``'s readers: a set of tuples in ``COLUMNS`` order."""
-    return set(tuple(row) for row in conn.execute(text(_ROWS.format(persons="1 = 1"))))
+    """The table's rows as a rebuild would write them now (a set of tuples in ``COLUMNS``
+    order): what the kept rows are checked against (tests)."""
+    return {tuple(row) for row in conn.execute(text(_ROWS.format(persons="1 = 1")))}
