@@ -12,10 +12,17 @@ bulk (not timed). Timed, each the best of ``--repeat`` runs:
 
 Budgets (docs/budgets.md): lists and reconciliation <= 1 s each, 5,000 tasks <= 5 s.
 
+The lists read ``payer_chains`` (syncserver/payerchains.py), which the bulk seed back-fills
+as the migration does. CPU is printed beside each figure (this process; on PostgreSQL also
+its backend), with the load average.
+
     .venv/bin/python -m bench.payers
-    .venv/bin/python -m bench.payers --enrollments 20000 --database postgresql://...
+    .venv/bin/python -m bench.payers --file /tmp/payers.db             # kept; then:
+    .venv/bin/python -m bench.payers --file /tmp/payers.db --reuse     # timings only
+    .venv/bin/python -m bench.payers --database postgresql://... [--reuse]
 """
 import argparse
+import os
 import random
 import sys
 import tempfile
@@ -139,6 +146,10 @@ def back_fill(app):
         payerchains.rebuild(db.session.connection())
         db.session.commit()
         print(f"payer_chains back-filled in {time.perf_counter() - started:.1f} s")
+        if db.engine.dialect.name == "postgresql":
+            # The planner's statistics, as autovacuum gathers them after big writes.
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(db.text("ANALYZE"))
 
 
 def existing(app):
@@ -159,14 +170,41 @@ def existing(app):
     return org_ids, province
 
 
+def _backend_cpu():
+    """CPU seconds so far of the PostgreSQL backend serving this session (the server runs on
+    this machine), or None on SQLite (whose work is this process's own)."""
+    from fieldapp.extensions import db
+
+    if db.engine.dialect.name != "postgresql":
+        return None
+    pid = db.session.execute(db.text("SELECT pg_backend_pid()")).scalar()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def timed(fn, repeat):
-    best, value = None, None
+    """(best wall seconds, its CPU text, the last value) over ``repeat`` runs: the CPU of this
+    process and, on PostgreSQL, of its backend (parallel workers' not counted)."""
+    best, value, cpu = None, None, ""
     for _ in range(repeat):
-        started = time.perf_counter()
+        backend = _backend_cpu()
+        started, own = time.perf_counter(), time.process_time()
         value = fn()
-        took = time.perf_counter() - started
-        best = took if best is None else min(best, took)
-    return best, value
+        took, own = time.perf_counter() - started, time.process_time() - own
+        if best is None or took < best:
+            best = took
+            cpu = f"CPU: bench {own:.2f} s"
+            if backend is not None:
+                cpu += f", PostgreSQL backend {_backend_cpu() - backend:.2f} s"
+    return best, cpu, value
+
+
+def _load():
+    one, five, fifteen = os.getloadavg()
+    return f"load {one:.1f} {five:.1f} {fifteen:.1f}"
 
 
 def main(argv=None):
@@ -217,22 +255,24 @@ def main(argv=None):
             return run
 
         for which in ("due", "lapsed_month"):
-            took, rows = timed(listing(which), args.repeat)
-            print(f"{which:14s} province list: {took:.3f} s ({len(rows):,} payers; budget 1 s)")
+            took, cpu, rows = timed(listing(which), args.repeat)
+            print(f"{which:14s} province list: {took:.3f} s ({len(rows):,} payers; budget 1 s; "
+                  f"{cpu}; {_load()})", flush=True)
         org = db.session.get(Organization, org_ids[0])
-        took, rec = timed(lambda: money.reconcile(org, 2026, 6, TODAY), args.repeat)
+        took, cpu, rec = timed(lambda: money.reconcile(org, 2026, 6, TODAY), args.repeat)
         print(f"reconciliation 2026-06 of one organization: {took:.3f} s "
-              f"({rec.receipts:,} receipts, {len(rec.held_too_long):,} held too long; budget 1 s)")
+              f"({rec.receipts:,} receipts, {len(rec.held_too_long):,} held too long; budget 1 s; "
+              f"{cpu}; {_load()})", flush=True)
         rows = payers.payer_list("lapsed_earlier", areas, TODAY)[:args.tasks]
         payers.with_amounts(rows, TODAY)
         user = db.session.scalar(db.select(User).limit(1))
-        started = time.perf_counter()
+        started, own = time.perf_counter(), time.process_time()
         made = payer_tasks.make_tasks(rows, "lapsed", user, "bench")
         db.session.commit()
-        took = time.perf_counter() - started
+        took, own = time.perf_counter() - started, time.process_time() - own
         count = db.session.query(Task).count()
         print(f"follow-up tasks for {len(rows):,} payers: {took:.3f} s ({made:,} made, "
-              f"{count:,} stored; budget 5 s)")
+              f"{count:,} stored; budget 5 s; CPU: bench {own:.2f} s; {_load()})")
 
 
 if __name__ == "__main__":

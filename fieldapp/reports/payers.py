@@ -128,7 +128,7 @@ _JUDGE = f"""
          c.nxt, c.period_months AS period, c.ever_paid,
          CASE WHEN p.ended_on IS NOT NULL AND p.ended_on <= :today THEN 1 ELSE 0 END AS ended,
          c.nxt + {WINDOW_SQL.format(p="c.period_months")} AS lapse_at,
-         c.monthly_income, c.support_group, c.first_s
+         c.monthly_income, c.support_group, c.first_s, p.full_name AS pname, p.phone AS pphone
   FROM chains c
   JOIN persons p ON p.id = c.person_id
   WHERE c.scheme = 'vsi'
@@ -149,7 +149,8 @@ hhi AS (
          MIN(ended) AS ended,
          COALESCE(MIN(CASE WHEN ended = 0 THEN nxt END), MIN(nxt)) AS lapse_at,
          CAST(NULL AS INTEGER) AS monthly_income, CAST(NULL AS VARCHAR(16)) AS support_group,
-         MIN(first_s) AS first_s
+         MIN(first_s) AS first_s, CAST(NULL AS VARCHAR(200)) AS pname,
+         CAST(NULL AS VARCHAR(20)) AS pphone
   FROM hhi_members GROUP BY household_id
 ),
 payers AS (SELECT * FROM vsi UNION ALL SELECT * FROM hhi),
@@ -169,12 +170,11 @@ judged AS (
 SELECT j.scheme, j.household_id, j.person_id, j.area_id, j.created_by_id, j.nxt, j.period,
        j.lapse_at, j.state, j.ever_paid, u.organization_id, j.monthly_income, j.support_group,
        j.first_s,
-       COALESCE(pe.full_name, h.head_name) AS name, COALESCE(pe.phone, h.phone) AS phone,
+       COALESCE(j.pname, h.head_name) AS name, COALESCE(j.pphone, h.phone) AS phone,
        (SELECT {MONTH_SQL.format(c="CAST(MAX(v.visited_at) AS VARCHAR(40))")} FROM visits v
          WHERE v.household_id = j.household_id) AS visited
 FROM judged j
 JOIN households h ON h.id = j.household_id
-LEFT JOIN persons pe ON pe.id = j.person_id
 LEFT JOIN users u ON u.id = j.created_by_id
 """
 _PAYERS = _CHAINS + _JUDGE
@@ -371,7 +371,16 @@ def with_amounts(payers, today):
     members = {}
     for _month, _rid, household_id, order, period in latest.values():
         members.setdefault(household_id, []).append((order, period))
+    done = {}  # equal inputs (the area standing for its province) -> amount
     for payer in payers:
+        if payer.scheme == "vsi":
+            key = (payer.next_month, payer.period, payer.monthly_income, payer.support_group,
+                   payer.area_id)
+        else:
+            key = (payer.next_month, payer.area_id, tuple(members.get(payer.household_id, ())))
+        if key in done:
+            payer.amount = done[key]
+            continue
         province = tree.province_code(payer.area_id)
         month = payer.next_start
         if payer.scheme == "vsi":
@@ -381,6 +390,7 @@ def with_amounts(payers, today):
             amounts = [premium("hhi", month, period, member_order=order, province=province)
                        for order, period in members.get(payer.household_id, [])]
             payer.amount = None if not amounts or None in amounts else sum(amounts)
+        done[key] = payer.amount
     return payers
 
 
