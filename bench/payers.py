@@ -146,10 +146,17 @@ def back_fill(app):
         payerchains.rebuild(db.session.connection())
         db.session.commit()
         print(f"payer_chains back-filled in {time.perf_counter() - started:.1f} s")
-        if db.engine.dialect.name == "postgresql":
-            # The planner's statistics, as autovacuum gathers them after big writes.
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(db.text("ANALYZE"))
+        _analyze()
+
+
+def _analyze():
+    """On PostgreSQL, the planner's statistics of the bulk-written tables, as autovacuum
+    gathers them after big writes (a plan made without them is not the one served)."""
+    from fieldapp.extensions import db
+
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(db.text("ANALYZE"))
 
 
 def existing(app):
@@ -165,6 +172,8 @@ def existing(app):
         db.session.commit()
         if db.session.scalar(db.select(PayerChain.person_id).limit(1)) is None:
             back_fill(app)  # generated before the table existed
+        else:
+            _analyze()
         org_ids = list(db.session.scalars(db.select(Organization.id).order_by(Organization.code)))
         province = db.session.scalar(db.select(Area.id).where(Area.code == "31"))
     return org_ids, province
