@@ -328,9 +328,16 @@ def payer_list(which, area_ids, today, organization_id=None, collector_id=None):
     return payer_rows(area_ids, today, " AND ".join(where), params, near=which)
 
 
-#: Ids per statement where a list's rows are looked up (each statement is a round trip and,
-#: on PostgreSQL, a join over its keys: fewer and larger is faster).
+#: Ids per statement where a list's rows are looked up on SQLite (each statement is a round
+#: trip: fewer and larger is faster).
 _KEYS = 5000
+
+
+def _chunks(keys):
+    """``keys`` in the lists each statement binds: on PostgreSQL all at once (one array, one
+    scan of the table however many), elsewhere ``_KEYS`` at a time (one placeholder each)."""
+    size = (len(keys) or 1) if db.engine.dialect.name == "postgresql" else _KEYS
+    return [keys[start:start + size] for start in range(0, len(keys), size)]
 
 def _keyed(sql, columns, **parts):
     """``sql`` formatted with ``parts`` and, for each ``name: column`` of ``columns``,
@@ -377,9 +384,9 @@ def with_amounts(payers, today):
     households = sorted({p.household_id for p in payers if p.scheme == "hhi"})
     latest = {}  # person id -> (latest start, latest id, household, member order, period)
     stmt = _keyed(_HHI_MEMBERS, {"households": "p.household_id"})
-    for start in range(0, len(households), _KEYS):
+    for chunk in _chunks(households):
         for household_id, person_id, month, rid, order, period in db.session.execute(
-                stmt, {"households": households[start:start + _KEYS], "today": today}):
+                stmt, {"households": chunk, "today": today}):
             if person_id not in latest or (month, rid) > latest[person_id][:2]:
                 latest[person_id] = (month, rid, household_id, order, period)
     members = {}
@@ -428,9 +435,9 @@ def with_last_payments(payers):
                   for p in payers if p.scheme == scheme}
         keys = sorted(wanted)
         stmt = _keyed(_LAST_PAID, {"keys": column}, key=column, join=join)
-        for start in range(0, len(keys), _KEYS):
+        for chunk in _chunks(keys):
             for key, paid_on, amount in db.session.execute(
-                    stmt, {"scheme": scheme, "keys": keys[start:start + _KEYS]}):
+                    stmt, {"scheme": scheme, "keys": chunk}):
                 if isinstance(paid_on, str):
                     paid_on = date.fromisoformat(paid_on)
                 payer = wanted[key]
