@@ -6,7 +6,10 @@ organizations, 100,000 households, 200,000 persons, 200,000 sign-ups (VSI and HH
 bulk (not timed). Timed, each the best of ``--repeat`` runs:
 
   * the due list and the lapsed-this-month list for the whole province, with the next
-    amounts and last payments worked out (what the page and its XLSX compute);
+    amounts and last payments worked out for every row (what the XLSX download computes);
+  * the desk page of the due list for the province (``/supervisor/payers``, first page,
+    default sort), requested in-process through Flask's test client by a supervisor of the
+    province: what the supervisor waits for, less the network and the browser;
   * the reconciliation of one organization for one month;
   * follow-up tasks for 5,000 payers (one click on a filtered list), with their feed rows.
 
@@ -132,7 +135,26 @@ def seed(app, enrollments, collectors=500, payments_each=3):
                 conn.execute(insert(model), rows[start:start + 20000])
         db.session.commit()
         back_fill(app)
+        supervisor(app, province.id)
         return [o.id for o in orgs], province.id
+
+
+SUPERVISOR = "bench_sup"
+
+
+def supervisor(app, province_id):
+    """The province's supervisor who opens the desk page (made once; password ``bench``)."""
+    from werkzeug.security import generate_password_hash
+
+    from fieldapp.extensions import db
+    from fieldapp.models import Area, User
+
+    with app.app_context():
+        if db.session.scalar(db.select(User.id).where(User.username == SUPERVISOR)) is None:
+            db.session.add(User(username=SUPERVISOR, role="supervisor",
+                                password_hash=generate_password_hash("bench"),
+                                areas=[db.session.get(Area, province_id)]))
+            db.session.commit()
 
 
 def back_fill(app):
@@ -176,27 +198,48 @@ def existing(app):
             _analyze()
         org_ids = list(db.session.scalars(db.select(Organization.id).order_by(Organization.code)))
         province = db.session.scalar(db.select(Area.id).where(Area.code == "31"))
+    supervisor(app, province)
     return org_ids, province
 
 
+def signed_in(app):
+    """A test client signed in as ``SUPERVISOR`` through the real form (its CSRF token)."""
+    import re
+
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    resp = client.post("/login", data={"username": SUPERVISOR, "password": "bench",
+                                       "csrf_token": token.group(1) if token else ""})
+    if resp.status_code != 302:
+        raise SystemExit(f"could not sign in as {SUPERVISOR}: {resp.status_code}")
+    return client
+
+
 def _backend_cpu():
-    """CPU seconds so far of the PostgreSQL backend serving this session (the server runs on
-    this machine), or None on SQLite (whose work is this process's own)."""
+    """{pid: CPU seconds so far} of the PostgreSQL backends connected to this database (the
+    server runs on this machine): this session's and the pool's others, which serve the
+    requests of the test client. None on SQLite (whose work is this process's own)."""
     from fieldapp.extensions import db
 
     if db.engine.dialect.name != "postgresql":
         return None
-    pid = db.session.execute(db.text("SELECT pg_backend_pid()")).scalar()
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    pids = db.session.execute(db.text(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database()")).scalars()
+    out = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return out
 
 
 def timed(fn, repeat):
     """(best wall seconds, its CPU text, the last value) over ``repeat`` runs: the CPU of this
-    process and, on PostgreSQL, of its backend (parallel workers' not counted)."""
+    process and, on PostgreSQL, of the backends of its database (parallel workers' not
+    counted)."""
     best, value, cpu = None, None, ""
     for _ in range(repeat):
         backend = _backend_cpu()
@@ -207,7 +250,9 @@ def timed(fn, repeat):
             best = took
             cpu = f"CPU: bench {own:.2f} s"
             if backend is not None:
-                cpu += f", PostgreSQL backend {_backend_cpu() - backend:.2f} s"
+                after = _backend_cpu()
+                spent = sum(t - backend.get(pid, 0.0) for pid, t in after.items())
+                cpu += f", PostgreSQL backend {spent:.2f} s"
     return best, cpu, value
 
 
@@ -265,8 +310,21 @@ def main(argv=None):
 
         for which in ("due", "lapsed_month"):
             took, cpu, rows = timed(listing(which), args.repeat)
-            print(f"{which:14s} province list: {took:.3f} s ({len(rows):,} payers; budget 1 s; "
+            print(f"{which:14s} province list, every row with amount and last payment "
+                  f"(the download's work): {took:.3f} s ({len(rows):,} payers; budget 1 s; "
                   f"{cpu}; {_load()})", flush=True)
+        client = signed_in(app)
+
+        def desk_page():
+            resp = client.get(f"/supervisor/payers?list=due&day={TODAY.isoformat()}")
+            if resp.status_code != 200:
+                raise SystemExit(f"the desk page answered {resp.status_code}")
+            return resp.get_data(as_text=True)
+
+        took, cpu, html = timed(desk_page, args.repeat)
+        print(f"due list desk page (first {html.count('<tr data-key='):,} rows, default sort; "
+              f"Flask test client, in-process): {took:.3f} s (budget 1 s; {cpu}; {_load()})",
+              flush=True)
         org = db.session.get(Organization, org_ids[0])
         took, cpu, rec = timed(lambda: money.reconcile(org, 2026, 6, TODAY), args.repeat)
         print(f"reconciliation 2026-06 of one organization: {took:.3f} s "

@@ -82,7 +82,10 @@ def _rows(scope):
         sort = "deadline"
     if sort == "amount":
         payers.with_amounts(rows, today)
-    key = {"deadline": lambda p: (p.deadline, p.name), "name": lambda p: (p.name, p.deadline),
+    # The deadline is the last day of the month before ``lapse_month``: ordering by the month
+    # orders by the day without building a date per row.
+    key = {"deadline": lambda p: (p.lapse_month, p.name),
+           "name": lambda p: (p.name, p.lapse_month),
            "amount": lambda p: (-(p.amount or 0), p.name),
            "village": lambda p: (p.area_id, p.name)}[sort]
     rows.sort(key=key)
