@@ -16,6 +16,7 @@ from .work import (
     REVIEW_STATUSES,
     Enrollment,
     Outreach,
+    PayerChain,
     Payment,
     Referral,
     Remittance,
@@ -28,7 +29,7 @@ __all__ = [
     "LEVELS", "ROLES", "REFERRAL_STATUSES", "REVIEW_STATUSES",
     "Area", "AuditEntry", "Change", "CollectionPoint", "CoordinationProgram", "Counter",
     "Device", "Enrollment", "Household", "Organization", "Outreach", "ParticipantCount",
-    "Payment", "Person", "Plan", "PolicyParameterSet", "Referral", "RemittedPayment", "Remittance",
-    "ReviewCount", "Task", "User", "Visit", "hash_token",
+    "PayerChain", "Payment", "Person", "Plan", "PolicyParameterSet", "Referral",
+    "RemittedPayment", "Remittance", "ReviewCount", "Task", "User", "Visit", "hash_token",
     "user_areas",
 ]
