@@ -15,6 +15,7 @@ import requests
 
 from fieldapp.extensions import db
 from tests.conftest import build_world, make_app, missing_tool, reset_schema
+from tests.e2e.helpers import PHONE_ZONE
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("FIELDAPP_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -129,7 +130,7 @@ def browser(playwright_instance):
 
 
 CONTEXT = {"viewport": {"width": 360, "height": 780}, "device_scale_factor": 1, "is_mobile": True,
-           "has_touch": True, "timezone_id": "Asia/Ho_Chi_Minh", "locale": "vi-VN",
+           "has_touch": True, "timezone_id": PHONE_ZONE, "locale": "vi-VN",
            "service_workers": "allow"}
 
 

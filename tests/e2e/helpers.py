@@ -124,11 +124,22 @@ def open_signup(page, household_id):
     page.wait_for_selector("#form-enrollment-live")
 
 
+#: The test phones' time zone (the browser contexts of tests/e2e/conftest.py).
+PHONE_ZONE = "Asia/Ho_Chi_Minh"
+
+
+def phone_today():
+    """The phone's date today. Not the machine's: from 17:00 UTC a phone in Vietnam is
+    already on the next day (and on the last day of a month, in the next month)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(PHONE_ZONE)).date()
+
+
 def this_month():
     """The phone's month today (a sign-up made now may start in it: docs/premiums.md §9)."""
-    from datetime import datetime
-
-    return datetime.now().astimezone().strftime("%Y-%m")
+    return phone_today().strftime("%Y-%m")
 
 
 def sign_up_vsi(page, household_id, person_name, income="1500000", group="other", period="3",

@@ -2,7 +2,7 @@
 test per point at 360 × 780 in Vietnamese (point 1: test_app_day_rules.py; point 7 and the
 screenshots: test_app_day_screens.py; the whole day: test_app_day_walk.py)."""
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 from tests.e2e.conftest import CONTEXT
 from tests.e2e.helpers import (
@@ -12,6 +12,7 @@ from tests.e2e.helpers import (
     go,
     open_signup,
     outbox,
+    phone_today,
     sign_in,
     this_month,
     wait_synced,
@@ -190,7 +191,7 @@ def test_point_9_a_household_without_members_offers_its_head_prefilled(page, ser
 def test_point_10_status_toast_phones_and_follow_ups(context, page, server):
     api = Api(server.base, "col_a")
     hh = _household_with(api, [("Hà Thị Thu", "1980-01-01", "head", "none")], phone="+84 912 345 678")
-    today = date.today()
+    today = phone_today()
     visits = []
     for days, address in ((3, "Số 1, Tổ dân phố 1"), (60, "Số 2, Tổ dân phố 1"), (90, "Số 3, Tổ dân phố 1")):
         other = str(uuid.uuid4())
@@ -257,7 +258,7 @@ def test_point_11_village_head_newest_referral_first_and_sync_has_back_and_menu(
     page.wait_for_selector("#referral-list")
     first = page.locator("#referral-list > li").first
     assert "Ông Mới Nhất" in first.inner_text()
-    assert date.today().strftime("%d/%m/%Y") in first.inner_text()
+    assert phone_today().strftime("%d/%m/%Y") in first.inner_text()
     wait_synced(page)
     go(page, "#/referrals")
     page.wait_for_selector("#referral-list")

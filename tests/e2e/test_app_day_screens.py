@@ -3,11 +3,11 @@ village head at 320 × 640, 360 × 780 and 780 × 360 — nothing cut off or run
 screen, no amount split from its unit — with axe-core finding no violation at 360 × 780.
 Screenshots land in tests/e2e/screenshots/day-<width>x<height>-<screen>.png to be looked at."""
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 from tests.e2e.conftest import CONTEXT, SHOTS
 from tests.e2e.day_screens import VIEWPORTS, axe_violations, fit_problems
-from tests.e2e.helpers import Api, go, sign_in, this_month, wait_synced
+from tests.e2e.helpers import Api, go, phone_today, sign_in, this_month, wait_synced
 from tests.records import household, person
 
 
@@ -26,7 +26,7 @@ def _look(page, name, found):
 
 
 def _world(api):
-    today = date.today()
+    today = phone_today()
     hh, head, child, visit_old, visit_new = (str(uuid.uuid4()) for _ in range(5))
     api.push([
         {"id": hh, "type": "household", "data": {
