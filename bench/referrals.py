@@ -172,6 +172,8 @@ def run(label, url, args):
         ("province, page 40", "sup_province", "/supervisor/referrals?page=40"),
         ("province, status=new", "sup_province", "/supervisor/referrals?status=new"),
         ("province, sort=referred", "sup_province", "/supervisor/referrals?sort=referred"),
+        ("province, tables paged (page 3 each)", "sup_province",
+         "/supervisor/referrals?village_page=3&referrer_page=3&stats_page=3"),
         ("province, one commune", "sup_province", "/supervisor/referrals?area=31007"),
         ("province, one village", "sup_province", "/supervisor/referrals?area=31007-2"),
         ("commune supervisor", "sup007", "/supervisor/referrals"),
