@@ -1,7 +1,7 @@
 """The supervisor's referral figures: open referrals by age, and what each referrer's
 referrals came to.
 
-Counted by the database (GROUP BY with CASE on the age), so a page costs the same with ten
+Counted by the database (GROUP BY with sums of CASE on the age), so a page costs the same with ten
 or a hundred thousand referrals; Python only labels the rows. Ages are whole days since the
 server received the referral; the buckets are the office's: 0–3, 4–7, 8–14, more than 14.
 Every function takes the area ids the caller reaches (rules/access.py Scope), and nothing
@@ -25,17 +25,18 @@ OPEN = tuple(s for s in REFERRAL_STATUSES if s not in ("enrolled", "closed"))
 BUCKETS = (("d0_3", 0, 3), ("d4_7", 4, 7), ("d8_14", 8, 14), ("d15", 15, None))
 
 
-def _bucket_of(now):
-    """CASE giving the index in BUCKETS of a referral's age (whole days since received)."""
-    whens = [(Referral.received_at > now - timedelta(days=last + 1), n)
-             for n, (_key, _first, last) in enumerate(BUCKETS) if last is not None]
-    return case(*whens, else_=len(BUCKETS) - 1)
+def _younger_than(now):
+    """One SUM per age limit (3, 7, 14 days): how many of a group's referrals are younger.
+    The buckets are their differences, so the group's count by age needs no second GROUP BY
+    (and no CASE in it, which would have to be repeated with the same bound times)."""
+    return [func.sum(case((Referral.received_at > now - timedelta(days=last + 1), 1), else_=0))
+            for _key, _first, last in BUCKETS if last is not None]
 
 
 #: SQLite, left to itself, reads the open ones through the status index and then every
-#: row (several times slower); the covering index answers both statements alone, so the
-#: status test is kept off its own index (db/plans.py: an INDEXED BY hint never reached
-#: SQLite).
+#: row (several times slower); the open list of a wide scope walks received_at instead, so
+#: the status test is kept off its own index (db/plans.py: an INDEXED BY hint never reached
+#: SQLite). The figures need no status test at all: they count every status.
 def _status_in(statuses):
     return unindexed(Referral.status).in_(statuses)
 
@@ -59,37 +60,46 @@ def figures(area_ids, now, status="", sort="conversion"):
     narrows "open" to one status), each referrer's referred / visited / enrolled /
     conversion, and how many open referrals the list pages through.
 
-    Two statements: every referral in scope counted by (referrer, status), and the open ones
-    by (village, referrer, status, age bucket), both read from the covering index
-    ix_referrals_desk. The few hundred groups they return are added up here (as overview.py
-    adds areas up to their commune), so the cost does not grow with the page's tables.
+    One statement: every referral in scope counted by (village, referrer, status), with how
+    many were visited and how many are younger than each age limit, read from the covering
+    index ix_referrals_desk in its own order (no sort, one pass). The thousand-odd groups it
+    returns are added up here (as overview.py adds areas up to their commune): every referral
+    into the referrer figures, the open ones (or those of ``status``) into the age tables.
     """
     empty = Figures(dict.fromkeys(_KEYS + ["total"], 0), [], [], [], 0)
     if not area_ids:
         return empty
-    in_scope = Referral.area_id.in_(sorted(area_ids))
-    stats = {}
-    for uid, row_status, n, visited in db.session.execute(
-            select(Referral.created_by_id, Referral.status, func.count(),
-                   func.sum(case((Referral.visited_at.is_not(None), 1), else_=0)))
-            .where(in_scope).group_by(Referral.created_by_id, Referral.status)):
-        per = stats.setdefault(uid, [0, 0, 0])
-        per[0] += n
-        per[1] += int(visited or 0)
-        per[2] += n if row_status == "enrolled" else 0
     wanted = (status,) if status in OPEN else OPEN
-    # Grouped by its label: the CASE's bound times would differ between SELECT and GROUP BY.
-    bucket = _bucket_of(now).label("bucket")
+    stats = {}
     totals = dict.fromkeys(_KEYS + ["total"], 0)
     villages, referrers = {}, {}
-    for area_id, uid, index, n in db.session.execute(
-            select(Referral.area_id, Referral.created_by_id, bucket, func.count())
-            .where(in_scope, _status_in(wanted))
-            .group_by(Referral.area_id, Referral.created_by_id, "bucket")):
-        key = _KEYS[index]
-        for target in (totals, villages.setdefault(area_id, dict.fromkeys(_KEYS + ["total"], 0)),
-                       referrers.setdefault(uid, dict.fromkeys(_KEYS + ["total"], 0))):
-            target[key] += n
+    for area_id, uid, row_status, n, visited, *younger in db.session.execute(
+            select(Referral.area_id, Referral.created_by_id, Referral.status, func.count(),
+                   func.sum(case((Referral.visited_at.is_not(None), 1), else_=0)),
+                   *_younger_than(now))
+            .where(Referral.area_id.in_(sorted(area_ids)))
+            .group_by(Referral.area_id, Referral.created_by_id, Referral.status)):
+        per = stats.get(uid)
+        if per is None:
+            per = stats[uid] = [0, 0, 0]
+        per[0] += n
+        per[1] += int(visited or 0)
+        if row_status == "enrolled":
+            per[2] += n
+        if row_status not in wanted:
+            continue
+        # Cumulative counts (younger than 4, 8, 15 days) into the buckets' own.
+        limits = [int(c or 0) for c in younger] + [n]
+        counts = [limits[0]] + [limits[i] - limits[i - 1] for i in range(1, len(limits))]
+        village = villages.get(area_id)
+        if village is None:
+            village = villages[area_id] = dict.fromkeys(_KEYS + ["total"], 0)
+        referrer = referrers.get(uid)
+        if referrer is None:
+            referrer = referrers[uid] = dict.fromkeys(_KEYS + ["total"], 0)
+        for target in (totals, village, referrer):
+            for key, count in zip(_KEYS, counts, strict=True):
+                target[key] += count
             target["total"] += n
     areas = {row.id: row for row in db.session.execute(
         select(Area.id, Area.code, Area.name).where(Area.id.in_(sorted(villages))))} if villages else {}

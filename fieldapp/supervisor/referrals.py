@@ -21,7 +21,7 @@ from ..reports import referrals as report
 from ..rules.access import require_area, roles_required, scope_of
 from ..syncserver.referrals import AssignError, assign
 from ..web.labels import choice_label
-from ..web.paging import PER_PAGE, Page, int_arg, text_arg
+from ..web.paging import PER_PAGE, Page, int_arg, page_of, text_arg
 from . import bp
 from .register import areas_under, scope_areas
 
@@ -51,7 +51,13 @@ def _filters():
 @bp.route("/referrals")
 @roles_required(*DESK)
 def referrals():
-    """Open referrals oldest first with their age, by village and referrer; referrer figures."""
+    """Open referrals oldest first with their age, by village and referrer; referrer figures.
+
+    Every table is a page of ``TABLE_ROWS`` rows with its own pager (``page``, ``village_page``,
+    ``referrer_page``, ``stats_page``): a province has hundreds of villages and referrers, and
+    rendering them all cost more than the whole budget while no one reads 650 rows on one
+    screen. The figures are still added up over every row (the summary is exact, the order is
+    the whole list's) and the downloads stay whole."""
     area, ids, status = _filters()
     now = _now()
     sort = text_arg("sort", max_len=16)
@@ -64,6 +70,11 @@ def referrals():
     return render_template(
         "supervisor/referrals.html", area=area, status=status, sort=sort,
         areas=scope_areas(scope_of(current_user)), page=page, now=now, fig=fig,
+        by_village=page_of(fig.by_village, int_arg("village_page"), TABLE_ROWS,
+                           "village_page", "by-village"),
+        by_referrer=page_of(fig.by_referrer, int_arg("referrer_page"), TABLE_ROWS,
+                            "referrer_page", "by-referrer"),
+        stats=page_of(fig.stats, int_arg("stats_page"), TABLE_ROWS, "stats_page", "referrers"),
         buckets=report.BUCKETS, bucket_labels=labels,
         collectors=report.collectors_covering(villages), statuses=report.OPEN,
         reason_labels=_labels("reason"), status_labels=_labels("referral_status"))
@@ -81,7 +92,11 @@ def _page(stmt, number, total):
     pages = max(1, -(-total // PER_PAGE))
     number = min(max(number, 1), pages)
     rows = db.session.execute(stmt.limit(PER_PAGE).offset((number - 1) * PER_PAGE)).all()
-    return Page(items=rows, page=number, per_page=PER_PAGE, total=total)
+    return Page(items=rows, page=number, per_page=PER_PAGE, total=total, anchor="open")
+
+
+#: Rows of each of the page's tables shown at once (the open list pages by PER_PAGE).
+TABLE_ROWS = PER_PAGE
 
 
 @bp.route("/referrals/<referral_id>/assign", methods=["POST"])

@@ -34,12 +34,18 @@ def text_arg(name, max_len=100):
 
 @dataclass
 class Page:
-    """One page of rows plus what the pager needs."""
+    """One page of rows plus what the pager needs.
+
+    ``param`` is the query argument holding the page number and ``anchor`` the element the
+    pager's links jump to: a page with several paged tables gives each its own, so paging one
+    table keeps the others where they were (and the reader where they were reading)."""
 
     items: list
     page: int
     per_page: int
     total: int
+    param: str = "page"
+    anchor: str = ""
 
     @property
     def pages(self):
@@ -58,7 +64,9 @@ class Page:
         # url_for reads "_external", "_scheme"... and "endpoint" itself: never pass those on.
         args = {k: v for k, v in request.args.items() if not k.startswith("_") and k != "endpoint"}
         args.update(request.view_args or {})
-        args["page"] = page
+        args[self.param] = page
+        if self.anchor:
+            args["_anchor"] = self.anchor
         return url_for(request.endpoint, **args)
 
 
@@ -69,3 +77,13 @@ def paginate(stmt, page, per_page=PER_PAGE):
     page = min(max(page, 1), pages)
     rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
     return Page(items=rows, page=page, per_page=per_page, total=total)
+
+
+def page_of(rows, number, per_page=PER_PAGE, param="page", anchor=""):
+    """One page of rows already in memory (figures a page must add up whole anyway, such as
+    its totals): only the rows shown cost rendering. A page past the end shows the last."""
+    pages = max(1, -(-len(rows) // per_page))
+    number = min(max(number, 1), pages)
+    start = (number - 1) * per_page
+    return Page(items=rows[start:start + per_page], page=number, per_page=per_page,
+                total=len(rows), param=param, anchor=anchor)

@@ -3,12 +3,14 @@ server gives the referral to the one collector of the village; the collector syn
 task, logs a visit and a sign-up naming it; the village head syncs and sees "Đã tham gia".
 Also: the supervisor's referral page has no accessibility violation (axe)."""
 import re
+import uuid
 
 from axe_playwright_python.sync_playwright import Axe
 from werkzeug.security import generate_password_hash
 
 from fieldapp.extensions import db
 from fieldapp.models import Area, Referral, User
+from fieldapp.supervisor.referrals import TABLE_ROWS
 from tests.e2e.conftest import CONTEXT, shot
 from tests.e2e.helpers import add_member, go, server_rows, sign_in, this_month, wait_synced
 
@@ -109,11 +111,22 @@ def test_referral_reaches_the_collector_and_comes_back_enrolled(browser, context
 
 
 def test_the_referral_page_has_no_accessibility_violations(browser, seeded, server):
+    """With more referrers than a table shows, so that three tables carry a pager."""
     app, world = seeded
     with app.app_context():
         db.session.add(Referral(id="5b0c3f0e-2a55-4a53-9d5e-7a0e0a0d6f11", area_id=world.areas["31001-1"],
                                 created_by_id=world.users["head_a"], contact_name="Lê Văn Cường",
                                 reason="farmer", status="new"))
+        village = db.session.get(Area, world.areas["31001-1"])
+        hashed = generate_password_hash("pw", method="pbkdf2:sha256:1000")
+        for n in range(TABLE_ROWS):
+            head = User(username=f"head_x{n:02d}", full_name=f"Trưởng thôn {n:02d}",
+                        role="village_head", password_hash=hashed)
+            head.areas = [village]
+            db.session.add(head)
+            db.session.flush()
+            db.session.add(Referral(id=str(uuid.uuid4()), area_id=village.id, created_by_id=head.id,
+                                    contact_name=f"Người {n:02d}", reason="farmer", status="new"))
         db.session.commit()
         db.session.remove()
     for viewport in ({"width": 1280, "height": 900}, {"width": 360, "height": 780}):
@@ -127,6 +140,14 @@ def test_the_referral_page_has_no_accessibility_violations(browser, seeded, serv
         page.goto("/supervisor/referrals")
         assert page.locator("h1").inner_text().startswith("Giới thiệu")
         assert "Lê Văn Cường" in page.content()
+        assert page.locator("nav.pager").count() == 3
+        result = Axe().run(page)
+        assert result.violations_count == 0, result.generate_report()
+        # The next page of one table, reached by its own pager.
+        page.locator("#referrers nav.pager").get_by_role("link", name="Trang sau").click()
+        page.wait_for_load_state()
+        assert "stats_page=2" in page.url
+        assert page.locator("#referrers nav.pager").inner_text().count("Trang 2 / 2") == 1
         result = Axe().run(page)
         assert result.violations_count == 0, result.generate_report()
         ctx.close()

@@ -31,6 +31,8 @@ PAGES = [
     ("admin", "/admin/audit"),
     ("sup_a", "/supervisor/"),
     ("sup_a", "/supervisor/households?q=an"),
+    # With its pagers: test_app_referral_loop.py (more referrers than a table shows).
+    ("sup_a", "/supervisor/referrals"),
 ]
 
 

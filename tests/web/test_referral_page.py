@@ -188,3 +188,73 @@ def test_bad_arguments_are_not_errors(login_as, data):
 def test_the_menu_has_the_page(login_as, data):
     html = login_as("sup_a").get("/supervisor/").get_data(as_text=True)
     assert 'href="/supervisor/referrals"' in html and ">Giới thiệu<" in html
+
+
+def _section(html, section_id):
+    return html.split(f'<section class="card" id="{section_id}">', 1)[1].split("</section>", 1)[0]
+
+
+def _codes(section):
+    return re.findall(r'<td>[^<]*<span class="muted">([^<]+)</span></td>', section)
+
+
+@pytest.fixture
+def one_row_tables(monkeypatch):
+    """Tables of one row each, so the small data set pages like a province."""
+    from fieldapp.supervisor import referrals as page
+
+    monkeypatch.setattr(page, "TABLE_ROWS", 1)
+
+
+def test_each_table_pages_on_its_own_and_keeps_the_other_arguments(login_as, data, one_row_tables):
+    client = login_as("sup_a")
+    html = client.get("/supervisor/referrals?status=assigned").get_data(as_text=True)
+    villages = _section(html, "by-village")
+    # Oldest first, as the whole list: 31001-2 (one referral waiting 20 days) first.
+    assert _codes(villages) == ["31001-2"]
+    assert "Trang 1 / 2" in villages and "Trang trước" not in villages
+    nav = re.search(r'<nav class="pager" aria-label="([^"]+)">(.*?)</nav>', villages, re.S)
+    assert nav.group(1) == "Các trang của bảng “Giới thiệu đang mở theo thôn”"
+    link = re.search(r'href="([^"]+)" rel="next">Trang sau<', nav.group(2)).group(1).replace("&amp;", "&")
+    assert link.startswith("/supervisor/referrals?") and link.endswith("#by-village")
+    assert "status=assigned" in link and "village_page=2" in link
+    html = client.get(link.split("#")[0] + "&stats_page=2").get_data(as_text=True)
+    villages = _section(html, "by-village")
+    assert _codes(villages) == ["31001-1"]
+    assert "Trang 2 / 2" in villages and "Trang sau" not in villages
+    # The other tables stay on their own page; the village pager keeps their place.
+    assert [r[0][0] for r in _cells(html, "referrer-stats")] == ["HEAD_A"]
+    back = re.search(r'href="([^"]+)" rel="prev">Trang trước<', villages).group(1).replace("&amp;", "&")
+    assert "village_page=1" in back and "stats_page=2" in back and "status=assigned" in back
+
+
+def test_referrer_tables_page_in_their_order(login_as, data, one_row_tables):
+    client = login_as("sup_a")
+    first = client.get("/supervisor/referrals").get_data(as_text=True)
+    second = client.get("/supervisor/referrals?stats_page=2&referrer_page=2").get_data(as_text=True)
+    assert [r[0][0] for r in _cells(first, "referrer-stats")] == ["COL_A"]
+    assert [r[0][0] for r in _cells(second, "referrer-stats")] == ["HEAD_A"]
+    # By age, most waiting longest first: col_a's 20-day referral, then head_a's.
+    assert _codes(_section(first, "by-referrer")) == ["col_a"]
+    assert _codes(_section(second, "by-referrer")) == ["head_a"]
+    # A page past the end shows the last; nothing outside the subtree on any page.
+    past = client.get("/supervisor/referrals?stats_page=99&village_page=abc").get_data(as_text=True)
+    assert [r[0][0] for r in _cells(past, "referrer-stats")] == ["HEAD_A"]
+    for html in (first, second, past):
+        assert "HEAD_B" not in html and "Ngoài phạm vi" not in html and "31002-1" not in html
+
+
+def test_totals_and_downloads_stay_whole_when_tables_page(login_as, data, one_row_tables):
+    client = login_as("sup_a")
+    for query in ("", "?village_page=2&referrer_page=2&stats_page=2"):
+        html = client.get(f"/supervisor/referrals{query}").get_data(as_text=True)
+        summary_html = html.split('class="summary"', 1)[1].split("</div>\n</div>")[0]
+        assert re.findall(r"<strong>(\d+)</strong>", summary_html)[:5] == ["1", "1", "1", "1", "4"]
+    villages = client.get("/supervisor/referrals.csv?table=villages&village_page=2").get_data(as_text=True)
+    assert [line[0] for line in csv.reader(io.StringIO(villages.lstrip("\ufeff")))][1:] == [
+        "31001-2", "31001-1"]
+    referrers = client.get("/supervisor/referrals.csv?table=referrers&stats_page=2").get_data(as_text=True)
+    assert [line[1] for line in csv.reader(io.StringIO(referrers.lstrip("\ufeff")))][1:] == [
+        "col_a", "head_a"]
+    sheet = load_workbook(io.BytesIO(client.get("/supervisor/referrals.xlsx?table=open").data)).active
+    assert sheet.max_row == 1 + 4
