@@ -92,6 +92,19 @@ chains AS (
 )
 """
 
+# A payer's state on a day (docs/payers.md's order of precedence), from the payer's columns
+# as judged on that day (``{c}ended``, ``{c}lapse_at``, ...) and the day's parameters
+# (``:{d}month``, ``:{d}ahead``). One text for the lists and for kept and lost.
+_STATE = """CASE
+           WHEN {c}ended = 1 THEN 'ended'
+           WHEN scheme = 'vsi' AND :{d}month >= {c}lapse_at THEN 'lapsed'
+           WHEN scheme = 'hhi' AND {c}ever_paid = 1 AND :{d}month >= {c}lapse_at THEN 'lapsed'
+           WHEN scheme = 'vsi' AND :{d}month >= {c}nxt THEN 'due'
+           WHEN scheme = 'hhi' AND {c}ever_paid = 0 THEN 'due'
+           WHEN :{d}ahead >= {c}nxt THEN 'due'
+           ELSE 'paying'
+         END"""
+
 # Per payer: VSI persons and HHI households, with state and dates as month indexes.
 _PAYERS = _CHAINS + f"""
 , vsi AS (
@@ -125,16 +138,7 @@ hhi AS (
 ),
 payers AS (SELECT * FROM vsi UNION ALL SELECT * FROM hhi),
 judged AS (
-  SELECT payers.*,
-         CASE
-           WHEN ended = 1 THEN 'ended'
-           WHEN scheme = 'vsi' AND :month >= lapse_at THEN 'lapsed'
-           WHEN scheme = 'hhi' AND ever_paid = 1 AND :month >= lapse_at THEN 'lapsed'
-           WHEN scheme = 'vsi' AND :month >= nxt THEN 'due'
-           WHEN scheme = 'hhi' AND ever_paid = 0 THEN 'due'
-           WHEN :ahead >= nxt THEN 'due'
-           ELSE 'paying'
-         END AS state
+  SELECT payers.*, {_STATE.format(c="", d="")} AS state
   FROM payers
 )
 SELECT j.scheme, j.household_id, j.person_id, j.area_id, j.created_by_id, j.nxt, j.period,
@@ -175,6 +179,8 @@ class Payer:
     #: The latest payment (``with_last_payments``).
     last_paid_on: date | None = None
     last_amount: int | None = None
+    #: Month index of the payer's first sign-up's start.
+    first_month: int | None = None
 
     @property
     def deadline(self):
@@ -207,7 +213,8 @@ def payer_rows(area_ids, today, where="", params=None):
         out.append(Payer(row.scheme, row.household_id, row.person_id, row.area_id,
                          row.created_by_id, row.organization_id, row.name, row.phone,
                          row.state, row.nxt, row.period, row.lapse_at, bool(row.ever_paid),
-                         row.visited, row.monthly_income, row.support_group))
+                         row.visited, row.monthly_income, row.support_group,
+                         first_month=row.first_s))
     return out
 
 
@@ -324,27 +331,57 @@ def with_last_payments(payers):
     return payers
 
 
-def _renamed(sql, prefix):
-    """``sql`` with its date parameters renamed (``:today`` -> ``:<prefix>today``), so one
-    statement can judge payers on two days."""
-    for name in ("today", "month", "ahead"):
-        sql = sql.replace(f":{name}", f":{prefix}{name}")
-    return sql
+def _ended(day):
+    return f"CASE WHEN p.ended_on IS NOT NULL AND p.ended_on <= :{day} THEN 1 ELSE 0 END"
 
 
-_KEPT_LOST = f"""
-SELECT c.organization_id AS org,
+def _hhi_judged(c):
+    """An HHI household's columns as judged on one day (``{c}ended`` of its members that day):
+    the same expressions as ``_PAYERS``'s ``hhi``."""
+    return f"""COALESCE(MIN(CASE WHEN {c}ended = 0 THEN nxt END), MIN(nxt)) AS {c}nxt,
+         MAX(CASE WHEN {c}ended = 0 THEN ever_paid ELSE 0 END) AS {c}ever_paid,
+         MIN({c}ended) AS {c}ended,
+         COALESCE(MIN(CASE WHEN {c}ended = 0 THEN nxt END), MIN(nxt)) AS {c}lapse_at"""
+
+
+# Each payer judged on two days at once (the end of the month, ``b_``: the end of the month
+# before) from one reading of the chains: the payers are the same on both days (they are
+# the chains of sign-ups, whatever the day), only the states differ. Per organization and
+# commune, with the organization's first collection point there.
+_KEPT_LOST = _CHAINS + f"""
+, members AS (
+  SELECT c.scheme, p.household_id, c.area_id, c.created_by_id, c.nxt, c.period_months,
+         c.ever_paid, c.first_s, {_ended("today")} AS ended, {_ended("b_today")} AS b_ended
+  FROM chains c
+  JOIN persons p ON p.id = c.person_id
+),
+payers AS (
+  SELECT scheme, area_id, created_by_id, first_s,
+         nxt, ever_paid, ended, nxt + {_WINDOW.format(p="period_months")} AS lapse_at,
+         nxt AS b_nxt, ever_paid AS b_ever_paid, b_ended,
+         nxt + {_WINDOW.format(p="period_months")} AS b_lapse_at
+  FROM members WHERE scheme = 'vsi'
+  UNION ALL
+  SELECT 'hhi', MIN(area_id), MAX(created_by_id), MIN(first_s),
+         {_hhi_judged("")},
+         {_hhi_judged("b_")}
+  FROM members WHERE scheme = 'hhi' GROUP BY household_id
+),
+judged AS (
+  SELECT area_id, created_by_id, first_s, lapse_at,
+         {_STATE.format(c="", d="")} AS state, {_STATE.format(c="b_", d="b_")} AS b_state
+  FROM payers
+)
+SELECT u.organization_id AS org,
        (SELECT MIN(cp.id) FROM collection_points cp
-         WHERE cp.area_id = a.parent_id AND cp.organization_id = c.organization_id) AS point,
-       SUM(CASE WHEN c.state IN ('paying', 'due') AND b.state IN ('paying', 'due')
-                 AND b.first_s <= :b_month THEN 1 ELSE 0 END) AS kept,
-       SUM(CASE WHEN c.state = 'lapsed' AND c.lapse_at = :month THEN 1 ELSE 0 END) AS lost
-FROM ({_PAYERS}) AS c
-LEFT JOIN ({_renamed(_PAYERS, "b_")}) AS b
-  ON b.scheme = c.scheme AND b.household_id = c.household_id
- AND COALESCE(b.person_id, '') = COALESCE(c.person_id, '')
-LEFT JOIN areas a ON a.id = c.area_id
-GROUP BY c.organization_id, a.parent_id
+         WHERE cp.area_id = a.parent_id AND cp.organization_id = u.organization_id) AS point,
+       SUM(CASE WHEN j.state IN ('paying', 'due') AND j.b_state IN ('paying', 'due')
+                 AND j.first_s <= :b_month THEN 1 ELSE 0 END) AS kept,
+       SUM(CASE WHEN j.state = 'lapsed' AND j.lapse_at = :month THEN 1 ELSE 0 END) AS lost
+FROM judged j
+LEFT JOIN users u ON u.id = j.created_by_id
+LEFT JOIN areas a ON a.id = j.area_id
+GROUP BY u.organization_id, a.parent_id
 """
 
 
