@@ -67,30 +67,43 @@ _MONTH = ("(CAST(substr({c}, 1, 4) AS INTEGER) * 12 + CAST(substr({c}, 6, 2) AS 
 _WINDOW = ("CASE {p} WHEN 1 THEN 1 WHEN 3 THEN 3 WHEN 6 THEN 4 WHEN 12 THEN 7 ELSE 7 END")
 
 # One row per (person, scheme) chain of sign-ups: the next period's start (``nxt``), the
-# latest sign-up's period, collector and inputs, whether anything was ever paid.
-_CHAINS = f"""
+# latest sign-up's period, collector and inputs (the row with no later one), whether anything
+# was ever paid. One window, in the order of ix_enrollments_payer_chain (person, scheme, start
+# month, then the columns read here): the database walks the index instead of sorting a
+# year's sign-ups. (Whether anything was paid is whether a paid period ends somewhere: one
+# window function fewer.)
+def _chains(inputs=("monthly_income", "support_group")):
+    """The chains, carrying the latest sign-up's ``inputs`` columns too (the lists' premium
+    inputs; kept and lost need none, and then read the index alone)."""
+    m_inputs = "".join(f"e.{c}, " for c in inputs)
+    c_inputs = "".join(f"{c}, " for c in inputs)
+    return f"""
 WITH m AS (
   SELECT e.person_id, e.scheme, e.area_id, e.created_by_id, e.period_months,
-         e.monthly_income, e.support_group, e.paid, e.start_month,
+         {m_inputs}e.paid, e.start_month,
          {_MONTH.format(c="e.start_month")} AS s
   FROM enrollments e
   WHERE e.area_id IN :areas
 ),
 e AS (
   SELECT m.*,
-         ROW_NUMBER() OVER (PARTITION BY person_id, scheme ORDER BY start_month DESC) AS rn,
-         MAX(CASE WHEN paid THEN s + period_months END)
-           OVER (PARTITION BY person_id, scheme) AS paid_end,
-         MAX(CASE WHEN paid THEN 1 ELSE 0 END) OVER (PARTITION BY person_id, scheme) AS ever_paid,
-         MIN(s) OVER (PARTITION BY person_id, scheme) AS first_s
+         LEAD(start_month) OVER w AS later,
+         MAX(CASE WHEN paid THEN s + period_months END) OVER w AS paid_end,
+         MIN(s) OVER w AS first_s
   FROM m
+  WINDOW w AS (PARTITION BY person_id, scheme ORDER BY start_month
+               ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
 ),
 chains AS (
-  SELECT person_id, scheme, area_id, created_by_id, period_months, monthly_income,
-         support_group, ever_paid, first_s, COALESCE(paid_end, first_s) AS nxt
-  FROM e WHERE rn = 1
+  SELECT person_id, scheme, area_id, created_by_id, period_months, {c_inputs}
+         CASE WHEN paid_end IS NULL THEN 0 ELSE 1 END AS ever_paid, first_s,
+         COALESCE(paid_end, first_s) AS nxt
+  FROM e WHERE later IS NULL
 )
 """
+
+
+_CHAINS = _chains()
 
 # A payer's state on a day (docs/payers.md's order of precedence), from the payer's columns
 # as judged on that day (``{c}ended``, ``{c}lapse_at``, ...) and the day's parameters
@@ -331,56 +344,54 @@ def with_last_payments(payers):
     return payers
 
 
-def _ended(day):
-    return f"CASE WHEN p.ended_on IS NOT NULL AND p.ended_on <= :{day} THEN 1 ELSE 0 END"
-
-
-def _hhi_judged(c):
-    """An HHI household's columns as judged on one day (``{c}ended`` of its members that day):
-    the same expressions as ``_PAYERS``'s ``hhi``."""
-    return f"""COALESCE(MIN(CASE WHEN {c}ended = 0 THEN nxt END), MIN(nxt)) AS {c}nxt,
-         MAX(CASE WHEN {c}ended = 0 THEN ever_paid ELSE 0 END) AS {c}ever_paid,
-         MIN({c}ended) AS {c}ended,
-         COALESCE(MIN(CASE WHEN {c}ended = 0 THEN nxt END), MIN(nxt)) AS {c}lapse_at"""
+def _judged_on(d):
+    """A payer's columns as judged on one day (``{d}ended``, ``{d}nxt``, ``{d}ever_paid``,
+    ``{d}lapse_at``; the day's ``:{d}today``), over the rows of its group: an HHI household's
+    members with the expressions of ``_PAYERS``'s ``hhi``, or a VSI person's one chain,
+    for which they come down to its own columns (ever paid does not matter once ended)."""
+    ended = f"CASE WHEN p.ended_on IS NOT NULL AND p.ended_on <= :{d}today THEN 1 ELSE 0 END"
+    nxt = f"COALESCE(MIN(CASE WHEN {ended} = 0 THEN c.nxt END), MIN(c.nxt))"
+    return f"""MIN({ended}) AS {d}ended, {nxt} AS {d}nxt,
+         MAX(CASE WHEN {ended} = 0 THEN c.ever_paid ELSE 0 END) AS {d}ever_paid,
+         CASE WHEN c.scheme = 'vsi' THEN MIN(c.nxt + {_WINDOW.format(p="c.period_months")})
+              ELSE {nxt} END AS {d}lapse_at"""
 
 
 # Each payer judged on two days at once (the end of the month, ``b_``: the end of the month
-# before) from one reading of the chains: the payers are the same on both days (they are
-# the chains of sign-ups, whatever the day), only the states differ. Per organization and
-# commune, with the organization's first collection point there.
-_KEPT_LOST = _CHAINS + f"""
-, members AS (
-  SELECT c.scheme, p.household_id, c.area_id, c.created_by_id, c.nxt, c.period_months,
-         c.ever_paid, c.first_s, {_ended("today")} AS ended, {_ended("b_today")} AS b_ended
+# before) from one reading of the chains: the payers are the same on both days (the chains
+# of sign-ups, whatever the day), only their states differ. A payer is a group of chains: a
+# VSI person's one, an HHI household's members'. Counted per collector and area first (a few
+# thousand rows), then per organization and commune, with the organization's first
+# collection point there.
+_KEPT_LOST = _chains(()) + f"""
+, payers AS (
+  SELECT c.scheme, MIN(c.area_id) AS area_id, MAX(c.created_by_id) AS created_by_id,
+         MIN(c.first_s) AS first_s,
+         {_judged_on("")},
+         {_judged_on("b_")}
   FROM chains c
   JOIN persons p ON p.id = c.person_id
-),
-payers AS (
-  SELECT scheme, area_id, created_by_id, first_s,
-         nxt, ever_paid, ended, nxt + {_WINDOW.format(p="period_months")} AS lapse_at,
-         nxt AS b_nxt, ever_paid AS b_ever_paid, b_ended,
-         nxt + {_WINDOW.format(p="period_months")} AS b_lapse_at
-  FROM members WHERE scheme = 'vsi'
-  UNION ALL
-  SELECT 'hhi', MIN(area_id), MAX(created_by_id), MIN(first_s),
-         {_hhi_judged("")},
-         {_hhi_judged("b_")}
-  FROM members WHERE scheme = 'hhi' GROUP BY household_id
+  GROUP BY c.scheme, CASE WHEN c.scheme = 'vsi' THEN c.person_id ELSE p.household_id END
 ),
 judged AS (
   SELECT area_id, created_by_id, first_s, lapse_at,
          {_STATE.format(c="", d="")} AS state, {_STATE.format(c="b_", d="b_")} AS b_state
   FROM payers
+),
+counted AS (
+  SELECT created_by_id, area_id,
+         SUM(CASE WHEN state IN ('paying', 'due') AND b_state IN ('paying', 'due')
+                   AND first_s <= :b_month THEN 1 ELSE 0 END) AS kept,
+         SUM(CASE WHEN state = 'lapsed' AND lapse_at = :month THEN 1 ELSE 0 END) AS lost
+  FROM judged GROUP BY created_by_id, area_id
 )
 SELECT u.organization_id AS org,
        (SELECT MIN(cp.id) FROM collection_points cp
          WHERE cp.area_id = a.parent_id AND cp.organization_id = u.organization_id) AS point,
-       SUM(CASE WHEN j.state IN ('paying', 'due') AND j.b_state IN ('paying', 'due')
-                 AND j.first_s <= :b_month THEN 1 ELSE 0 END) AS kept,
-       SUM(CASE WHEN j.state = 'lapsed' AND j.lapse_at = :month THEN 1 ELSE 0 END) AS lost
-FROM judged j
-LEFT JOIN users u ON u.id = j.created_by_id
-LEFT JOIN areas a ON a.id = j.area_id
+       SUM(k.kept) AS kept, SUM(k.lost) AS lost
+FROM counted k
+LEFT JOIN users u ON u.id = k.created_by_id
+LEFT JOIN areas a ON a.id = k.area_id
 GROUP BY u.organization_id, a.parent_id
 """
 
