@@ -6,16 +6,26 @@ organizations, 100,000 households, 200,000 persons, 200,000 sign-ups (VSI and HH
 bulk (not timed). Timed, each the best of ``--repeat`` runs:
 
   * the due list and the lapsed-this-month list for the whole province, with the next
-    amounts and last payments worked out (what the page and its XLSX compute);
+    amounts and last payments worked out for every row (what the XLSX download computes);
+  * the desk page of the due list for the province (``/supervisor/payers``, first page,
+    default sort), requested in-process through Flask's test client by a supervisor of the
+    province: what the supervisor waits for, less the network and the browser;
   * the reconciliation of one organization for one month;
   * follow-up tasks for 5,000 payers (one click on a filtered list), with their feed rows.
 
 Budgets (docs/budgets.md): lists and reconciliation <= 1 s each, 5,000 tasks <= 5 s.
 
+The lists read ``payer_chains`` (syncserver/payerchains.py), which the bulk seed back-fills
+as the migration does. CPU is printed beside each figure (this process; on PostgreSQL also
+its backend), with the load average.
+
     .venv/bin/python -m bench.payers
-    .venv/bin/python -m bench.payers --enrollments 20000 --database postgresql://...
+    .venv/bin/python -m bench.payers --file /tmp/payers.db             # kept; then:
+    .venv/bin/python -m bench.payers --file /tmp/payers.db --reuse     # timings only
+    .venv/bin/python -m bench.payers --database postgresql://... [--reuse]
 """
 import argparse
+import os
 import random
 import sys
 import tempfile
@@ -124,17 +134,131 @@ def seed(app, enrollments, collectors=500, payments_each=3):
             for start in range(0, len(rows), 20000):
                 conn.execute(insert(model), rows[start:start + 20000])
         db.session.commit()
+        back_fill(app)
+        supervisor(app, province.id)
         return [o.id for o in orgs], province.id
 
 
-def timed(fn, repeat):
-    best, value = None, None
-    for _ in range(repeat):
+SUPERVISOR = "bench_sup"
+
+
+def supervisor(app, province_id):
+    """The province's supervisor who opens the desk page (made once; password ``bench``)."""
+    from werkzeug.security import generate_password_hash
+
+    from fieldapp.extensions import db
+    from fieldapp.models import Area, User
+
+    with app.app_context():
+        if db.session.scalar(db.select(User.id).where(User.username == SUPERVISOR)) is None:
+            db.session.add(User(username=SUPERVISOR, role="supervisor",
+                                password_hash=generate_password_hash("bench"),
+                                areas=[db.session.get(Area, province_id)]))
+            db.session.commit()
+
+
+def back_fill(app):
+    """The payers' state inputs of the rows written around the push (as the migration does
+    for a database that predates them); prints what it took."""
+    from fieldapp.extensions import db
+    from fieldapp.syncserver import payerchains
+
+    with app.app_context():
         started = time.perf_counter()
+        payerchains.rebuild(db.session.connection())
+        db.session.commit()
+        print(f"payer_chains back-filled in {time.perf_counter() - started:.1f} s")
+        _analyze()
+
+
+def _analyze():
+    """On PostgreSQL, the planner's statistics of the bulk-written tables, as autovacuum
+    gathers them after big writes (a plan made without them is not the one served)."""
+    from fieldapp.extensions import db
+
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(db.text("ANALYZE"))
+
+
+def existing(app):
+    """What the timings need from a database seeded by an earlier run (``--reuse``).
+
+    The tasks an earlier run made are removed first, so every run times the same work."""
+    from fieldapp.extensions import db
+    from fieldapp.models import Area, Organization, PayerChain, Task
+
+    with app.app_context():
+        db.create_all()
+        db.session.execute(db.delete(Task))
+        db.session.commit()
+        if db.session.scalar(db.select(PayerChain.person_id).limit(1)) is None:
+            back_fill(app)  # generated before the table existed
+        else:
+            _analyze()
+        org_ids = list(db.session.scalars(db.select(Organization.id).order_by(Organization.code)))
+        province = db.session.scalar(db.select(Area.id).where(Area.code == "31"))
+    supervisor(app, province)
+    return org_ids, province
+
+
+def signed_in(app):
+    """A test client signed in as ``SUPERVISOR`` through the real form (its CSRF token)."""
+    import re
+
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+    resp = client.post("/login", data={"username": SUPERVISOR, "password": "bench",
+                                       "csrf_token": token.group(1) if token else ""})
+    if resp.status_code != 302:
+        raise SystemExit(f"could not sign in as {SUPERVISOR}: {resp.status_code}")
+    return client
+
+
+def _backend_cpu():
+    """{pid: CPU seconds so far} of the PostgreSQL backends connected to this database (the
+    server runs on this machine): this session's and the pool's others, which serve the
+    requests of the test client. None on SQLite (whose work is this process's own)."""
+    from fieldapp.extensions import db
+
+    if db.engine.dialect.name != "postgresql":
+        return None
+    pids = db.session.execute(db.text(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database()")).scalars()
+    out = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return out
+
+
+def timed(fn, repeat):
+    """(best wall seconds, its CPU text, the last value) over ``repeat`` runs: the CPU of this
+    process and, on PostgreSQL, of the backends of its database (parallel workers' not
+    counted)."""
+    best, value, cpu = None, None, ""
+    for _ in range(repeat):
+        backend = _backend_cpu()
+        started, own = time.perf_counter(), time.process_time()
         value = fn()
-        took = time.perf_counter() - started
-        best = took if best is None else min(best, took)
-    return best, value
+        took, own = time.perf_counter() - started, time.process_time() - own
+        if best is None or took < best:
+            best = took
+            cpu = f"CPU: bench {own:.2f} s"
+            if backend is not None:
+                after = _backend_cpu()
+                spent = sum(t - backend.get(pid, 0.0) for pid, t in after.items())
+                cpu += f", PostgreSQL backend {spent:.2f} s"
+    return best, cpu, value
+
+
+def _load():
+    one, five, fifteen = os.getloadavg()
+    return f"load {one:.1f} {five:.1f} {fifteen:.1f}"
 
 
 def main(argv=None):
@@ -143,7 +267,11 @@ def main(argv=None):
     parser.add_argument("--collectors", type=int, default=500)
     parser.add_argument("--tasks", type=int, default=5_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--database", help="a PostgreSQL URL (default: a fresh SQLite file)")
+    parser.add_argument("--database", help="a PostgreSQL URL (emptied!; default: a fresh SQLite file)")
+    parser.add_argument("--file", default="", help="the SQLite file to generate (kept) instead of "
+                        "a temporary one")
+    parser.add_argument("--reuse", action="store_true", help="time the database of an earlier run "
+                        "(--file or --database) without generating it again")
     args = parser.parse_args(argv)
 
     from fieldapp import create_app
@@ -152,14 +280,23 @@ def main(argv=None):
     from fieldapp.reports import money, payer_tasks, payers
     from fieldapp.rules.access import subtree_ids
 
-    url = args.database or f"sqlite:///{tempfile.mkdtemp()}/payers.db"
+    if args.database:
+        url = args.database
+    elif args.file:
+        url = f"sqlite:///{Path(args.file).resolve()}"
+    else:
+        url = f"sqlite:///{tempfile.mkdtemp()}/payers.db"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
                       "RATELIMIT_STORAGE_URI": "memory://"})
     started = time.perf_counter()
-    org_ids, province = seed(app, args.enrollments, args.collectors)
-    print(f"seeded {args.enrollments:,} enrollments, {3 * args.enrollments:,} payments, "
-          f"{args.collectors} collectors in {time.perf_counter() - started:.0f} s "
-          f"({app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]})")
+    if args.reuse:
+        org_ids, province = existing(app)
+        print(f"reusing {url.split('@')[-1]}")
+    else:
+        org_ids, province = seed(app, args.enrollments, args.collectors)
+        print(f"seeded {args.enrollments:,} enrollments, {3 * args.enrollments:,} payments, "
+              f"{args.collectors} collectors in {time.perf_counter() - started:.0f} s "
+              f"({app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]})")
     with app.test_request_context():
         areas = subtree_ids({province})
 
@@ -172,22 +309,37 @@ def main(argv=None):
             return run
 
         for which in ("due", "lapsed_month"):
-            took, rows = timed(listing(which), args.repeat)
-            print(f"{which:14s} province list: {took:.3f} s ({len(rows):,} payers; budget 1 s)")
+            took, cpu, rows = timed(listing(which), args.repeat)
+            print(f"{which:14s} province list, every row with amount and last payment "
+                  f"(the download's work): {took:.3f} s ({len(rows):,} payers; budget 1 s; "
+                  f"{cpu}; {_load()})", flush=True)
+        client = signed_in(app)
+
+        def desk_page():
+            resp = client.get(f"/supervisor/payers?list=due&day={TODAY.isoformat()}")
+            if resp.status_code != 200:
+                raise SystemExit(f"the desk page answered {resp.status_code}")
+            return resp.get_data(as_text=True)
+
+        took, cpu, html = timed(desk_page, args.repeat)
+        print(f"due list desk page (first {html.count('<tr data-key='):,} rows, default sort; "
+              f"Flask test client, in-process): {took:.3f} s (budget 1 s; {cpu}; {_load()})",
+              flush=True)
         org = db.session.get(Organization, org_ids[0])
-        took, rec = timed(lambda: money.reconcile(org, 2026, 6, TODAY), args.repeat)
+        took, cpu, rec = timed(lambda: money.reconcile(org, 2026, 6, TODAY), args.repeat)
         print(f"reconciliation 2026-06 of one organization: {took:.3f} s "
-              f"({rec.receipts:,} receipts, {len(rec.held_too_long):,} held too long; budget 1 s)")
+              f"({rec.receipts:,} receipts, {len(rec.held_too_long):,} held too long; budget 1 s; "
+              f"{cpu}; {_load()})", flush=True)
         rows = payers.payer_list("lapsed_earlier", areas, TODAY)[:args.tasks]
         payers.with_amounts(rows, TODAY)
         user = db.session.scalar(db.select(User).limit(1))
-        started = time.perf_counter()
+        started, own = time.perf_counter(), time.process_time()
         made = payer_tasks.make_tasks(rows, "lapsed", user, "bench")
         db.session.commit()
-        took = time.perf_counter() - started
+        took, own = time.perf_counter() - started, time.process_time() - own
         count = db.session.query(Task).count()
         print(f"follow-up tasks for {len(rows):,} payers: {took:.3f} s ({made:,} made, "
-              f"{count:,} stored; budget 5 s)")
+              f"{count:,} stored; budget 5 s; CPU: bench {own:.2f} s; {_load()})")
 
 
 if __name__ == "__main__":

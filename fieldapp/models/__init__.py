@@ -15,6 +15,7 @@ from .work import (
     REVIEW_STATUSES,
     Enrollment,
     Outreach,
+    PayerChain,
     Payment,
     Referral,
     Remittance,
@@ -27,7 +28,8 @@ __all__ = [
     "LEVELS", "ROLES", "REFERRAL_STATUSES", "REVIEW_STATUSES",
     "Area", "AuditEntry", "Change", "CollectionPoint", "CoordinationProgram", "Counter",
     "Device", "Enrollment", "Household", "Organization", "Outreach", "ParticipantCount",
-    "Payment", "Person", "Plan", "PolicyParameterSet", "Referral", "RemittedPayment", "Remittance",
+    "PayerChain", "Payment", "Person", "Plan", "PolicyParameterSet", "Referral",
+    "RemittedPayment", "Remittance",
     "Task", "User", "Visit", "hash_token",
     "user_areas",
 ]

@@ -1,7 +1,7 @@
 """Field work: visits, sign-ups (enrollments), referrals and group outreach sessions."""
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import BigInteger, ForeignKey, Index, SmallInteger, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sync.protocol import REFERRAL_STATUSES, REVIEW_STATUSES  # noqa: F401 (models' names)
@@ -196,3 +196,49 @@ class RemittedPayment(db.Model):
     remittance_id: Mapped[int] = mapped_column(ForeignKey("remittances.id"), index=True)
     payment_id: Mapped[str] = mapped_column(ForeignKey("payments.id"))
     to_office: Mapped[bool] = mapped_column(default=False)
+
+
+class PayerChain(db.Model):
+    """A person's sign-ups of one scheme in one area, summed up for the payer states
+    (reports/payers.py): what the states need of them, kept by the same transactions that
+    write enrollments and payments (syncserver/payerchains.py), so the desk's lists read a
+    range of ``next_month`` instead of judging every sign-up of a province on each request.
+
+    One row per (person, scheme, area): a person's sign-ups normally lie in one village, but
+    a list for some areas judges only the sign-ups in those areas, and each of these sums
+    (latest, maximum, minimum) combines over the rows of the areas asked for. Months are
+    indexes (year × 12 + month − 1) as the states' SQL counts them.
+    """
+
+    __tablename__ = "payer_chains"
+    # The lists: an area's payers whose next period starts, or who lapse, in a range of
+    # months; and HHI sign-ups never paid (due whatever their month).
+    __table_args__ = (Index("ix_payer_chains_next", "area_id", "next_month"),
+                      Index("ix_payer_chains_lapse", "area_id", "lapse_month"),
+                      Index("ix_payer_chains_unpaid", "ever_paid", "scheme", "area_id"),
+                      # The few persons with rows in several areas, read apart.
+                      Index("ix_payer_chains_rows", "solo", "scheme", "next_month"))
+    person_id: Mapped[str] = mapped_column(ForeignKey("persons.id"), primary_key=True)
+    scheme: Mapped[str] = mapped_column(String(4), primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), primary_key=True)
+    first_month: Mapped[int] = mapped_column()          # the earliest sign-up's start
+    paid_end: Mapped[int | None] = mapped_column()      # the end of the latest paid period
+    ever_paid: Mapped[int] = mapped_column(SmallInteger)  # 1 if any sign-up is paid, else 0
+    next_month: Mapped[int] = mapped_column()           # paid_end, or first_month if none
+    #: 1 when this is the person's only row of the scheme (the usual case: a person's
+    #: sign-ups follow the person's village), so it is the chain as it stands.
+    solo: Mapped[int] = mapped_column(SmallInteger)
+    #: The month this row's chain lapses in, if it is the person's only row: VSI next_month
+    #: plus the window of its period; HHI next_month (no grace).
+    lapse_month: Mapped[int] = mapped_column()
+    # The latest sign-up (by start month, then id) and what the states and amounts read of it.
+    latest_start: Mapped[str] = mapped_column(String(7))
+    latest_id: Mapped[str] = mapped_column(String(36))
+    created_by_id: Mapped[int | None] = mapped_column()
+    period_months: Mapped[int] = mapped_column()
+    monthly_income: Mapped[int | None] = mapped_column()
+    support_group: Mapped[str | None] = mapped_column(String(16))
+    member_order: Mapped[int | None] = mapped_column()
+    # The latest day one of these sign-ups was paid, and the sum paid for them that day.
+    last_paid_on: Mapped[date | None] = mapped_column(db.Date)
+    last_amount: Mapped[int | None] = mapped_column(BigInteger)

@@ -63,15 +63,18 @@ def month_text(index):
     return f"{year:04d}-{month:02d}"
 
 
-_MONTH = ("(CAST(substr({c}, 1, 4) AS INTEGER) * 12 + CAST(substr({c}, 6, 2) AS INTEGER) - 1)")
-_WINDOW = ("CASE {p} WHEN 1 THEN 1 WHEN 3 THEN 3 WHEN 6 THEN 4 WHEN 12 THEN 7 ELSE 7 END")
+#: SQL: a "YYYY-MM" column ``{c}`` as a month index; the VSI window of a period ``{p}``
+#: (``VSI_WINDOW``). syncserver/payerchains.py keeps its sums with the same two.
+MONTH_SQL = ("(CAST(substr({c}, 1, 4) AS INTEGER) * 12 + CAST(substr({c}, 6, 2) AS INTEGER) - 1)")
+WINDOW_SQL = ("CASE {p} WHEN 1 THEN 1 WHEN 3 THEN 3 WHEN 6 THEN 4 WHEN 12 THEN 7 ELSE 7 END")
 
 # One row per (person, scheme) chain of sign-ups: the next period's start (``nxt``), the
-# latest sign-up's period, collector and inputs (the row with no later one), whether anything
-# was ever paid. One window, in the order of ix_enrollments_payer_chain (person, scheme, start
-# month, then the columns read here): the database walks the index instead of sorting a
-# year's sign-ups. (Whether anything was paid is whether a paid period ends somewhere: one
-# window function fewer.)
+# latest sign-up's period, collector and inputs (the row with no later one; of two starting
+# the same month, the greater id, as payer_chains' ``latest_id``), whether anything was ever
+# paid. One window, in the order of ix_enrollments_payer_chain (person, scheme, start month,
+# then the columns read here): the database walks the index instead of sorting a year's
+# sign-ups, the id only ordering the rare ties within a month. (Whether anything was paid is
+# whether a paid period ends somewhere: one window function fewer.)
 def _chains(inputs=("monthly_income", "support_group")):
     """The chains, carrying the latest sign-up's ``inputs`` columns too (the lists' premium
     inputs; kept and lost need none, and then read the index alone)."""
@@ -79,9 +82,9 @@ def _chains(inputs=("monthly_income", "support_group")):
     c_inputs = "".join(f"{c}, " for c in inputs)
     return f"""
 WITH m AS (
-  SELECT e.person_id, e.scheme, e.area_id, e.created_by_id, e.period_months,
+  SELECT e.id, e.person_id, e.scheme, e.area_id, e.created_by_id, e.period_months,
          {m_inputs}e.paid, e.start_month,
-         {_MONTH.format(c="e.start_month")} AS s
+         {MONTH_SQL.format(c="e.start_month")} AS s
   FROM enrollments e
   WHERE e.area_id IN :areas
 ),
@@ -91,7 +94,7 @@ e AS (
          MAX(CASE WHEN paid THEN s + period_months END) OVER w AS paid_end,
          MIN(s) OVER w AS first_s
   FROM m
-  WINDOW w AS (PARTITION BY person_id, scheme ORDER BY start_month
+  WINDOW w AS (PARTITION BY person_id, scheme ORDER BY start_month, id
                ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
 ),
 chains AS (
@@ -118,14 +121,40 @@ _STATE = """CASE
            ELSE 'paying'
          END"""
 
+# The same ``chains`` read from the kept sums (models PayerChain, syncserver/payerchains.py)
+# for the rows ``{picked}`` reads (``_picked``): a person's only row is its chain; the rows of
+# a person with sign-ups in several areas are combined (latest, maximum, minimum) over the
+# areas asked for, as ``_CHAINS`` judges only the sign-ups in them.
+_KEPT_CHAINS = """
+WITH picked AS ({picked}),
+kw AS (
+  SELECT picked.*,
+         ROW_NUMBER() OVER (PARTITION BY person_id, scheme
+                            ORDER BY latest_start DESC, latest_id DESC) AS rn,
+         MAX(paid_end) OVER (PARTITION BY person_id, scheme) AS pe,
+         MAX(ever_paid) OVER (PARTITION BY person_id, scheme) AS ep,
+         MIN(first_month) OVER (PARTITION BY person_id, scheme) AS fs
+  FROM picked WHERE solo = 0
+),
+chains AS (
+  SELECT person_id, scheme, area_id, created_by_id, period_months, monthly_income,
+         support_group, ever_paid, first_month AS first_s, next_month AS nxt
+  FROM picked WHERE solo = 1
+  UNION ALL
+  SELECT person_id, scheme, area_id, created_by_id, period_months, monthly_income,
+         support_group, ep, fs, COALESCE(pe, fs)
+  FROM kw WHERE rn = 1
+)
+"""
+
 # Per payer: VSI persons and HHI households, with state and dates as month indexes.
-_PAYERS = _CHAINS + f"""
+_JUDGE = f"""
 , vsi AS (
   SELECT 'vsi' AS scheme, p.household_id, p.id AS person_id, c.area_id, c.created_by_id,
          c.nxt, c.period_months AS period, c.ever_paid,
          CASE WHEN p.ended_on IS NOT NULL AND p.ended_on <= :today THEN 1 ELSE 0 END AS ended,
-         c.nxt + {_WINDOW.format(p="c.period_months")} AS lapse_at,
-         c.monthly_income, c.support_group, c.first_s
+         c.nxt + {WINDOW_SQL.format(p="c.period_months")} AS lapse_at,
+         c.monthly_income, c.support_group, c.first_s, p.full_name AS pname, p.phone AS pphone
   FROM chains c
   JOIN persons p ON p.id = c.person_id
   WHERE c.scheme = 'vsi'
@@ -146,7 +175,8 @@ hhi AS (
          MIN(ended) AS ended,
          COALESCE(MIN(CASE WHEN ended = 0 THEN nxt END), MIN(nxt)) AS lapse_at,
          CAST(NULL AS INTEGER) AS monthly_income, CAST(NULL AS VARCHAR(16)) AS support_group,
-         MIN(first_s) AS first_s
+         MIN(first_s) AS first_s, CAST(NULL AS VARCHAR(200)) AS pname,
+         CAST(NULL AS VARCHAR(20)) AS pphone
   FROM hhi_members GROUP BY household_id
 ),
 payers AS (SELECT * FROM vsi UNION ALL SELECT * FROM hhi),
@@ -157,14 +187,14 @@ judged AS (
 SELECT j.scheme, j.household_id, j.person_id, j.area_id, j.created_by_id, j.nxt, j.period,
        j.lapse_at, j.state, j.ever_paid, u.organization_id, j.monthly_income, j.support_group,
        j.first_s,
-       COALESCE(pe.full_name, h.head_name) AS name, COALESCE(pe.phone, h.phone) AS phone,
-       (SELECT {_MONTH.format(c="CAST(MAX(v.visited_at) AS VARCHAR(40))")} FROM visits v
+       COALESCE(j.pname, h.head_name) AS name, COALESCE(j.pphone, h.phone) AS phone,
+       (SELECT {MONTH_SQL.format(c="CAST(MAX(v.visited_at) AS VARCHAR(40))")} FROM visits v
          WHERE v.household_id = j.household_id) AS visited
 FROM judged j
 JOIN households h ON h.id = j.household_id
-LEFT JOIN persons pe ON pe.id = j.person_id
 LEFT JOIN users u ON u.id = j.created_by_id
 """
+_PAYERS = _CHAINS + _JUDGE
 
 
 @dataclass
@@ -206,15 +236,23 @@ class Payer:
         return month_text(self.next_month)
 
 
-def payer_rows(area_ids, today, where="", params=None):
+def payer_rows(area_ids, today, where="", params=None, near=None, fresh=False):
     """Every payer whose latest sign-up lies in ``area_ids``, judged on ``today``.
 
     ``where`` (SQL over the result's columns, e.g. ``state = 'due'``) and ``params`` narrow
-    it in the database."""
+    it in the database; ``near`` (one of ``NEAR``) reads only the payers that may meet it.
+    The chains are read from the kept sums (``payer_chains``), or with ``fresh`` worked out
+    from every sign-up, as the kept sums are checked against (tests)."""
     area_ids = sorted(area_ids)
     if not area_ids:
         return []
-    sql = f"SELECT * FROM ({_PAYERS}) AS r"
+    payers_sql = _PAYERS if fresh else _kept_chains(near) + _JUDGE
+    # The columns in Payer's order, read as plain tuples: a due list is tens of thousands of
+    # rows, and reading each column by name costs more than the query's own work on SQLite.
+    sql = ("SELECT r.scheme, r.household_id, r.person_id, r.area_id, r.created_by_id,"
+           " r.organization_id, r.name, r.phone, r.state, r.nxt, r.period, r.lapse_at,"
+           " r.ever_paid, r.visited, r.monthly_income, r.support_group, r.first_s"
+           f" FROM ({payers_sql}) AS r")
     if where:
         sql += f" WHERE {where}"
     sql += " ORDER BY r.area_id, r.name, r.household_id"
@@ -222,18 +260,19 @@ def payer_rows(area_ids, today, where="", params=None):
     values = {"areas": area_ids, "today": today, "month": month_index(today),
               "ahead": month_index(today + timedelta(days=DUE_AHEAD_DAYS)), **(params or {})}
     out = []
-    for row in db.session.execute(stmt, values):
-        out.append(Payer(row.scheme, row.household_id, row.person_id, row.area_id,
-                         row.created_by_id, row.organization_id, row.name, row.phone,
-                         row.state, row.nxt, row.period, row.lapse_at, bool(row.ever_paid),
-                         row.visited, row.monthly_income, row.support_group,
-                         first_month=row.first_s))
+    for (scheme, household_id, person_id, area_id, collector_id, organization_id, name, phone,
+         state, nxt, period, lapse_at, ever_paid, visited, income, group,
+         first) in db.session.execute(stmt, values).tuples():
+        out.append(Payer(scheme, household_id, person_id, area_id, collector_id, organization_id,
+                         name, phone, state, nxt, period, lapse_at, bool(ever_paid), visited,
+                         income, group, first_month=first))
     return out
 
 
-def state_of(area_ids, today):
+def state_of(area_ids, today, fresh=False):
     """{(scheme, person id or household id): state} — the tests' and the tasks' view."""
-    return {(p.scheme, p.person_id or p.household_id): p.state for p in payer_rows(area_ids, today)}
+    return {(p.scheme, p.person_id or p.household_id): p.state
+            for p in payer_rows(area_ids, today, fresh=fresh)}
 
 
 #: The three desk lists (supervisor/payers.py), as conditions on ``payer_rows``.
@@ -246,6 +285,61 @@ LISTS = {
                        " AND (r.visited IS NULL OR r.visited < r.lapse_at)"),
 }
 
+_W_MIN, _W_MAX = min(VSI_WINDOW.values()), max(max(VSI_WINDOW.values()), 7)  # WINDOW_SQL's ELSE
+#: Which kept rows (``n``, of payer_chains) a payer of each list may have: a superset the
+#: list's own condition then narrows. ``vsi``: a person's only row (``solo``), which is its
+#: chain, so its next and lapse months are the payer's; ``vsi_rows``: a row of a person with
+#: rows in several areas, whose next month is one of its rows' (the latest paid end, or the
+#: first start when nothing is paid) and which lapses ``_W_MIN``..``_W_MAX`` months later;
+#: ``hhi``: a member's row, the household's next month being its earliest member's still
+#: paying (lapse_month = next_month: no grace), or nothing paid at all (due).
+NEAR = {
+    "due": {"vsi": f"n.next_month BETWEEN :month - {_W_MAX - 1} AND :ahead AND n.lapse_month > :month",
+            "vsi_rows": f"n.next_month BETWEEN :month - {_W_MAX - 1} AND :ahead",
+            "hhi": ("n.next_month BETWEEN :month + 1 AND :ahead", "n.ever_paid = 0")},
+    "lapsed_month": {"vsi": "n.lapse_month = :month",
+                     "vsi_rows": f"n.next_month BETWEEN :month - {_W_MAX} AND :month - {_W_MIN}",
+                     "hhi": ("n.lapse_month = :month",)},
+    "lapsed_earlier": {"vsi": "n.lapse_month < :month",
+                       "vsi_rows": f"n.next_month <= :month - {_W_MIN + 1}",
+                       "hhi": ("n.lapse_month < :month",)},
+}
+
+
+def _kept_chains(which):
+    """``_KEPT_CHAINS`` for the payers of list ``which`` (every payer for None)."""
+    return _KEPT_CHAINS.format(picked=_picked(which))
+
+
+def _picked(which):
+    """The kept rows the chains of list ``which``'s payers need: the rows ``NEAR[which]``
+    picks, with every row of the same payer in the areas asked for (a VSI person's other
+    areas; every member's rows of an HHI household, judged over all its members).
+
+    ``+ 0`` keeps SQLite (which has no statistics here) on the right index: the areas and
+    months for the rows picked, the person's id for the rest of its rows (else it looks
+    each person up once per area of the list), the few non-solo rows by ``solo``."""
+    if which is None:
+        return "SELECT * FROM payer_chains k WHERE k.area_id IN :areas"
+    near = NEAR[which]
+    hhi = "\n      UNION ALL ".join(
+        "SELECT p2.id FROM payer_chains n JOIN persons p1 ON p1.id = n.person_id "
+        "JOIN persons p2 ON p2.household_id = p1.household_id "
+        f"WHERE n.scheme = 'hhi' AND n.area_id IN :areas AND {c}" for c in near["hhi"])
+    return f"""
+  SELECT n.* FROM payer_chains n
+  WHERE n.scheme = 'vsi' AND n.solo + 0 = 1 AND n.area_id IN :areas AND {near["vsi"]}
+  UNION ALL
+  SELECT m.* FROM payer_chains m
+  WHERE m.scheme = 'vsi' AND m.solo = 0 AND m.area_id + 0 IN :areas AND m.person_id IN (
+    SELECT n.person_id FROM payer_chains n
+    WHERE n.solo = 0 AND n.scheme = 'vsi' AND n.area_id + 0 IN :areas AND {near["vsi_rows"]})
+  UNION ALL
+  SELECT m.* FROM payer_chains m
+  WHERE m.scheme = 'hhi' AND m.area_id + 0 IN :areas AND m.person_id IN (
+      {hhi})
+"""
+
 
 def payer_list(which, area_ids, today, organization_id=None, collector_id=None):
     """One of ``LISTS``, optionally for one collection organization or one collector."""
@@ -256,21 +350,41 @@ def payer_list(which, area_ids, today, organization_id=None, collector_id=None):
     if collector_id is not None:
         where.append("r.created_by_id = :collector")
         params["collector"] = collector_id
-    return payer_rows(area_ids, today, " AND ".join(where), params)
+    return payer_rows(area_ids, today, " AND ".join(where), params, near=which)
 
 
-#: Ids per statement where a list's rows are looked up (each statement is a round trip and,
-#: on PostgreSQL, a join over its keys: fewer and larger is faster).
+#: Ids per statement where a list's rows are looked up on SQLite (each statement is a round
+#: trip: fewer and larger is faster).
 _KEYS = 5000
 
+
+def _chunks(keys):
+    """``keys`` in the lists each statement binds: on PostgreSQL all at once (one array, one
+    scan of the table however many), elsewhere ``_KEYS`` at a time (one placeholder each)."""
+    size = (len(keys) or 1) if db.engine.dialect.name == "postgresql" else _KEYS
+    return [keys[start:start + size] for start in range(0, len(keys), size)]
+
+def _keyed(sql, columns, **parts):
+    """``sql`` formatted with ``parts`` and, for each ``name: column`` of ``columns``,
+    ``{name}`` made "column is one of the list bound as ``name``": on PostgreSQL one array
+    parameter (``= ANY``), elsewhere an expanding ``IN``. Thousands of placeholders cost the
+    PostgreSQL driver more to parse than the query costs to run."""
+    pg = db.engine.dialect.name == "postgresql"
+    conditions = {name: f"{column} = ANY(:{name})" if pg else f"{column} IN :{name}"
+                  for name, column in columns.items()}
+    stmt = text(sql.format(**conditions, **parts))
+    if not pg:
+        stmt = stmt.bindparams(*[bindparam(name, expanding=True) for name in columns])
+    return stmt
+
+
+# Each member's latest HHI sign-up (its place and period), from the kept rows of all its
+# areas, for the members of ``:households`` still paying on ``:today``.
 _HHI_MEMBERS = """
-SELECT household_id, member_order, period_months FROM (
-  SELECT p.household_id, e.member_order, e.period_months,
-         ROW_NUMBER() OVER (PARTITION BY e.person_id ORDER BY e.start_month DESC) AS rn
-  FROM enrollments e JOIN persons p ON p.id = e.person_id
-  WHERE e.scheme = 'hhi' AND p.household_id IN :households
-    AND (p.ended_on IS NULL OR p.ended_on > :today)
-) AS latest WHERE rn = 1
+SELECT p.household_id, c.person_id, c.latest_start, c.latest_id, c.member_order, c.period_months
+FROM payer_chains c JOIN persons p ON p.id = c.person_id
+WHERE c.scheme = 'hhi' AND {households}
+  AND (p.ended_on IS NULL OR p.ended_on > :today)
 """
 
 
@@ -293,13 +407,26 @@ def with_amounts(payers, today):
         return memo[key]
 
     households = sorted({p.household_id for p in payers if p.scheme == "hhi"})
+    latest = {}  # person id -> (latest start, latest id, household, member order, period)
+    stmt = _keyed(_HHI_MEMBERS, {"households": "p.household_id"})
+    for chunk in _chunks(households):
+        for household_id, person_id, month, rid, order, period in db.session.execute(
+                stmt, {"households": chunk, "today": today}):
+            if person_id not in latest or (month, rid) > latest[person_id][:2]:
+                latest[person_id] = (month, rid, household_id, order, period)
     members = {}
-    for start in range(0, len(households), _KEYS):
-        stmt = text(_HHI_MEMBERS).bindparams(bindparam("households", expanding=True))
-        for household_id, order, period in db.session.execute(
-                stmt, {"households": households[start:start + _KEYS], "today": today}):
-            members.setdefault(household_id, []).append((order, period))
+    for _month, _rid, household_id, order, period in latest.values():
+        members.setdefault(household_id, []).append((order, period))
+    done = {}  # equal inputs (the area standing for its province) -> amount
     for payer in payers:
+        if payer.scheme == "vsi":
+            key = (payer.next_month, payer.period, payer.monthly_income, payer.support_group,
+                   payer.area_id)
+        else:
+            key = (payer.next_month, payer.area_id, tuple(members.get(payer.household_id, ())))
+        if key in done:
+            payer.amount = done[key]
+            continue
         province = tree.province_code(payer.area_id)
         month = payer.next_start
         if payer.scheme == "vsi":
@@ -309,38 +436,40 @@ def with_amounts(payers, today):
             amounts = [premium("hhi", month, period, member_order=order, province=province)
                        for order, period in members.get(payer.household_id, [])]
             payer.amount = None if not amounts or None in amounts else sum(amounts)
+        done[key] = payer.amount
     return payers
 
 
+# The latest day each payer's sign-ups were paid and the sum paid for them that day, kept
+# per person, scheme and area (a payer's day is the latest of its rows', its sum theirs).
 _LAST_PAID = """
-SELECT k, paid_on, amount FROM (
-  SELECT {key} AS k, y.paid_on, SUM(y.amount) AS amount,
-         RANK() OVER (PARTITION BY {key} ORDER BY y.paid_on DESC) AS rk
-  FROM payments y JOIN enrollments e ON e.id = y.enrollment_id
-  JOIN persons p ON p.id = e.person_id
-  WHERE e.scheme = :scheme AND {key} IN :keys
-  GROUP BY {key}, y.paid_on
-) AS last WHERE rk = 1
+SELECT {key}, c.last_paid_on, c.last_amount
+FROM payer_chains c {join}
+WHERE c.scheme = :scheme AND {keys} AND c.last_paid_on IS NOT NULL
 """
 
 
 def with_last_payments(payers):
     """Fill ``last_paid_on`` and ``last_amount``: the latest day the payer paid and what was
-    paid that day (an HHI household's members together)."""
+    paid that day (an HHI household's members together), whatever the areas listed."""
     for payer in payers:
         payer.last_paid_on = payer.last_amount = None
-    for scheme, column in (("vsi", "p.id"), ("hhi", "p.household_id")):
+    for scheme, column, join in (("vsi", "c.person_id", ""),
+                                 ("hhi", "p.household_id", "JOIN persons p ON p.id = c.person_id")):
         wanted = {(p.person_id if scheme == "vsi" else p.household_id): p
                   for p in payers if p.scheme == scheme}
         keys = sorted(wanted)
-        sql = _LAST_PAID.format(key=column)
-        stmt = text(sql).bindparams(bindparam("keys", expanding=True))
-        for start in range(0, len(keys), _KEYS):
+        stmt = _keyed(_LAST_PAID, {"keys": column}, key=column, join=join)
+        for chunk in _chunks(keys):
             for key, paid_on, amount in db.session.execute(
-                    stmt, {"scheme": scheme, "keys": keys[start:start + _KEYS]}):
+                    stmt, {"scheme": scheme, "keys": chunk}):
                 if isinstance(paid_on, str):
                     paid_on = date.fromisoformat(paid_on)
-                wanted[key].last_paid_on, wanted[key].last_amount = paid_on, amount
+                payer = wanted[key]
+                if payer.last_paid_on is None or paid_on > payer.last_paid_on:
+                    payer.last_paid_on, payer.last_amount = paid_on, amount
+                elif paid_on == payer.last_paid_on:
+                    payer.last_amount += amount
     return payers
 
 
@@ -353,7 +482,7 @@ def _judged_on(d):
     nxt = f"COALESCE(MIN(CASE WHEN {ended} = 0 THEN c.nxt END), MIN(c.nxt))"
     return f"""MIN({ended}) AS {d}ended, {nxt} AS {d}nxt,
          MAX(CASE WHEN {ended} = 0 THEN c.ever_paid ELSE 0 END) AS {d}ever_paid,
-         CASE WHEN c.scheme = 'vsi' THEN MIN(c.nxt + {_WINDOW.format(p="c.period_months")})
+         CASE WHEN c.scheme = 'vsi' THEN MIN(c.nxt + {WINDOW_SQL.format(p="c.period_months")})
               ELSE {nxt} END AS {d}lapse_at"""
 
 

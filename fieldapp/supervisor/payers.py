@@ -18,7 +18,7 @@ from ..i18n import local_zone
 from ..models import Area, Organization, User
 from ..reports import payer_tasks, payers
 from ..rules.access import require_area, roles_required, scope_of
-from ..web.paging import text_arg
+from ..web.paging import Page, int_arg, text_arg
 from . import bp
 from .register import areas_under, scope_areas
 
@@ -69,21 +69,38 @@ def _filters(scope):
 
 
 def _rows(scope):
+    """The filtered list, sorted, with each payer's state and dates (enough for the count,
+    the tasks' keys and every sort but ``amount``). Amounts and last payments are filled by
+    ``_detail`` for the rows that show them: a province's due list is tens of thousands of
+    payers, the page 200 of them. Sorting by amount needs every row's amount first."""
     which, ids, area, organization, collector = _filters(scope)
     today = _today()
     rows = payers.payer_list(which, ids, today, organization and organization.id,
                              collector and collector.id)
-    payers.with_amounts(rows, today)
-    payers.with_last_payments(rows)
     sort = text_arg("sort", max_len=10) or "deadline"
     if sort not in SORTS:
         sort = "deadline"
-    key = {"deadline": lambda p: (p.deadline, p.name), "name": lambda p: (p.name, p.deadline),
+    if sort == "amount":
+        payers.with_amounts(rows, today)
+    # The deadline is the last day of the month before ``lapse_month``: ordering by the month
+    # orders by the day without building a date per row.
+    key = {"deadline": lambda p: (p.lapse_month, p.name),
+           "name": lambda p: (p.name, p.lapse_month),
            "amount": lambda p: (-(p.amount or 0), p.name),
            "village": lambda p: (p.area_id, p.name)}[sort]
     rows.sort(key=key)
     return {"which": which, "rows": rows, "area": area, "organization": organization,
             "collector": collector, "today": today, "sort": sort}
+
+
+def _detail(found, rows, last_payments=True):
+    """Fill the amounts (unless the sort already did, for every row) and the last payments of
+    ``rows``, the part of ``found["rows"]`` shown, downloaded or made into tasks."""
+    if found["sort"] != "amount":
+        payers.with_amounts(rows, found["today"])
+    if last_payments:
+        payers.with_last_payments(rows)
+    return rows
 
 
 def _names(rows):
@@ -103,9 +120,15 @@ def payers_list():
     scope = scope_of(current_user)
     found = _rows(scope)
     if text_arg("format", max_len=8) == "xlsx":
+        _detail(found, found["rows"])
         return _xlsx(found)
-    areas, users = _names(found["rows"])
-    tasks = payer_tasks.open_tasks(p.household_id for p in found["rows"])
+    rows = found["rows"]
+    number = min(int_arg("page"), max(1, -(-len(rows) // PER_PAGE)))
+    page = Page(items=rows[(number - 1) * PER_PAGE:number * PER_PAGE], page=number,
+                per_page=PER_PAGE, total=len(rows))
+    shown = _detail(found, page.items)
+    areas, users = _names(shown)
+    tasks = payer_tasks.open_tasks(p.household_id for p in shown)
     organizations = db.session.scalars(select(Organization).order_by(Organization.name)).all()
     collectors = db.session.scalars(
         select(User).where(User.role == "collector", User.active.is_(True))
@@ -117,8 +140,7 @@ def payers_list():
         "supervisor/payers.html", lists=LISTS, areas=scope_areas(scope), names=areas,
         users=users, organizations=organizations, collectors=collectors, args=args,
         tasks=tasks, kind=payer_tasks.KIND_OF_LIST[found["which"]], key=payer_tasks.payer_key,
-        ended_reasons=ENDED_REASONS,
-        shown=found["rows"][:PER_PAGE], **found)
+        ended_reasons=ENDED_REASONS, page=page, shown=shown, **found)
 
 
 @bp.route("/payers/tasks", methods=["POST"])
@@ -131,6 +153,7 @@ def payers_tasks():
     rows = found["rows"]
     if request.form.get("all") != "1":
         rows = [p for p in rows if payer_tasks.payer_key(p) in chosen]
+    _detail(found, rows, last_payments=False)  # a task carries the next payment's amount
     note = (request.form.get("note") or "").strip()[:1000] or None
     made = payer_tasks.make_tasks(rows, payer_tasks.KIND_OF_LIST[found["which"]], current_user,
                                   note)

@@ -34,11 +34,14 @@ def register_changes(entries):
     """Add live change-feed rows for new records: ``entries`` are (type, id, area_id, owner_id).
 
     Call it last in the writing transaction, after the records themselves are inserted; the
-    numbering is the sync API's own (syncserver/feed.py).
+    numbering is the sync API's own (syncserver/feed.py). New sign-ups and payments update
+    their payers' state inputs first (syncserver/payerchains.py), as a push does.
     """
-    from . import feed
+    from . import feed, payerchains
 
-    feed.write(db.session.connection(), entries)
+    conn = db.session.connection()
+    payerchains.follow(conn, entries)
+    feed.write(conn, entries)
 
 
 def insert_records(model, rows, chunk=5000):

@@ -23,7 +23,7 @@ from ..records.types import RECORD_MODELS as MODELS
 from ..records.types import TYPES
 from ..rules import audit
 from ..rules.masking import mask_id, reveals_ids
-from . import checks, feed, referrals
+from . import checks, feed, payerchains, referrals
 from .shapes import ROW_NAMES, fetch, shaper_for
 
 _Plan = namedtuple("_Plan", "now statements live left replaced moved referrals paid")
@@ -624,7 +624,13 @@ class SqlStore:
                      moved, work, paid)
 
     def write(self, plan, heartbeat=None):
-        """Store a ``plan`` in the writing transaction; the change feed last."""
+        """Store a ``plan`` in the writing transaction; the payers' state inputs after the
+        records (syncserver/payerchains.py), the change feed last."""
+        # Whose sign-ups the batch's stored enrollments and payments were before it: an edit
+        # may move one to another person, whose payer row must lose it.
+        updated = set(plan.replaced)
+        payers_before = payerchains.persons_of(self.conn, *payerchains.written(
+            [(kind, rid) for kind, rid, _area, _owner in plan.live if rid in updated]))
         for statement in plan.statements:
             fastrows.run(self.conn, statement)
         self._heartbeat(plan.now, heartbeat)
@@ -632,6 +638,7 @@ class SqlStore:
         self._follow(plan.moved, live, left, replaced)
         self._settle_referrals(plan, live, replaced)
         self._mark_paid(plan.paid, live, replaced)
+        payerchains.follow(self.conn, live, payers_before)
         feed.write(self.conn, live, left, replaced)
 
     def _settle_referrals(self, plan, live, replaced):

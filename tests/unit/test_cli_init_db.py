@@ -128,3 +128,42 @@ def test_upgrade_gives_existing_audit_entries_the_area_of_their_record(blank_app
         rows = db.session.execute(text("SELECT entity, area_id FROM audit_entries "
                                        "WHERE entity_id IN ('h-1', '7', '99')")).all()
     assert dict(rows) == {"household": 7, "area": 7, "user": None}
+
+
+def test_upgrade_back_fills_the_payer_rows(blank_app):
+    """#15: payer_chains starts with the state inputs of the sign-ups and payments already
+    stored, as the writes would have kept them."""
+    from datetime import date
+
+    from fieldapp.models import Enrollment, Household, Payment, Person
+    from fieldapp.syncserver import payerchains
+
+    with blank_app.app_context():
+        flask_migrate.upgrade(directory=str(schema.MIGRATIONS), revision="f15a7c3e9b20")
+        area = Area(code="31", name="P", level="province")
+        db.session.add(area)
+        db.session.flush()
+        db.session.add(Household(id="h-1", area_id=area.id, address="Số 1", head_name="An",
+                                 search_text="an"))
+        db.session.add(Person(id="p-1", household_id="h-1", area_id=area.id, full_name="An",
+                              birth_date=date(1980, 1, 1), sex="male"))
+        for eid, start, paid in (("e-1", "2025-09", True), ("e-2", "2025-12", False)):
+            db.session.add(Enrollment(id=eid, person_id="p-1", area_id=area.id, scheme="vsi",
+                                      start_month=start, period_months=3, amount_due=792000,
+                                      paid=paid, monthly_income=1500000, support_group="other"))
+        db.session.flush()
+        db.session.add(Payment(id="y-1", enrollment_id="e-1", area_id=area.id, amount=792000,
+                               paid_on=date(2025, 9, 5), receipt_no="BL1", method="cash"))
+        db.session.commit()
+    result = invoke(blank_app, "init-db")
+    assert result.exit_code == 0, result.output
+    with blank_app.app_context():
+        conn = db.session.connection()
+        rows = conn.execute(text(f"SELECT {payerchains.COLUMNS} FROM payer_chains")).all()
+        assert {tuple(r) for r in rows} == payerchains.fresh_rows(conn)
+        (row,) = rows
+        # Paid Sep-Nov 2025: the next period starts in December (month index 2025*12+11),
+        # lapses at the end of the 3-month window; the latest sign-up is the unpaid renewal.
+        assert (row.next_month, row.lapse_month, row.ever_paid, row.solo, row.latest_id) == (
+            2025 * 12 + 11, 2025 * 12 + 11 + 3, 1, 1, "e-2")
+        assert str(row.last_paid_on)[:10] == "2025-09-05" and row.last_amount == 792000

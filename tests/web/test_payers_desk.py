@@ -171,3 +171,66 @@ def test_a_person_who_stopped_for_good_leaves_the_lists_and_the_phone_knows(
     login(other := app.test_client(), "sup_b")
     assert other.post("/supervisor/payers/ended", data={
         "person": three_due[2], "reason": "died", "ended_on": "2026-04-01"}).status_code == 403
+
+
+@pytest.fixture
+def five_due(app, world, three_due):
+    """``three_due`` (1,584,000 each, deadline 30/06/2026) and two more due on 2026-04-15:
+    a yearly sign-up never paid (3,168,000, deadline 30/09/2026) and a monthly one
+    (264,000, deadline 30/04/2026)."""
+    with app.app_context():
+        for name, start, period in (("Lê Thị Đào", "2026-03", 12), ("Lê Thị Yến", "2026-04", 1)):
+            hid = D.household(world, "31001-1", head=f"Chủ hộ {name}")
+            D.enrollment(world, D.person(world, hid, name=name), start, period, paid=False)
+        db.session.commit()
+    return three_due
+
+
+#: The table's columns (the page speaks Vietnamese: by position, not by header).
+LAST_PAYMENT, NEXT_PAYMENT = 5, 6
+
+
+def _cells(html, column):
+    """The text of the table's cells of one column, in order."""
+    body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0] if "<tbody>" in html else ""
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in body.split("<tr ")[1:]]
+    return [re.sub(r"<[^>]+>", "", row[column]).strip() for row in rows]
+
+
+def test_every_page_shows_its_rows_amounts_and_last_payments(login_as, five_due, monkeypatch):
+    monkeypatch.setattr("fieldapp.supervisor.payers.PER_PAGE", 2)
+    client = login_as("sup_a")
+    query = "list=due&day=2026-04-15"
+    first = client.get(f"/supervisor/payers?{query}").get_data(True)
+    assert _names(first) == ["Lê Thị Yến", "Nguyễn Văn An"]
+    assert re.search(r'class="muted">5 ', first)  # the count is the whole list's
+    assert 'rel="next"' in first
+    html = client.get(f"/supervisor/payers?{query}&page=2").get_data(True)
+    assert _names(html) == ["Nguyễn Văn Bình", "Nguyễn Văn Cường"]
+    assert _cells(html, NEXT_PAYMENT) == ["1.584.000 ₫"] * 2
+    assert _cells(html, LAST_PAYMENT) == ["03/12/2025 · 792.000 ₫"] * 2
+    assert 'rel="prev"' in html
+    # Past the end: the last page.
+    html = client.get(f"/supervisor/payers?{query}&page=9").get_data(True)
+    assert _names(html) == ["Lê Thị Đào"]
+    assert _cells(html, NEXT_PAYMENT) == ["3.168.000 ₫"]
+    # The download still holds the whole list with its amounts and last payments.
+    sheet = load_workbook(io.BytesIO(
+        client.get(f"/supervisor/payers?{query}&format=xlsx").data)).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == ["Lê Thị Yến", "Nguyễn Văn An", "Nguyễn Văn Bình",
+                                    "Nguyễn Văn Cường", "Lê Thị Đào"]
+    assert [r[7] for r in rows] == [264000, 1584000, 1584000, 1584000, 3168000]
+    assert [r[5] for r in rows] == [None, 792000, 792000, 792000, None]
+
+
+def test_sorting_by_amount_orders_the_whole_list_across_pages(login_as, five_due, monkeypatch):
+    monkeypatch.setattr("fieldapp.supervisor.payers.PER_PAGE", 2)
+    client = login_as("sup_a")
+    query = "list=due&day=2026-04-15&sort=amount"
+    pages = [client.get(f"/supervisor/payers?{query}&page={n}").get_data(True) for n in (1, 2, 3)]
+    assert [_names(html) for html in pages] == [
+        ["Lê Thị Đào", "Nguyễn Văn An"], ["Nguyễn Văn Bình", "Nguyễn Văn Cường"], ["Lê Thị Yến"]]
+    assert [_cells(html, NEXT_PAYMENT) for html in pages] == [
+        ["3.168.000 ₫", "1.584.000 ₫"], ["1.584.000 ₫"] * 2, ["264.000 ₫"]]
+    assert _cells(pages[1], LAST_PAYMENT) == ["03/12/2025 · 792.000 ₫"] * 2

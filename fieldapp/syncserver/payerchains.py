@@ -1,0 +1,140 @@
+"""The payers' state inputs (``payer_chains``), kept by the transactions that write sign-ups
+and payments.
+
+The payer states (reports/payers.py) are worked out from each person's chain of sign-ups of
+a scheme: the end of the latest paid period, the first start, the latest sign-up. Judging
+every sign-up of a province with window functions on each request cost seconds; here those
+sums are kept per (person, scheme, area), rewritten for the persons a write touches, so a
+desk list reads a range of ``next_month`` of one table (docs/payers.md §2).
+
+Who calls it: the push (syncserver/store.py ``write``: records written, enrollments that
+followed a moved person, enrollments a payment marked paid) and the server's own inserts
+(syncserver/bulk.py ``register_changes``: imports, demo data, the tests' fixed payers), both
+before the change feed takes its counter. ``persons_of`` is read before and after the
+writes, so an edit that moves a sign-up to another person, or a payment to another sign-up,
+rewrites the old person's row too. ``rebuild`` writes the whole table (the migration's
+back-fill, data written around these paths such as the benchmark's bulk seed).
+
+A person's ``ended_on`` is not kept: the states read it from ``persons`` on the day judged.
+"""
+from sqlalchemy import bindparam, text
+
+from ..reports.payers import MONTH_SQL, WINDOW_SQL
+
+_CHUNK = 500
+
+COLUMNS = ("person_id, scheme, area_id, first_month, paid_end, ever_paid, next_month, "
+           "lapse_month, solo, "
+           "latest_start, latest_id, created_by_id, period_months, monthly_income, "
+           "support_group, member_order, last_paid_on, last_amount")
+
+# The rows of the persons chosen by ``{persons}`` (a condition on ``e.person_id``): per
+# person, scheme and area, the sums over its sign-ups, whether it is the person's only area
+# for the scheme, the latest sign-up (start month, then id: the same order
+# reports/payers.py's fresh computation uses) and its latest payment day.
+_ROWS = f"""
+WITH m AS (
+  SELECT e.id, e.person_id, e.scheme, e.area_id, e.created_by_id, e.period_months,
+         e.monthly_income, e.support_group, e.member_order, e.paid, e.start_month,
+         {MONTH_SQL.format(c="e.start_month")} AS s
+  FROM enrollments e
+  WHERE {{persons}}
+),
+w AS (
+  SELECT m.*,
+         ROW_NUMBER() OVER (PARTITION BY person_id, scheme, area_id
+                            ORDER BY start_month DESC, id DESC) AS rn,
+         MAX(CASE WHEN paid THEN s + period_months END)
+           OVER (PARTITION BY person_id, scheme, area_id) AS paid_end,
+         MAX(CASE WHEN paid THEN 1 ELSE 0 END) OVER (PARTITION BY person_id, scheme, area_id)
+           AS ever_paid,
+         MIN(s) OVER (PARTITION BY person_id, scheme, area_id) AS first_s
+  FROM m
+),
+daily AS (
+  SELECT m.person_id, m.scheme, m.area_id, y.paid_on, SUM(y.amount) AS amount,
+         RANK() OVER (PARTITION BY m.person_id, m.scheme, m.area_id ORDER BY y.paid_on DESC) AS rk
+  FROM payments y JOIN m ON m.id = y.enrollment_id
+  GROUP BY m.person_id, m.scheme, m.area_id, y.paid_on
+)
+SELECT w.person_id, w.scheme, w.area_id, w.first_s, w.paid_end, w.ever_paid,
+       COALESCE(w.paid_end, w.first_s),
+       COALESCE(w.paid_end, w.first_s)
+         + CASE WHEN w.scheme = 'vsi' THEN {WINDOW_SQL.format(p="w.period_months")} ELSE 0 END,
+       CASE WHEN COUNT(*) OVER (PARTITION BY w.person_id, w.scheme) = 1 THEN 1 ELSE 0 END,
+       w.start_month, w.id, w.created_by_id, w.period_months,
+       w.monthly_income, w.support_group, w.member_order, d.paid_on, d.amount
+FROM w
+LEFT JOIN daily d ON d.rk = 1 AND d.person_id = w.person_id AND d.scheme = w.scheme
+  AND d.area_id = w.area_id
+WHERE w.rn = 1
+"""
+
+_INSERT = f"INSERT INTO payer_chains ({COLUMNS}) " + _ROWS
+
+
+def written(entries):
+    """(enrollment ids, payment ids) among change-feed entries ``(type, id, ...)``."""
+    enrollments = {entry[1] for entry in entries if entry[0] == "enrollment"}
+    payments = {entry[1] for entry in entries if entry[0] == "payment"}
+    return enrollments, payments
+
+
+def persons_of(conn, enrollment_ids=(), payment_ids=()):
+    """The persons whose sign-ups these enrollments are, or these payments pay, as stored
+    now (ids not stored yet are skipped)."""
+    out = set()
+    for sql, ids in (("SELECT person_id FROM enrollments WHERE id IN :ids", enrollment_ids),
+                     ("SELECT e.person_id FROM payments y JOIN enrollments e ON e.id = y.enrollment_id "
+                      "WHERE y.id IN :ids", payment_ids)):
+        ids = sorted(ids)
+        stmt = text(sql).bindparams(bindparam("ids", expanding=True))
+        for start in range(0, len(ids), _CHUNK):
+            out.update(pid for (pid,) in conn.execute(stmt, {"ids": ids[start:start + _CHUNK]}))
+    return out
+
+
+def refresh(conn, person_ids):
+    """Rewrite the rows of ``person_ids`` from their sign-ups and payments as ``conn`` sees
+    them; call it after the writes, in their transaction.
+
+    On PostgreSQL each person is locked first (in a fixed order): two pushes paying for one
+    person at once would otherwise both delete the rows they see and insert theirs, one
+    after the other, leaving two."""
+    ids = sorted(set(person_ids))
+    if not ids:
+        return
+    if conn.dialect.name == "postgresql":
+        conn.execute(text(
+            "SELECT count(pg_advisory_xact_lock(hashtext(k))) "
+            "FROM (SELECT unnest(CAST(:keys AS text[])) AS k ORDER BY 1) AS s"),
+            {"keys": [f"payer:{pid}" for pid in ids]})
+    delete = text("DELETE FROM payer_chains WHERE person_id IN :ids").bindparams(
+        bindparam("ids", expanding=True))
+    insert = text(_INSERT.format(persons="e.person_id IN :ids")).bindparams(
+        bindparam("ids", expanding=True))
+    for start in range(0, len(ids), _CHUNK):
+        chunk = {"ids": ids[start:start + _CHUNK]}
+        conn.execute(delete, chunk)
+        conn.execute(insert, chunk)
+
+
+def follow(conn, entries, before=()):
+    """Refresh the persons of the enrollments and payments among change-feed ``entries``
+    (as stored now) and the persons ``before`` (read with ``persons_of`` before the writes)."""
+    enrollments, payments = written(entries)
+    if not (enrollments or payments or before):
+        return
+    refresh(conn, set(before) | persons_of(conn, enrollments, payments))
+
+
+def rebuild(conn):
+    """Write the whole table from every sign-up and payment (the migration's back-fill)."""
+    conn.execute(text("DELETE FROM payer_chains"))
+    conn.execute(text(_INSERT.format(persons="1 = 1")))
+
+
+def fresh_rows(conn):
+    """The table's rows as a rebuild would write them now (a set of tuples in ``COLUMNS``
+    order): what the kept rows are checked against (tests)."""
+    return {tuple(row) for row in conn.execute(text(_ROWS.format(persons="1 = 1")))}

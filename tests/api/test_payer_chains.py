@@ -1,0 +1,135 @@
+"""The payers' state inputs kept by the writes (#15, syncserver/payerchains.py): after each
+push (new sign-up, payment, renewal, edit of dates, a household moved) and each desk edit
+(a person ended), the kept table equals a fresh computation from every sign-up and payment,
+and the states and desk lists read from it equal those judged from the sign-ups
+themselves (reports/payers.py ``fresh``), for the whole province and for single areas, on
+days before and after each deadline."""
+from datetime import date
+
+import pytest
+
+from fieldapp.extensions import db
+from fieldapp.models import PayerChain
+from fieldapp.reports import payers
+from fieldapp.syncserver import payerchains
+from tests import payers_data as D
+from tests import records as R
+from tests.device import Device
+
+#: The first and last day of each month from August 2025 to July 2027.
+DAYS = [date(2025 + (8 + n - 1) // 12, (8 + n - 1) % 12 + 1, d) for n in range(24) for d in (1, 28)]
+
+
+def _fields(payer):
+    return (payer.scheme, payer.household_id, payer.person_id, payer.area_id, payer.collector_id,
+            payer.organization_id, payer.state, payer.next_month, payer.period,
+            payer.lapse_month, payer.ever_paid, payer.monthly_income, payer.support_group)
+
+
+def assert_kept(app, world):
+    """The kept rows are what a rebuild would write, and every state and list read from them
+    is the fresh computation's."""
+    with app.app_context():
+        conn = db.session.connection()
+        kept = {tuple(row) for row in conn.execute(
+            db.text(f"SELECT {payerchains.COLUMNS} FROM payer_chains"))}
+        assert kept == payerchains.fresh_rows(conn)
+        everywhere = list(world.areas.values())
+        for areas in (everywhere, [world.areas["31001-1"]], [world.areas["31001-2"]],
+                      [world.areas["31001"], world.areas["31001-1"], world.areas["31001-2"]]):
+            for day in DAYS:
+                assert payers.state_of(areas, day) == payers.state_of(areas, day, fresh=True), day
+                for which, where in payers.LISTS.items():
+                    got = [_fields(p) for p in payers.payer_list(which, areas, day)]
+                    want = [_fields(p) for p in payers.payer_rows(areas, day, where, fresh=True)]
+                    assert got == want, (which, day)
+        db.session.rollback()
+
+
+@pytest.fixture
+def col_a(client, world):
+    return Device.paired(client, "col_a")
+
+
+def test_pushes_and_edits_keep_the_payer_rows(app, world, client, col_a):
+    # A VSI payer signs up for 3 months: due, unpaid.
+    h1 = R.household()
+    p1 = R.person(h1["id"])
+    e1 = R.vsi_enrollment(p1["id"])
+    col_a.accepted([h1, p1, e1])
+    assert_kept(app, world)
+    # Pays it.
+    col_a.accepted([R.payment(e1["id"], paid_on="2025-09-05")])
+    assert_kept(app, world)
+    # Renews for the next 3 months and pays in the same push.
+    e2 = R.vsi_enrollment(p1["id"], start_month="2025-12", kind="renewed")
+    col_a.accepted([e2, R.payment(e2["id"], paid_on="2025-12-03")])
+    assert_kept(app, world)
+    # An HHI household of two members, one paid.
+    h2 = R.household()
+    m1, m2 = R.person(h2["id"]), R.person(h2["id"])
+    e3 = R.hhi_enrollment(m1["id"])
+    e4 = R.hhi_enrollment(m2["id"], member_order=2, amount_due=884520)
+    col_a.accepted([h2, m1, m2, e3, e4, R.payment(e3["id"], amount=1263600, paid_on="2025-09-02")])
+    assert_kept(app, world)
+    # The second member pays too, on another day.
+    col_a.accepted([R.payment(e4["id"], amount=884520, paid_on="2025-10-01")])
+    assert_kept(app, world)
+    # An edit of the renewal's dates: its period moves a month later.
+    e2_moved = R.vsi_enrollment(p1["id"], id=e2["id"], version=1, start_month="2026-01",
+                                kind="renewed")
+    col_a.accepted([e2_moved])
+    assert_kept(app, world)
+    # The first sign-up was the spouse's: moved to another person, the first payer keeps
+    # only the renewal.
+    p3 = R.person(h1["id"], full_name="Phạm Văn Hùng", sex="male", relation="head")
+    col_a.accepted([p3, R.vsi_enrollment(p3["id"], id=e1["id"], version=1)])
+    assert_kept(app, world)
+    # The VSI payer's household moves to the other village: the sign-ups follow it.
+    h1_moved = R.household(area="31001-2", id=h1["id"], version=1)
+    col_a.accepted([h1_moved])
+    assert_kept(app, world)
+    with app.app_context():
+        assert {r.area_id for r in db.session.scalars(
+            db.select(PayerChain).where(PayerChain.person_id == p1["id"]))} == {
+                world.areas["31001-2"]}
+    # The desk records that the first HHI member died: the household is judged by the other.
+    desk = app.test_client()
+    assert desk.post("/login", data={"username": "sup_a", "password": "pw"}).status_code == 302
+    resp = desk.post("/supervisor/payers/ended", data={"person": m1["id"], "reason": "died",
+                                                       "ended_on": "2026-03-01"})
+    assert resp.status_code == 302
+    assert_kept(app, world)
+
+
+def test_a_person_with_sign_ups_in_two_areas_is_judged_by_the_areas_asked_for(app, world):
+    """Sign-ups written in another village than the person's (imported, or made before the
+    person moved): each area's list judges only its own sign-ups, as the fresh computation."""
+    with app.app_context():
+        _h, pid, _e = D.vsi_payer(world, "2025-09", 3)
+        D.enrollment(world, pid, "2025-12", 6, village="31001-2", kind="renewed", paid=False)
+        hid = D.household(world)
+        D.enrollment(world, D.person(world, hid), "2025-09", 12, scheme="hhi")
+        other = D.person(world, hid, village="31001-2")
+        D.enrollment(world, other, "2025-09", 6, scheme="hhi", village="31001-2", member_order=2)
+        D.enrollment(world, other, "2026-03", 6, scheme="hhi", village="31001-1", member_order=2,
+                     kind="renewed")
+        db.session.commit()
+        solo = dict(db.session.execute(
+            db.select(PayerChain.person_id, db.func.min(PayerChain.solo))
+            .group_by(PayerChain.person_id)).all())
+        assert solo[pid] == 0 and solo[other] == 0
+    assert_kept(app, world)
+
+
+def test_rebuild_writes_what_the_writes_kept(app, world, col_a):
+    h = R.household()
+    p = R.person(h["id"])
+    e = R.vsi_enrollment(p["id"])
+    col_a.accepted([h, p, e, R.payment(e["id"], paid_on="2025-09-05")])
+    with app.app_context():
+        conn = db.session.connection()
+        kept = set(conn.execute(db.select(PayerChain.__table__)).all())
+        payerchains.rebuild(conn)
+        assert set(conn.execute(db.select(PayerChain.__table__)).all()) == kept
+        db.session.rollback()
