@@ -99,8 +99,9 @@ def _expected(area_ids, index):
 
 
 def test_kept_and_lost_equal_each_payer_judged_on_both_days(ctx):
-    """The one-pass statement (both days judged from one reading of the chains) equals the
-    payers judged one by one on each day, month after month, over a mixed population: VSI
+    """The one-pass statement (both days judged from one reading of the chains, kept or
+    worked out fresh from the sign-ups) equals the payers judged one by one on each day,
+    month after month, over a mixed population: VSI
     and HHI, paid and unpaid, every period length, members who ended, two organizations
     and a collector attached to none, two communes."""
     import random
@@ -139,6 +140,7 @@ def test_kept_and_lost_equal_each_payer_judged_on_both_days(ctx):
         year, month = payers.month_of(index)
         expected = _expected(ids, index)
         assert payers.kept_and_lost(ids, year, month) == expected, (year, month)
+        assert payers.kept_and_lost(ids, year, month, fresh=True) == expected, (year, month)
         for row in expected["organizations"].values():
             seen["kept"] += row["kept"]
             seen["lost"] += row["lost"]
