@@ -52,11 +52,13 @@ class Enrollment(Synced, db.Model):
     __tablename__ = "enrollments"
     # A visit's review page lists the sign-ups made in it (supervisor/review_queue.py).
     # The moment a sign-up was made, as the reports count it, with what they group by.
-    # A person's sign-ups per scheme in order: the payer states read them so (#15).
+    # A person's sign-ups per scheme in order, with what the payer states read of them: the
+    # payers lists and the synthesis's payers kept and lost walk this index (reports/payers.py).
     __table_args__ = (Index("ix_enrollments_visit_review", "visit_id"),
                       Index("ix_enrollments_made", text("coalesce(client_time, received_at)"),
                             "created_by_id", "area_id", "scheme", "kind", "person_id"),
-                      Index("ix_enrollments_chain", "person_id", "scheme", "start_month"))
+                      Index("ix_enrollments_payer_chain", "person_id", "scheme", "start_month",
+                            "area_id", "created_by_id", "period_months", "paid"))
     person_id: Mapped[str] = mapped_column(ForeignKey("persons.id"), index=True)
     scheme: Mapped[str] = mapped_column(String(4))
     start_month: Mapped[str] = mapped_column(String(7), index=True)  # YYYY-MM

@@ -69,31 +69,57 @@ MONTH_SQL = ("(CAST(substr({c}, 1, 4) AS INTEGER) * 12 + CAST(substr({c}, 6, 2) 
 WINDOW_SQL = ("CASE {p} WHEN 1 THEN 1 WHEN 3 THEN 3 WHEN 6 THEN 4 WHEN 12 THEN 7 ELSE 7 END")
 
 # One row per (person, scheme) chain of sign-ups: the next period's start (``nxt``), the
-# latest sign-up's period, collector and inputs, whether anything was ever paid.
-_CHAINS = f"""
+# latest sign-up's period, collector and inputs (the row with no later one; of two starting
+# the same month, the greater id, as payer_chains' ``latest_id``), whether anything was ever
+# paid. One window, in the order of ix_enrollments_payer_chain (person, scheme, start month,
+# then the columns read here): the database walks the index instead of sorting a year's
+# sign-ups, the id only ordering the rare ties within a month. (Whether anything was paid is
+# whether a paid period ends somewhere: one window function fewer.)
+def _chains(inputs=("monthly_income", "support_group")):
+    """The chains, carrying the latest sign-up's ``inputs`` columns too (the lists' premium
+    inputs; kept and lost worked out fresh need none)."""
+    m_inputs = "".join(f"e.{c}, " for c in inputs)
+    c_inputs = "".join(f"{c}, " for c in inputs)
+    return f"""
 WITH m AS (
   SELECT e.id, e.person_id, e.scheme, e.area_id, e.created_by_id, e.period_months,
-         e.monthly_income, e.support_group, e.paid, e.start_month,
+         {m_inputs}e.paid, e.start_month,
          {MONTH_SQL.format(c="e.start_month")} AS s
   FROM enrollments e
   WHERE e.area_id IN :areas
 ),
 e AS (
   SELECT m.*,
-         ROW_NUMBER() OVER (PARTITION BY person_id, scheme ORDER BY start_month DESC, id DESC)
-           AS rn,
-         MAX(CASE WHEN paid THEN s + period_months END)
-           OVER (PARTITION BY person_id, scheme) AS paid_end,
-         MAX(CASE WHEN paid THEN 1 ELSE 0 END) OVER (PARTITION BY person_id, scheme) AS ever_paid,
-         MIN(s) OVER (PARTITION BY person_id, scheme) AS first_s
+         LEAD(start_month) OVER w AS later,
+         MAX(CASE WHEN paid THEN s + period_months END) OVER w AS paid_end,
+         MIN(s) OVER w AS first_s
   FROM m
+  WINDOW w AS (PARTITION BY person_id, scheme ORDER BY start_month, id
+               ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
 ),
 chains AS (
-  SELECT person_id, scheme, area_id, created_by_id, period_months, monthly_income,
-         support_group, ever_paid, first_s, COALESCE(paid_end, first_s) AS nxt
-  FROM e WHERE rn = 1
+  SELECT person_id, scheme, area_id, created_by_id, period_months, {c_inputs}
+         CASE WHEN paid_end IS NULL THEN 0 ELSE 1 END AS ever_paid, first_s,
+         COALESCE(paid_end, first_s) AS nxt
+  FROM e WHERE later IS NULL
 )
 """
+
+
+_CHAINS = _chains()
+
+# A payer's state on a day (docs/payers.md's order of precedence), from the payer's columns
+# as judged on that day (``{c}ended``, ``{c}lapse_at``, ...) and the day's parameters
+# (``:{d}month``, ``:{d}ahead``). One text for the lists and for kept and lost.
+_STATE = """CASE
+           WHEN {c}ended = 1 THEN 'ended'
+           WHEN scheme = 'vsi' AND :{d}month >= {c}lapse_at THEN 'lapsed'
+           WHEN scheme = 'hhi' AND {c}ever_paid = 1 AND :{d}month >= {c}lapse_at THEN 'lapsed'
+           WHEN scheme = 'vsi' AND :{d}month >= {c}nxt THEN 'due'
+           WHEN scheme = 'hhi' AND {c}ever_paid = 0 THEN 'due'
+           WHEN :{d}ahead >= {c}nxt THEN 'due'
+           ELSE 'paying'
+         END"""
 
 # The same ``chains`` read from the kept sums (models PayerChain, syncserver/payerchains.py)
 # for the rows ``{picked}`` reads (``_picked``): a person's only row is its chain; the rows of
@@ -155,16 +181,7 @@ hhi AS (
 ),
 payers AS (SELECT * FROM vsi UNION ALL SELECT * FROM hhi),
 judged AS (
-  SELECT payers.*,
-         CASE
-           WHEN ended = 1 THEN 'ended'
-           WHEN scheme = 'vsi' AND :month >= lapse_at THEN 'lapsed'
-           WHEN scheme = 'hhi' AND ever_paid = 1 AND :month >= lapse_at THEN 'lapsed'
-           WHEN scheme = 'vsi' AND :month >= nxt THEN 'due'
-           WHEN scheme = 'hhi' AND ever_paid = 0 THEN 'due'
-           WHEN :ahead >= nxt THEN 'due'
-           ELSE 'paying'
-         END AS state
+  SELECT payers.*, {_STATE.format(c="", d="")} AS state
   FROM payers
 )
 SELECT j.scheme, j.household_id, j.person_id, j.area_id, j.created_by_id, j.nxt, j.period,
@@ -205,6 +222,8 @@ class Payer:
     #: The latest payment (``with_last_payments``).
     last_paid_on: date | None = None
     last_amount: int | None = None
+    #: Month index of the payer's first sign-up's start.
+    first_month: int | None = None
 
     @property
     def deadline(self):
@@ -232,7 +251,7 @@ def payer_rows(area_ids, today, where="", params=None, near=None, fresh=False):
     # rows, and reading each column by name costs more than the query's own work on SQLite.
     sql = ("SELECT r.scheme, r.household_id, r.person_id, r.area_id, r.created_by_id,"
            " r.organization_id, r.name, r.phone, r.state, r.nxt, r.period, r.lapse_at,"
-           " r.ever_paid, r.visited, r.monthly_income, r.support_group"
+           " r.ever_paid, r.visited, r.monthly_income, r.support_group, r.first_s"
            f" FROM ({payers_sql}) AS r")
     if where:
         sql += f" WHERE {where}"
@@ -242,11 +261,11 @@ def payer_rows(area_ids, today, where="", params=None, near=None, fresh=False):
               "ahead": month_index(today + timedelta(days=DUE_AHEAD_DAYS)), **(params or {})}
     out = []
     for (scheme, household_id, person_id, area_id, collector_id, organization_id, name, phone,
-         state, nxt, period, lapse_at, ever_paid, visited, income, group) in db.session.execute(
-            stmt, values).tuples():
+         state, nxt, period, lapse_at, ever_paid, visited, income, group,
+         first) in db.session.execute(stmt, values).tuples():
         out.append(Payer(scheme, household_id, person_id, area_id, collector_id, organization_id,
                          name, phone, state, nxt, period, lapse_at, bool(ever_paid), visited,
-                         income, group))
+                         income, group, first_month=first))
     return out
 
 
@@ -454,31 +473,85 @@ def with_last_payments(payers):
     return payers
 
 
-def _renamed(sql, prefix):
-    """``sql`` with its date parameters renamed (``:today`` -> ``:<prefix>today``), so one
-    statement can judge payers on two days."""
-    for name in ("today", "month", "ahead"):
-        sql = sql.replace(f":{name}", f":{prefix}{name}")
-    return sql
+def _judged_on(d):
+    """A payer's columns as judged on one day (``{d}ended``, ``{d}nxt``, ``{d}ever_paid``,
+    ``{d}lapse_at``; the day's ``:{d}today``), over the rows of its group: an HHI household's
+    members with the expressions of ``_PAYERS``'s ``hhi``, or a VSI person's one chain,
+    for which they come down to its own columns (ever paid does not matter once ended)."""
+    ended = f"CASE WHEN p.ended_on IS NOT NULL AND p.ended_on <= :{d}today THEN 1 ELSE 0 END"
+    nxt = f"COALESCE(MIN(CASE WHEN {ended} = 0 THEN c.nxt END), MIN(c.nxt))"
+    return f"""MIN({ended}) AS {d}ended, {nxt} AS {d}nxt,
+         MAX(CASE WHEN {ended} = 0 THEN c.ever_paid ELSE 0 END) AS {d}ever_paid,
+         CASE WHEN c.scheme = 'vsi' THEN MIN(c.nxt + {WINDOW_SQL.format(p="c.period_months")})
+              ELSE {nxt} END AS {d}lapse_at"""
 
 
+# Each payer judged on two days at once (the end of the month, ``b_``: the end of the month
+# before) from one reading of the chains: the payers are the same on both days (the chains
+# of sign-ups, whatever the day), only their states differ. A payer is a group of chains: a
+# VSI person's one, an HHI household's members'. Counted per collector and area first (a few
+# thousand rows), then per organization and commune, with the organization's first
+# collection point there. The chains come before it: read from the kept sums
+# (``_KEPT_LOST_CHAINS``), or worked out from every sign-up (``_chains(())``, tests).
 _KEPT_LOST = f"""
-SELECT c.organization_id AS org,
+, payers AS (
+  SELECT c.scheme, MIN(c.area_id) AS area_id, MAX(c.created_by_id) AS created_by_id,
+         MIN(c.first_s) AS first_s,
+         {_judged_on("")},
+         {_judged_on("b_")}
+  FROM chains c
+  JOIN persons p ON p.id = c.person_id
+  GROUP BY c.scheme, CASE WHEN c.scheme = 'vsi' THEN c.person_id ELSE p.household_id END
+),
+judged AS (
+  SELECT area_id, created_by_id, first_s, lapse_at,
+         {_STATE.format(c="", d="")} AS state, {_STATE.format(c="b_", d="b_")} AS b_state
+  FROM payers
+),
+counted AS (
+  SELECT created_by_id, area_id,
+         SUM(CASE WHEN state IN ('paying', 'due') AND b_state IN ('paying', 'due')
+                   AND first_s <= :b_month THEN 1 ELSE 0 END) AS kept,
+         SUM(CASE WHEN state = 'lapsed' AND lapse_at = :month THEN 1 ELSE 0 END) AS lost
+  FROM judged GROUP BY created_by_id, area_id
+)
+SELECT u.organization_id AS org,
        (SELECT MIN(cp.id) FROM collection_points cp
-         WHERE cp.area_id = a.parent_id AND cp.organization_id = c.organization_id) AS point,
-       SUM(CASE WHEN c.state IN ('paying', 'due') AND b.state IN ('paying', 'due')
-                 AND b.first_s <= :b_month THEN 1 ELSE 0 END) AS kept,
-       SUM(CASE WHEN c.state = 'lapsed' AND c.lapse_at = :month THEN 1 ELSE 0 END) AS lost
-FROM ({_PAYERS}) AS c
-LEFT JOIN ({_renamed(_PAYERS, "b_")}) AS b
-  ON b.scheme = c.scheme AND b.household_id = c.household_id
- AND COALESCE(b.person_id, '') = COALESCE(c.person_id, '')
-LEFT JOIN areas a ON a.id = c.area_id
-GROUP BY c.organization_id, a.parent_id
+         WHERE cp.area_id = a.parent_id AND cp.organization_id = u.organization_id) AS point,
+       SUM(k.kept) AS kept, SUM(k.lost) AS lost
+FROM counted k
+LEFT JOIN users u ON u.id = k.created_by_id
+LEFT JOIN areas a ON a.id = k.area_id
+GROUP BY u.organization_id, a.parent_id
 """
+# ``_KEPT_CHAINS`` as kept and lost read it: every kept row of the areas, with the columns
+# judged. Not the lists' form: there ``picked`` is read twice, so PostgreSQL computes it once
+# into a work table whose rows it cannot estimate (hundreds where there are 146,000), and
+# then looks each one's person up by index instead of hashing the persons (0.7 s → 1.1 s of
+# the synthesis's CPU at 200,000 sign-ups).
+_KEPT_LOST_CHAINS = """
+WITH kw AS (
+  SELECT k.person_id, k.scheme, k.area_id, k.created_by_id, k.period_months,
+         ROW_NUMBER() OVER (PARTITION BY k.person_id, k.scheme
+                            ORDER BY k.latest_start DESC, k.latest_id DESC) AS rn,
+         MAX(k.paid_end) OVER (PARTITION BY k.person_id, k.scheme) AS pe,
+         MAX(k.ever_paid) OVER (PARTITION BY k.person_id, k.scheme) AS ep,
+         MIN(k.first_month) OVER (PARTITION BY k.person_id, k.scheme) AS fs
+  FROM payer_chains k WHERE k.solo = 0 AND k.area_id IN :areas
+),
+chains AS (
+  SELECT k.person_id, k.scheme, k.area_id, k.created_by_id, k.period_months, k.ever_paid,
+         k.first_month AS first_s, k.next_month AS nxt
+  FROM payer_chains k WHERE k.solo = 1 AND k.area_id IN :areas
+  UNION ALL
+  SELECT person_id, scheme, area_id, created_by_id, period_months, ep, fs, COALESCE(pe, fs)
+  FROM kw WHERE rn = 1
+)
+"""
+_KEPT_LOST_SQL = {False: _KEPT_LOST_CHAINS + _KEPT_LOST, True: _chains(()) + _KEPT_LOST}
 
 
-def kept_and_lost(area_ids, year, month):
+def kept_and_lost(area_ids, year, month, fresh=False):
     """Payers kept and payers lost in a month, for the monthly synthesis (#13 wires it in).
 
     *Kept*: paying or due (not lapsed, not ended) at the end of the month and at the end of
@@ -490,6 +563,11 @@ def kept_and_lost(area_ids, year, month):
     Returns ``{"organizations": {org id: {"kept", "lost"}}, "points": {collection point id:
     {"kept", "lost"}}}``; a payer whose collector has no organization counts under None,
     one whose commune has no collection point of that organization under point None.
+
+    The chains are read from the kept sums (``payer_chains``, as the desk lists do: one row
+    per payer chain instead of every sign-up of the area judged with window functions), or
+    with ``fresh`` worked out from every sign-up, as the kept sums are checked against
+    (tests).
     """
     area_ids = sorted(area_ids)
     out = {"organizations": {}, "points": {}}
@@ -497,7 +575,7 @@ def kept_and_lost(area_ids, year, month):
         return out
     index = year * 12 + month - 1
     end, before = last_day(index), last_day(index - 1)
-    stmt = text(_KEPT_LOST).bindparams(bindparam("areas", expanding=True))
+    stmt = text(_KEPT_LOST_SQL[fresh]).bindparams(bindparam("areas", expanding=True))
     params = {"areas": area_ids, "today": end, "month": index,
               "ahead": month_index(end + timedelta(days=DUE_AHEAD_DAYS)),
               "b_today": before, "b_month": index - 1,

@@ -6,7 +6,7 @@ the collectors' devices. Users are created and changed on the user pages (admin/
 which supervisors reach for the collectors and village heads of their subtree; devices are
 revoked by admin.device_revoke, which sends back here.
 """
-from flask import flash, redirect, render_template, url_for
+from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from ..extensions import db
 from ..forms.network import KIND_LABELS, AgreementForm, CollectionPointForm, OrganizationForm
 from ..models import Area, CollectionPoint, CoordinationProgram, Organization, User
 from ..reports.network import agreement_coverage, devices_of
+from ..reports.network_table import to_xlsx
 from ..reports.synthesis import visible_organizations
 from ..rules import audit
 from ..rules.access import roles_required, scope_of
@@ -47,11 +48,11 @@ def _forms(orgs):
     return forms
 
 
-def _page(forms=None, status=200):
-    scope = scope_of(current_user)
+def _network(scope):
+    """The page's tables (for the page and its workbook): organizations, points, people,
+    programs, the programs' coverage and the devices, all within ``scope``."""
     ids = sorted(scope.area_ids) or [-1]
     orgs = _organizations(scope)
-    forms = forms or _forms(orgs)
     points = db.session.execute(
         select(CollectionPoint, Area).join(Area, Area.id == CollectionPoint.area_id)
         .where(CollectionPoint.area_id.in_(ids))
@@ -66,10 +67,14 @@ def _page(forms=None, status=200):
         .where(CoordinationProgram.area_id.in_(ids))
         .options(selectinload(CoordinationProgram.organization))
         .order_by(Area.code)).all()
-    return render_template(
-        "supervisor/network.html", orgs=orgs, points=points, people=people, agreements=agreements,
-        coverage=agreement_coverage(scope.area_ids), devices=devices_of(managed_users(scope)),
-        kinds=KIND_LABELS, **forms), status
+    return {"orgs": orgs, "points": points, "people": people, "agreements": agreements,
+            "coverage": agreement_coverage(scope.area_ids), "devices": devices_of(managed_users(scope))}
+
+
+def _page(forms=None, status=200):
+    net = _network(scope_of(current_user))
+    forms = forms or _forms(net["orgs"])
+    return render_template("supervisor/network.html", kinds=KIND_LABELS, **net, **forms), status
 
 
 @bp.route("/network")
@@ -77,6 +82,16 @@ def _page(forms=None, status=200):
 def network():
     """The organizations, points, collectors, agreements and devices of the user's subtree."""
     return _page()
+
+
+@bp.route("/network.xlsx")
+@roles_required(*DESK)
+def network_xlsx():
+    """"Tải Excel": the page's tables, a sheet each, for the same scope."""
+    body = to_xlsx(_network(scope_of(current_user)), KIND_LABELS)
+    return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": 'attachment; filename="mang-luoi-thu.xlsx"',
+                             "Cache-Control": "no-store"})
 
 
 def _post(form_name, save, taken, anchor):

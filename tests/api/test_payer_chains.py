@@ -1,9 +1,9 @@
 """The payers' state inputs kept by the writes (#15, syncserver/payerchains.py): after each
 push (new sign-up, payment, renewal, edit of dates, a household moved) and each desk edit
 (a person ended), the kept table equals a fresh computation from every sign-up and payment,
-and the states and desk lists read from it equal those judged from the sign-ups
-themselves (reports/payers.py ``fresh``), for the whole province and for single areas, on
-days before and after each deadline."""
+and the states, desk lists and the synthesis's payers kept and lost read from it equal those
+judged from the sign-ups themselves (reports/payers.py ``fresh``), for the whole province and
+for single areas, on days before and after each deadline."""
 from datetime import date
 
 import pytest
@@ -43,6 +43,11 @@ def assert_kept(app, world):
                     got = [_fields(p) for p in payers.payer_list(which, areas, day)]
                     want = [_fields(p) for p in payers.payer_rows(areas, day, where, fresh=True)]
                     assert got == want, (which, day)
+            # The synthesis's payers kept and lost, month by month, read from the kept rows.
+            for index in sorted({payers.month_index(day) for day in DAYS}):
+                year, month = payers.month_of(index)
+                assert (payers.kept_and_lost(areas, year, month)
+                        == payers.kept_and_lost(areas, year, month, fresh=True)), (year, month)
         db.session.rollback()
 
 

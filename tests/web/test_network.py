@@ -215,3 +215,49 @@ def test_a_supervisor_deactivates_and_resets_a_collector(app, world, data, login
         user = db.session.get(User, uid)
         assert not user.active and user.collection_point_id == data["p1"]
         assert user.check_password("mat-khau-moi")
+
+
+def _workbook(client):
+    import io
+
+    from openpyxl import load_workbook
+
+    resp = client.get("/supervisor/network.xlsx")
+    assert resp.status_code == 200
+    assert "mang-luoi-thu.xlsx" in resp.headers["Content-Disposition"]
+    book = load_workbook(io.BytesIO(resp.data))
+    return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in book.worksheets}, book
+
+
+def test_the_network_downloads_as_a_workbook_of_its_tables(app, world, data, login_as):
+    """"Tải Excel": a sheet for each table of the page, the same rows, numbers and dates as
+    numbers and dates; and nothing of another subtree."""
+    from datetime import datetime
+
+    _device(app, world.users["col_a"], utcnow() - timedelta(days=4), 5, "Máy cũ chờ")
+    _device(app, world.users["col_b"], utcnow(), 0, "Máy của COL_B")
+    client = login_as("sup_a")
+    assert "/supervisor/network.xlsx" in client.get("/supervisor/network").get_data(as_text=True)
+    sheets, book = _workbook(client)
+    assert list(sheets) == ["Tổ chức dịch vụ thu", "Điểm thu", "Nhân viên thu và trưởng thôn",
+                            "Xã có điểm thu", "Chương trình đã ghi nhận", "Thiết bị"]
+    orgs, points, people, coverage, programs, devices = sheets.values()
+    assert orgs[0] == ["Mã", "Tên", "Loại", "Địa bàn"]
+    assert [r[0] for r in orgs[1:]] == ["BD31"]
+    assert [(r[0], r[1]) for r in points[1:]] == [("Phường Hồng Bàng (31001)", "001"),
+                                                  ("Phường Hồng Bàng (31001)", "002")]
+    usernames = {r[1] for r in people[1:]}
+    assert {"col_a", "col_a2", "col_a3"} <= usernames and "col_b" not in usernames
+    # Only 31001 is in sup_a's areas: its program is signed, so the share is 100 %.
+    assert coverage[1][1:4] == [1, 1, 1.0]
+    assert book.worksheets[3].cell(row=2, column=4).number_format == "0.00%"
+    assert programs[1][0] == "Phường Hồng Bàng (31001)" and programs[1][3] == datetime(2026, 3, 2)
+    assert [r[0] for r in devices[1:]] == ["Máy cũ chờ"]
+    device = devices[1]
+    assert isinstance(device[3], datetime) and device[4] == 5
+    assert device[7] == "Còn bản ghi chờ, 3 ngày chưa đồng bộ"
+    other = app.test_client()
+    assert other.post("/login", data={"username": "sup_b", "password": "pw"}).status_code == 302
+    theirs, _book = _workbook(other)
+    assert [r[0] for r in theirs["Tổ chức dịch vụ thu"][1:]] == ["HTX02"]
+    assert [r[0] for r in theirs["Thiết bị"][1:]] == ["Máy của COL_B"]

@@ -41,6 +41,7 @@ EXPECTED = {
     "supervisor.synthesis_csv": DESK,
     "supervisor.synthesis_xlsx": DESK,
     "supervisor.network": DESK,
+    "supervisor.network_xlsx": DESK,
     "supervisor.progress_page": DESK,
     "supervisor.plans": DESK,
     "supervisor.referrals": DESK,

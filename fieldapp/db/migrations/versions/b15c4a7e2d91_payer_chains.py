@@ -8,7 +8,7 @@ and payment, with the statement syncserver/payerchains.py ``rebuild`` runs (a co
 migration stays as it was written).
 
 Revision ID: b15c4a7e2d91
-Revises: b7d3c9a1e5f4
+Revises: b13d5a7e2c64
 Create Date: 2026-12-07 17:15:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "b15c4a7e2d91"
-down_revision = "b7d3c9a1e5f4"
+down_revision = "b13d5a7e2c64"
 branch_labels = None
 depends_on = None
 
