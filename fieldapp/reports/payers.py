@@ -318,14 +318,18 @@ def _picked(which):
 
     ``+ 0`` keeps SQLite (which has no statistics here) on the right index: the areas and
     months for the rows picked, the person's id for the rest of its rows (else it looks
-    each person up once per area of the list), the few non-solo rows by ``solo``."""
+    each person up once per area of the list), the few non-solo rows by ``solo``.
+
+    An HHI household's rows are reached as "the members of the households of the rows
+    picked": the households are collected once (a set, both conditions in one ``OR``), then
+    their members, then the members' rows by key. Going from each row picked straight to its
+    household's members (persons → persons by household, once per row and per condition)
+    made PostgreSQL look each member up again for every member picked, 36,000 key lookups
+    for the province's due list (#15)."""
     if which is None:
         return "SELECT * FROM payer_chains k WHERE k.area_id IN :areas"
     near = NEAR[which]
-    hhi = "\n      UNION ALL ".join(
-        "SELECT p2.id FROM payer_chains n JOIN persons p1 ON p1.id = n.person_id "
-        "JOIN persons p2 ON p2.household_id = p1.household_id "
-        f"WHERE n.scheme = 'hhi' AND n.area_id IN :areas AND {c}" for c in near["hhi"])
+    hhi = " OR ".join(f"({c})" for c in near["hhi"])
     return f"""
   SELECT n.* FROM payer_chains n
   WHERE n.scheme = 'vsi' AND n.solo + 0 = 1 AND n.area_id IN :areas AND {near["vsi"]}
@@ -337,7 +341,9 @@ def _picked(which):
   UNION ALL
   SELECT m.* FROM payer_chains m
   WHERE m.scheme = 'hhi' AND m.area_id + 0 IN :areas AND m.person_id IN (
-      {hhi})
+    SELECT p2.id FROM persons p2 WHERE p2.household_id IN (
+      SELECT p1.household_id FROM payer_chains n JOIN persons p1 ON p1.id = n.person_id
+      WHERE n.scheme = 'hhi' AND n.area_id IN :areas AND ({hhi})))
 """
 
 
