@@ -133,8 +133,11 @@ def floor_run(db_path, batches, folder):
     for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON",
                    "cache_size=-65536", "wal_autocheckpoint=8000", "temp_store=MEMORY"):
         dst.execute(f"PRAGMA {pragma}")
+    # Tables, then their indexes, then the triggers (review_counts', on visits: the server's
+    # writes fire them, so the floor's do too), each after what it names.
     for (sql,) in src.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL "
-                              "AND name NOT LIKE 'sqlite_%' ORDER BY type DESC"):
+                              "AND name NOT LIKE 'sqlite_%' ORDER BY CASE type WHEN 'table' "
+                              "THEN 0 WHEN 'index' THEN 1 ELSE 2 END"):
         dst.execute(sql)
     for table in ("areas", "organizations", "users", "user_areas", "policy_parameter_sets",
                   "devices", "counters"):
