@@ -201,13 +201,7 @@ def generate(app, visits, enrollments, seed=13):
         _bulk(conn, "outreach", extras_o)
         db.session.commit()
         _back_fill_payer_chains()
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-                # VACUUM as autovacuum would have by now: index-only scans need the visibility map.
-                c.exec_driver_sql("VACUUM ANALYZE")
-        else:
-            db.session.execute(db.text("ANALYZE"))
-            db.session.commit()
+        _analyze()
     return "sup31"
 
 
@@ -235,6 +229,20 @@ def _timed(fn, repeat, url=""):
     return out, (times, cpu)
 
 
+def _analyze(table=""):
+    """The planner's statistics gathered again (of ``table``, else of every table), and on
+    PostgreSQL VACUUM too, as autovacuum would have by now: index-only scans need the
+    visibility map."""
+    from fieldapp.extensions import db
+
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+            c.exec_driver_sql(f"VACUUM ANALYZE {table}")
+    else:
+        db.session.execute(db.text(f"ANALYZE {table}"))
+        db.session.commit()
+
+
 def _back_fill_payer_chains():
     """The payers' state inputs (``payer_chains``) of sign-ups written around the pushes (the
     bulk seed), as the migration back-fills a database that predates the table."""
@@ -258,12 +266,7 @@ def _add_missing_indexes(app):
         db.create_all()  # the tables a kept file lacks, with their indexes
         if db.session.scalar(db.select(PayerChain.person_id).limit(1)) is None:
             _back_fill_payer_chains()
-            if db.engine.dialect.name == "postgresql":
-                with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-                    c.exec_driver_sql("VACUUM ANALYZE payer_chains")
-            else:
-                db.session.execute(db.text("ANALYZE payer_chains"))
-                db.session.commit()
+            _analyze("payer_chains")
     with app.app_context(), db.engine.begin() as conn:
         # By name, from the catalog: reflection skips the expression indexes.
         sql = ("SELECT indexname FROM pg_indexes" if conn.dialect.name == "postgresql"
