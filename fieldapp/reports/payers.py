@@ -262,7 +262,7 @@ def payer_rows(area_ids, today, where="", params=None, near=None, fresh=False):
     out = []
     for (scheme, household_id, person_id, area_id, collector_id, organization_id, name, phone,
          state, nxt, period, lapse_at, ever_paid, visited, income, group,
-         first) in db.session.execute(stmt, values).tuples():
+         first) in db.session.execute(stmt, values):
         out.append(Payer(scheme, household_id, person_id, area_id, collector_id, organization_id,
                          name, phone, state, nxt, period, lapse_at, bool(ever_paid), visited,
                          income, group, first_month=first))

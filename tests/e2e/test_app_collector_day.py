@@ -130,7 +130,10 @@ def test_point_5_the_strip_says_needs_attention_first_whole_at_320px_and_opens_s
     for name, pid in (("Bế Thị Hồng", "031170000111"), ("Bế Văn Tư", "031170000112"),
                       ("Bế Văn Năm", "031170000113")):
         add_member(page, hh, name, "1970-01-01", "male", pid)
-    page.wait_for_function("() => document.querySelector('#strip').textContent.includes('cần xử lý')")
+    # Wait until the rejected member is back *and* nothing is left to send: on a slow machine the
+    # rejection can come back while the later members are still in the outbox.
+    page.wait_for_function("() => { const t = document.querySelector('#strip').textContent;"
+                           " return t.includes('cần xử lý') && !t.includes('chờ đồng bộ'); }")
     context.set_offline(True)
     add_member(page, hh, "Bế Thị Sáu", "1990-01-01", "female")
     add_member(page, hh, "Bế Thị Bảy", "1992-01-01", "female")
