@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from sync.protocol import REVIEW_STATUSES, UUID_RE
 
+from ..db.tx import commit_retrying
 from ..extensions import db
 from ..forms.choices import CHOICES
 from ..models import User, Visit
@@ -212,14 +213,13 @@ def review_decide(visit_id):
     """Approve or send back one visit (from its page or a queue row)."""
     visit = _visit_in_scope(visit_id)
     decision, note = request.form.get("decision", ""), request.form.get("note", "")
+    scope = scope_of(current_user)
     try:
-        reviewing.review(scope_of(current_user), current_user, [visit.id], decision, note)
+        commit_retrying(lambda: reviewing.review(scope, current_user, [visit.id], decision, note))
     except reviewing.ReviewError as err:
-        db.session.rollback()
         return _render_visit(visit, error=err, note=note[:reviewing.NOTE_MAX], status=400)
     except reviewing.NotInScope:
         abort(404)
-    db.session.commit()
     flash(_("Visit approved.") if decision == "approve" else _("Visit sent back to the collector."),
           "success")
     if request.form.get("next") == "visit":
@@ -245,16 +245,14 @@ def review_bulk():
         return render_template("supervisor/review_confirm.html", count=len(ids),
                                everything=request.form.get("all") == "1",
                                ids=ids, args=args, note=request.form.get("note", ""))
+    note = request.form.get("note")
     try:
-        count = reviewing.review(scope, current_user, ids, "approve", request.form.get("note"))
+        count = commit_retrying(lambda: reviewing.review(scope, current_user, ids, "approve", note))
     except reviewing.NotInScope:
-        db.session.rollback()
         abort(404)
     except reviewing.ReviewError as err:
-        db.session.rollback()
         flash(err.message, "error")
         return redirect(url_for("supervisor.review_queue", **args))
-    db.session.commit()
     flash(ngettext("%(num)s visit approved.", "%(num)s visits approved.", count), "success")
     return redirect(url_for("supervisor.review_queue", **args))
 

@@ -57,5 +57,7 @@ def fit_problems(page):
 def axe_violations(page):
     from axe_playwright_python.sync_playwright import Axe
 
-    result = Axe().run(page)
+    from tests.e2e.helpers import AXE_OPTIONS
+
+    result = Axe().run(page, options=AXE_OPTIONS)
     return result.violations_count, result.generate_report()

@@ -10,11 +10,11 @@ from fieldapp.extensions import db
 from fieldapp.models import Payment
 from fieldapp.rules.policy import PolicyBook
 from tests import records as R
-from tests.e2e.helpers import Api, go, phone_today, server_rows, sign_in, wait_synced
+from tests.e2e.helpers import AXE_OPTIONS, Api, go, phone_today, server_rows, sign_in, wait_synced
 
 
 def _no_violations(page, name):
-    result = Axe().run(page)
+    result = Axe().run(page, options=AXE_OPTIONS)
     assert result.violations_count == 0, f"{name}:\n{result.generate_report()}"
 
 

@@ -8,6 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 from fieldapp.extensions import db
 from fieldapp.reports.synthesis_table import COLUMNS
 from tests.e2e.conftest import LiveServer
+from tests.e2e.helpers import AXE_OPTIONS
 from tests.web import synthesis_data
 
 DESK = {"viewport": {"width": 1280, "height": 900}, "timezone_id": "Asia/Ho_Chi_Minh",
@@ -59,7 +60,7 @@ def test_no_axe_violation(desk, path):
     sign_in(desk, "sup_a")
     desk.goto(path)
     assert desk.locator("h1").count() >= 1
-    result = Axe().run(desk)
+    result = Axe().run(desk, options=AXE_OPTIONS)
     assert result.violations_count == 0, result.generate_report()
 
 
@@ -73,7 +74,7 @@ def test_no_axe_violation_with_the_network_forms_open_and_in_error(desk):
     desk.select_option("#pt-organization", index=1)
     desk.locator("#points form button[type=submit]").click()
     desk.wait_for_selector("#pt-code-error")
-    result = Axe().run(desk)
+    result = Axe().run(desk, options=AXE_OPTIONS)
     assert result.violations_count == 0, result.generate_report()
 
 
@@ -85,7 +86,7 @@ def test_no_axe_violation_on_a_narrow_screen(browser, server):
         sign_in(page, "admin")
         for path in ("/supervisor/synthesis?month=2026-11", "/supervisor/network"):
             page.goto(path)
-            result = Axe().run(page)
+            result = Axe().run(page, options=AXE_OPTIONS)
             assert result.violations_count == 0, (path, result.generate_report())
     finally:
         ctx.close()
@@ -143,5 +144,5 @@ def test_the_table_sorts_and_filters_whole_organizations(desk):
     assert organizations() == ["Bưu điện Hải Phòng"]
     desk.fill("#synthesis-filter", "")
     assert len(organizations()) == 2
-    result = Axe().run(desk)
+    result = Axe().run(desk, options=AXE_OPTIONS)
     assert result.violations_count == 0, result.generate_report()

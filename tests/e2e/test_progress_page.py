@@ -6,6 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.e2e.conftest import shot
+from tests.e2e.helpers import AXE_OPTIONS
 from tests.web import progress_data as data
 
 URL = "/supervisor/progress?area=31&month=2024-10&scheme=vsi"
@@ -34,7 +35,7 @@ def _sign_in(page, username="admin"):
 
 
 def _axe_clean(page):
-    result = Axe().run(page)
+    result = Axe().run(page, options=AXE_OPTIONS)
     assert result.violations_count == 0, result.generate_report()
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from axe_playwright_python.sync_playwright import Axe
 
 from fieldapp.models import Visit
-from tests.e2e.helpers import server_rows
+from tests.e2e.helpers import AXE_OPTIONS, server_rows
 from tests.web import records
 
 
@@ -29,7 +29,7 @@ def test_bulk_approve_a_selection_after_a_confirmation(browser, seeded, server):
         with page.expect_navigation():
             page.click("#bulk button[name=all][value='0']")
         assert page.inner_text("#confirm-count") == "Duyệt đạt 1 lượt thăm?"
-        result = Axe().run(page)
+        result = Axe().run(page, options=AXE_OPTIONS)
         assert result.violations_count == 0, result.generate_report()
         assert {v.id: v.review_status for v in server_rows(app, Visit)} == {
             first: "pending", second: "pending"}

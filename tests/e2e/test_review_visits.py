@@ -15,6 +15,7 @@ from axe_playwright_python.sync_playwright import Axe
 from fieldapp.models import Visit
 from tests.e2e.conftest import CONTEXT, shot
 from tests.e2e.helpers import (
+    AXE_OPTIONS,
     add_household,
     go,
     log_visit,
@@ -36,7 +37,7 @@ def sync(page):
 
 
 def no_violations(page):
-    result = Axe().run(page)
+    result = Axe().run(page, options=AXE_OPTIONS)
     assert result.violations_count == 0, result.generate_report()
 
 

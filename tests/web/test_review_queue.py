@@ -180,3 +180,41 @@ def test_excel_download_holds_the_filtered_list_in_scope(app, world, login_as, p
     login(other, "sup_b")
     assert ids_in(other.get("/supervisor/review.xlsx?status=all")) == all_ids(pushed, "b")
     assert other.get("/supervisor/review.xlsx?area=31001").status_code == 404
+
+
+class _Deadlock(Exception):
+    """What psycopg raises when PostgreSQL cancels one of two deadlocked transactions."""
+    sqlstate = "40P01"
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_a_deadlocked_review_is_run_again_whole_not_a_5xx(app, world, login_as, pushed, monkeypatch,
+                                                          bulk):
+    """A review cancelled by the database after it wrote (as PostgreSQL does to one side of a
+    deadlock with a push updating the same counts) is rolled back and run again: the visit is
+    approved once, with one audit entry, and the supervisor sees no error."""
+    from sqlalchemy.exc import OperationalError
+
+    from fieldapp.rules import review as reviewing
+
+    real, calls = reviewing.review, []
+
+    def cancelled_once(*args, **kwargs):
+        done = real(*args, **kwargs)
+        calls.append(done)
+        if len(calls) == 1:
+            raise OperationalError("UPDATE review_counts", {}, _Deadlock("deadlock detected"))
+        return done
+
+    monkeypatch.setattr(reviewing, "review", cancelled_once)
+    client = login_as("sup_a")
+    vid = pushed["a"][2][0]["id"]
+    if bulk:
+        resp = client.post("/supervisor/review/bulk", data={"visit": [vid], "confirm": "1"})
+    else:
+        resp = client.post(f"/supervisor/review/{vid}", data={"decision": "approve"})
+    assert resp.status_code == 302 and calls == [1, 1]
+    with app.app_context():
+        assert db.session.get(Visit, vid).review_status == "approved"
+        assert db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+            AuditEntry.action == "review", AuditEntry.entity_id == vid)) == 1
