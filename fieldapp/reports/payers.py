@@ -84,8 +84,8 @@ def _chains(inputs=("monthly_income", "support_group")):
 WITH m AS (
   SELECT e.id, e.person_id, e.scheme, e.area_id, e.created_by_id, e.period_months,
          {m_inputs}e.paid, e.start_month,
-         {MONTH_SQL.format(c="e.start_month")} AS s
-  FROM enrollments e
+         {MONTH_SQL.format(c="e.start_month")} AS s, p.household_id, p.ended_on
+  FROM enrollments e JOIN persons p ON p.id = e.person_id
   WHERE e.area_id IN :areas
 ),
 e AS (
@@ -100,7 +100,7 @@ e AS (
 chains AS (
   SELECT person_id, scheme, area_id, created_by_id, period_months, {c_inputs}
          CASE WHEN paid_end IS NULL THEN 0 ELSE 1 END AS ever_paid, first_s,
-         COALESCE(paid_end, first_s) AS nxt
+         COALESCE(paid_end, first_s) AS nxt, household_id, ended_on
   FROM e WHERE later IS NULL
 )
 """
@@ -138,32 +138,34 @@ kw AS (
 ),
 chains AS (
   SELECT person_id, scheme, area_id, created_by_id, period_months, monthly_income,
-         support_group, ever_paid, first_month AS first_s, next_month AS nxt
+         support_group, ever_paid, first_month AS first_s, next_month AS nxt, household_id,
+         ended_on
   FROM picked WHERE solo = 1
   UNION ALL
   SELECT person_id, scheme, area_id, created_by_id, period_months, monthly_income,
-         support_group, ep, fs, COALESCE(pe, fs)
+         support_group, ep, fs, COALESCE(pe, fs), household_id, ended_on
   FROM kw WHERE rn = 1
 )
 """
 
-# Per payer: VSI persons and HHI households, with state and dates as month indexes.
+# Per payer: VSI persons and HHI households, with state and dates as month indexes. The
+# chains carry their person's household and end (kept in payer_chains, or read with the
+# sign-ups when fresh), so payers are judged without ``persons``; a VSI payer's name and
+# phone are read for the payers the list keeps.
 _JUDGE = f"""
 , vsi AS (
-  SELECT 'vsi' AS scheme, p.household_id, p.id AS person_id, c.area_id, c.created_by_id,
+  SELECT 'vsi' AS scheme, c.household_id, c.person_id, c.area_id, c.created_by_id,
          c.nxt, c.period_months AS period, c.ever_paid,
-         CASE WHEN p.ended_on IS NOT NULL AND p.ended_on <= :today THEN 1 ELSE 0 END AS ended,
+         CASE WHEN c.ended_on IS NOT NULL AND c.ended_on <= :today THEN 1 ELSE 0 END AS ended,
          c.nxt + {WINDOW_SQL.format(p="c.period_months")} AS lapse_at,
-         c.monthly_income, c.support_group, c.first_s, p.full_name AS pname, p.phone AS pphone
+         c.monthly_income, c.support_group, c.first_s
   FROM chains c
-  JOIN persons p ON p.id = c.person_id
   WHERE c.scheme = 'vsi'
 ),
 hhi_members AS (
-  SELECT p.household_id, c.nxt, c.ever_paid, c.period_months, c.area_id, c.created_by_id, c.first_s,
-         CASE WHEN p.ended_on IS NOT NULL AND p.ended_on <= :today THEN 1 ELSE 0 END AS ended
+  SELECT c.household_id, c.nxt, c.ever_paid, c.period_months, c.area_id, c.created_by_id, c.first_s,
+         CASE WHEN c.ended_on IS NOT NULL AND c.ended_on <= :today THEN 1 ELSE 0 END AS ended
   FROM chains c
-  JOIN persons p ON p.id = c.person_id
   WHERE c.scheme = 'hhi'
 ),
 hhi AS (
@@ -175,8 +177,7 @@ hhi AS (
          MIN(ended) AS ended,
          COALESCE(MIN(CASE WHEN ended = 0 THEN nxt END), MIN(nxt)) AS lapse_at,
          CAST(NULL AS INTEGER) AS monthly_income, CAST(NULL AS VARCHAR(16)) AS support_group,
-         MIN(first_s) AS first_s, CAST(NULL AS VARCHAR(200)) AS pname,
-         CAST(NULL AS VARCHAR(20)) AS pphone
+         MIN(first_s) AS first_s
   FROM hhi_members GROUP BY household_id
 ),
 payers AS (SELECT * FROM vsi UNION ALL SELECT * FROM hhi),
@@ -187,11 +188,12 @@ judged AS (
 SELECT j.scheme, j.household_id, j.person_id, j.area_id, j.created_by_id, j.nxt, j.period,
        j.lapse_at, j.state, j.ever_paid, u.organization_id, j.monthly_income, j.support_group,
        j.first_s,
-       COALESCE(j.pname, h.head_name) AS name, COALESCE(j.pphone, h.phone) AS phone,
+       COALESCE(p.full_name, h.head_name) AS name, COALESCE(p.phone, h.phone) AS phone,
        (SELECT {MONTH_SQL.format(c="CAST(MAX(v.visited_at) AS VARCHAR(40))")} FROM visits v
          WHERE v.household_id = j.household_id) AS visited
 FROM judged j
 JOIN households h ON h.id = j.household_id
+LEFT JOIN persons p ON p.id = j.person_id
 LEFT JOIN users u ON u.id = j.created_by_id
 """
 _PAYERS = _CHAINS + _JUDGE
@@ -340,10 +342,9 @@ def _picked(which):
     WHERE n.solo = 0 AND n.scheme = 'vsi' AND n.area_id + 0 IN :areas AND {near["vsi_rows"]})
   UNION ALL
   SELECT m.* FROM payer_chains m
-  WHERE m.scheme = 'hhi' AND m.area_id + 0 IN :areas AND m.person_id IN (
-    SELECT p2.id FROM persons p2 WHERE p2.household_id IN (
-      SELECT p1.household_id FROM payer_chains n JOIN persons p1 ON p1.id = n.person_id
-      WHERE n.scheme = 'hhi' AND n.area_id IN :areas AND ({hhi})))
+  WHERE m.scheme = 'hhi' AND m.area_id + 0 IN :areas AND m.household_id IN (
+    SELECT n.household_id FROM payer_chains n
+    WHERE n.scheme = 'hhi' AND n.area_id IN :areas AND ({hhi}))
 """
 
 
@@ -387,10 +388,10 @@ def _keyed(sql, columns, **parts):
 # Each member's latest HHI sign-up (its place and period), from the kept rows of all its
 # areas, for the members of ``:households`` still paying on ``:today``.
 _HHI_MEMBERS = """
-SELECT p.household_id, c.person_id, c.latest_start, c.latest_id, c.member_order, c.period_months
-FROM payer_chains c JOIN persons p ON p.id = c.person_id
+SELECT c.household_id, c.person_id, c.latest_start, c.latest_id, c.member_order, c.period_months
+FROM payer_chains c
 WHERE c.scheme = 'hhi' AND {households}
-  AND (p.ended_on IS NULL OR p.ended_on > :today)
+  AND (c.ended_on IS NULL OR c.ended_on > :today)
 """
 
 
@@ -414,7 +415,7 @@ def with_amounts(payers, today):
 
     households = sorted({p.household_id for p in payers if p.scheme == "hhi"})
     latest = {}  # person id -> (latest start, latest id, household, member order, period)
-    stmt = _keyed(_HHI_MEMBERS, {"households": "p.household_id"})
+    stmt = _keyed(_HHI_MEMBERS, {"households": "c.household_id"})
     for chunk in _chunks(households):
         for household_id, person_id, month, rid, order, period in db.session.execute(
                 stmt, {"households": chunk, "today": today}):
@@ -450,7 +451,7 @@ def with_amounts(payers, today):
 # per person, scheme and area (a payer's day is the latest of its rows', its sum theirs).
 _LAST_PAID = """
 SELECT {key}, c.last_paid_on, c.last_amount
-FROM payer_chains c {join}
+FROM payer_chains c
 WHERE c.scheme = :scheme AND {keys} AND c.last_paid_on IS NOT NULL
 """
 
@@ -460,12 +461,11 @@ def with_last_payments(payers):
     paid that day (an HHI household's members together), whatever the areas listed."""
     for payer in payers:
         payer.last_paid_on = payer.last_amount = None
-    for scheme, column, join in (("vsi", "c.person_id", ""),
-                                 ("hhi", "p.household_id", "JOIN persons p ON p.id = c.person_id")):
+    for scheme, column in (("vsi", "c.person_id"), ("hhi", "c.household_id")):
         wanted = {(p.person_id if scheme == "vsi" else p.household_id): p
                   for p in payers if p.scheme == scheme}
         keys = sorted(wanted)
-        stmt = _keyed(_LAST_PAID, {"keys": column}, key=column, join=join)
+        stmt = _keyed(_LAST_PAID, {"keys": column}, key=column)
         for chunk in _chunks(keys):
             for key, paid_on, amount in db.session.execute(
                     stmt, {"scheme": scheme, "keys": chunk}):

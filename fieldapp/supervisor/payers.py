@@ -215,7 +215,7 @@ def payers_ended():
     leave the lists as *ended*, and devices pull it with the person (``server.ended``)."""
     from ..models import Person
     from ..rules import audit
-    from ..syncserver import feed
+    from ..syncserver import feed, payerchains
 
     person = db.session.get(Person, (request.form.get("person") or "").lower()[:36])
     if person is None:
@@ -237,6 +237,8 @@ def payers_ended():
                  after={"ended_reason": reason, "ended_on": day.isoformat()},
                  user_id=current_user.id, area_id=person.area_id)
     db.session.flush()
+    # The payer rows copy the end (syncserver/payerchains.py), before the feed's counter.
+    payerchains.refresh(db.session.connection(), [person.id])
     feed.touch("person", [person.id])
     db.session.commit()
     flash(_("%(name)s no longer pays: recorded.", name=person.full_name), "success")
