@@ -121,32 +121,34 @@ _STATE = """CASE
            ELSE 'paying'
          END"""
 
-# The same ``chains`` read from the kept sums (models PayerChain, syncserver/payerchains.py)
-# for the rows ``{picked}`` reads (``_picked``): a person's only row is its chain; the rows of
-# a person with sign-ups in several areas are combined (latest, maximum, minimum) over the
-# areas asked for, as ``_CHAINS`` judges only the sign-ups in them.
-_KEPT_CHAINS = """
-WITH picked AS ({picked}),
-kw AS (
-  SELECT picked.*,
-         ROW_NUMBER() OVER (PARTITION BY person_id, scheme
-                            ORDER BY latest_start DESC, latest_id DESC) AS rn,
-         MAX(paid_end) OVER (PARTITION BY person_id, scheme) AS pe,
-         MAX(ever_paid) OVER (PARTITION BY person_id, scheme) AS ep,
-         MIN(first_month) OVER (PARTITION BY person_id, scheme) AS fs
-  FROM picked WHERE solo = 0
-),
-chains AS (
+# The same chains read from the kept sums (models PayerChain, syncserver/payerchains.py), one
+# scheme at a time (``{scheme}_chains``): a person's only row of the scheme (``{solo}``) is its
+# chain; the rows of a person with sign-ups in several areas (``{several}``) are combined
+# (latest, maximum, minimum) over the areas asked for, as ``_CHAINS`` judges only the sign-ups
+# in them. Each part is read once, so neither database stores it in a work table: PostgreSQL
+# cannot estimate a stored CTE's rows (it planned ~40 where a province's due list has 47,000,
+# and looked up households and persons one by one).
+_KEPT_CHAINS = """{scheme}_chains AS (
   SELECT person_id, scheme, area_id, created_by_id, period_months, monthly_income,
          support_group, ever_paid, first_month AS first_s, next_month AS nxt, household_id,
          ended_on
-  FROM picked WHERE solo = 1
+  FROM ({solo}) AS s
   UNION ALL
   SELECT person_id, scheme, area_id, created_by_id, period_months, monthly_income,
          support_group, ep, fs, COALESCE(pe, fs), household_id, ended_on
-  FROM kw WHERE rn = 1
-)
-"""
+  FROM (
+    SELECT r.*,
+           ROW_NUMBER() OVER (PARTITION BY person_id
+                              ORDER BY latest_start DESC, latest_id DESC) AS rn,
+           MAX(paid_end) OVER (PARTITION BY person_id) AS pe,
+           MAX(ever_paid) OVER (PARTITION BY person_id) AS ep,
+           MIN(first_month) OVER (PARTITION BY person_id) AS fs
+    FROM ({several}) AS r) AS kw
+  WHERE rn = 1
+)"""
+# The fresh chains (``_CHAINS``) in the same two parts.
+_FRESH_CHAINS = (_CHAINS + ", vsi_chains AS (SELECT * FROM chains WHERE scheme = 'vsi'),"
+                 " hhi_chains AS (SELECT * FROM chains WHERE scheme = 'hhi')")
 
 # Per payer: VSI persons and HHI households, with state and dates as month indexes. The
 # chains carry their person's household and end (kept in payer_chains, or read with the
@@ -159,14 +161,12 @@ _JUDGE = f"""
          CASE WHEN c.ended_on IS NOT NULL AND c.ended_on <= :today THEN 1 ELSE 0 END AS ended,
          c.nxt + {WINDOW_SQL.format(p="c.period_months")} AS lapse_at,
          c.monthly_income, c.support_group, c.first_s
-  FROM chains c
-  WHERE c.scheme = 'vsi'
+  FROM vsi_chains c
 ),
 hhi_members AS (
   SELECT c.household_id, c.nxt, c.ever_paid, c.period_months, c.area_id, c.created_by_id, c.first_s,
          CASE WHEN c.ended_on IS NOT NULL AND c.ended_on <= :today THEN 1 ELSE 0 END AS ended
-  FROM chains c
-  WHERE c.scheme = 'hhi'
+  FROM hhi_chains c
 ),
 hhi AS (
   SELECT 'hhi' AS scheme, household_id, CAST(NULL AS VARCHAR(36)) AS person_id, MIN(area_id) AS area_id,
@@ -196,7 +196,7 @@ JOIN households h ON h.id = j.household_id
 LEFT JOIN persons p ON p.id = j.person_id
 LEFT JOIN users u ON u.id = j.created_by_id
 """
-_PAYERS = _CHAINS + _JUDGE
+_PAYERS = _FRESH_CHAINS + _JUDGE
 
 
 @dataclass
@@ -309,43 +309,61 @@ NEAR = {
 
 
 def _kept_chains(which):
-    """``_KEPT_CHAINS`` for the payers of list ``which`` (every payer for None)."""
-    return _KEPT_CHAINS.format(picked=_picked(which))
+    """The ``vsi_chains`` and ``hhi_chains`` of list ``which``'s payers (every payer for
+    None), from the kept rows ``_picked`` chooses."""
+    picked = _picked(which)
+    return "WITH " + ",\n".join(
+        _KEPT_CHAINS.format(scheme=scheme, solo=picked[scheme, 1], several=picked[scheme, 0])
+        for scheme in ("vsi", "hhi"))
 
 
 def _picked(which):
-    """The kept rows the chains of list ``which``'s payers need: the rows ``NEAR[which]``
-    picks, with every row of the same payer in the areas asked for (a VSI person's other
-    areas; every member's rows of an HHI household, judged over all its members).
+    """{(scheme, solo): SQL}: the kept rows the chains of list ``which``'s payers need, the
+    rows ``NEAR[which]`` picks with every row of the same payer in the areas asked for (a
+    VSI person's other areas; every member's rows of an HHI household, judged over all its
+    members), apart by scheme and by ``solo`` (the person's only row of the scheme, or one
+    of several to combine).
 
-    ``+ 0`` keeps SQLite (which has no statistics here) on the right index: the areas and
-    months for the rows picked, the person's id for the rest of its rows (else it looks
-    each person up once per area of the list), the few non-solo rows by ``solo``.
+    ``+ 0`` (``x``) keeps SQLite (which has no statistics here) on the right index: the
+    areas and months for the rows picked, the person's id for the rest of its rows (else it
+    looks each person up once per area of the list), the few non-solo rows by ``solo``, the
+    households picked for their members' rows. PostgreSQL gets the plain columns: an
+    expression hides a column's statistics from its planner, which then took the 22,447
+    VSI rows of a province's due list for 41 and chose nested loops over 80,000 rows.
 
-    An HHI household's rows are reached as "the members of the households of the rows
-    picked": the households are collected once (a set, both conditions in one ``OR``), then
-    their members, then the members' rows by key. Going from each row picked straight to its
-    household's members (persons → persons by household, once per row and per condition)
-    made PostgreSQL look each member up again for every member picked, 36,000 key lookups
-    for the province's due list (#15)."""
+    An HHI household's rows are its members' rows of the households picked, read by the
+    household id the rows keep: the households are collected once (a set, both conditions
+    in one ``OR``), the members' only rows found through it; the few rows of members with
+    several are each checked against their household's rows (``EXISTS``), so the set is not
+    collected twice."""
     if which is None:
-        return "SELECT * FROM payer_chains k WHERE k.area_id IN :areas"
+        return {(scheme, solo): f"SELECT * FROM payer_chains k WHERE k.scheme = '{scheme}'"
+                                f" AND k.solo = {solo} AND k.area_id IN :areas"
+                for scheme in ("vsi", "hhi") for solo in (0, 1)}
     near = NEAR[which]
+    x = "" if db.engine.dialect.name == "postgresql" else " + 0"
     hhi = " OR ".join(f"({c})" for c in near["hhi"])
-    return f"""
+    return {
+        ("vsi", 1): f"""
   SELECT n.* FROM payer_chains n
-  WHERE n.scheme = 'vsi' AND n.solo + 0 = 1 AND n.area_id IN :areas AND {near["vsi"]}
-  UNION ALL
+  WHERE n.scheme = 'vsi' AND n.solo{x} = 1 AND n.area_id IN :areas AND {near["vsi"]}""",
+        ("vsi", 0): f"""
   SELECT m.* FROM payer_chains m
-  WHERE m.scheme = 'vsi' AND m.solo = 0 AND m.area_id + 0 IN :areas AND m.person_id IN (
+  WHERE m.scheme = 'vsi' AND m.solo = 0 AND m.area_id{x} IN :areas AND m.person_id IN (
     SELECT n.person_id FROM payer_chains n
-    WHERE n.solo = 0 AND n.scheme = 'vsi' AND n.area_id + 0 IN :areas AND {near["vsi_rows"]})
-  UNION ALL
+    WHERE n.solo = 0 AND n.scheme = 'vsi' AND n.area_id{x} IN :areas AND {near["vsi_rows"]})""",
+        ("hhi", 1): f"""
   SELECT m.* FROM payer_chains m
-  WHERE m.scheme = 'hhi' AND m.area_id + 0 IN :areas AND m.household_id IN (
+  WHERE m.scheme = 'hhi' AND m.solo{x} = 1 AND m.area_id{x} IN :areas AND m.household_id IN (
     SELECT n.household_id FROM payer_chains n
-    WHERE n.scheme = 'hhi' AND n.area_id IN :areas AND ({hhi}))
-"""
+    WHERE n.scheme = 'hhi' AND n.area_id IN :areas AND ({hhi}))""",
+        ("hhi", 0): f"""
+  SELECT m.* FROM payer_chains m
+  WHERE m.scheme = 'hhi' AND m.solo = 0 AND m.area_id{x} IN :areas AND EXISTS (
+    SELECT 1 FROM payer_chains n
+    WHERE n.household_id = m.household_id AND n.scheme = 'hhi' AND n.area_id{x} IN :areas
+      AND ({hhi}))""",
+    }
 
 
 def payer_list(which, area_ids, today, organization_id=None, collector_id=None):
