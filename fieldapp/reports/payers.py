@@ -27,6 +27,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import bindparam, text
 
+from sync.protocol import SCHEMES
+
 from ..extensions import db
 
 STATES = ("ended", "lapsed", "due", "paying")
@@ -378,7 +380,7 @@ def _kept_chains(which):
     picked = _picked(which)
     return "WITH " + ",\n".join(
         _KEPT_CHAINS.format(scheme=scheme, solo=picked[scheme, 1], several=picked[scheme, 0])
-        for scheme in ("vsi", "hhi"))
+        for scheme in SCHEMES)
 
 
 def _picked(which):
@@ -403,7 +405,7 @@ def _picked(which):
     if which is None:
         return {(scheme, solo): f"SELECT * FROM payer_chains k WHERE k.scheme = '{scheme}'"
                                 f" AND k.solo = {solo} AND k.area_id IN :areas"
-                for scheme in ("vsi", "hhi") for solo in (0, 1)}
+                for scheme in SCHEMES for solo in (0, 1)}
     near = NEAR[which]
     x = "" if db.engine.dialect.name == "postgresql" else " + 0"
     hhi = " OR ".join(f"({c})" for c in near["hhi"])
