@@ -217,7 +217,9 @@ class PayerChain(db.Model):
                       Index("ix_payer_chains_lapse", "area_id", "lapse_month"),
                       Index("ix_payer_chains_unpaid", "ever_paid", "scheme", "area_id"),
                       # The few persons with rows in several areas, read apart.
-                      Index("ix_payer_chains_rows", "solo", "scheme", "next_month"))
+                      Index("ix_payer_chains_rows", "solo", "scheme", "next_month"),
+                      # An HHI household's members' rows, judged together.
+                      Index("ix_payer_chains_household", "household_id"))
     person_id: Mapped[str] = mapped_column(ForeignKey("persons.id"), primary_key=True)
     scheme: Mapped[str] = mapped_column(String(4), primary_key=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), primary_key=True)
@@ -242,3 +244,10 @@ class PayerChain(db.Model):
     # The latest day one of these sign-ups was paid, and the sum paid for them that day.
     last_paid_on: Mapped[date | None] = mapped_column(db.Date)
     last_amount: Mapped[int | None] = mapped_column(BigInteger)
+    #: Copies of the person's ``household_id`` and ``ended_on`` (migration ``b15e8d2f4a63``):
+    #: the states judge an HHI household over its members' rows, and every payer's end by
+    #: the day judged, without a join through ``persons`` (47,000 key lookups for a
+    #: province's due list). Rewritten when a push changes a person's household and when
+    #: the desk records that a person stopped paying (syncserver/payerchains.py ``follow``).
+    household_id: Mapped[str] = mapped_column(ForeignKey("households.id"))
+    ended_on: Mapped[date | None] = mapped_column(db.Date)

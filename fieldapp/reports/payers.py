@@ -27,6 +27,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import bindparam, text
 
+from sync.protocol import SCHEMES
+
 from ..extensions import db
 
 STATES = ("ended", "lapsed", "due", "paying")
@@ -84,8 +86,8 @@ def _chains(inputs=("monthly_income", "support_group")):
 WITH m AS (
   SELECT e.id, e.person_id, e.scheme, e.area_id, e.created_by_id, e.period_months,
          {m_inputs}e.paid, e.start_month,
-         {MONTH_SQL.format(c="e.start_month")} AS s
-  FROM enrollments e
+         {MONTH_SQL.format(c="e.start_month")} AS s, p.household_id, p.ended_on
+  FROM enrollments e JOIN persons p ON p.id = e.person_id
   WHERE e.area_id IN :areas
 ),
 e AS (
@@ -100,7 +102,7 @@ e AS (
 chains AS (
   SELECT person_id, scheme, area_id, created_by_id, period_months, {c_inputs}
          CASE WHEN paid_end IS NULL THEN 0 ELSE 1 END AS ever_paid, first_s,
-         COALESCE(paid_end, first_s) AS nxt
+         COALESCE(paid_end, first_s) AS nxt, household_id, ended_on
   FROM e WHERE later IS NULL
 )
 """
@@ -121,50 +123,52 @@ _STATE = """CASE
            ELSE 'paying'
          END"""
 
-# The same ``chains`` read from the kept sums (models PayerChain, syncserver/payerchains.py)
-# for the rows ``{picked}`` reads (``_picked``): a person's only row is its chain; the rows of
-# a person with sign-ups in several areas are combined (latest, maximum, minimum) over the
-# areas asked for, as ``_CHAINS`` judges only the sign-ups in them.
-_KEPT_CHAINS = """
-WITH picked AS ({picked}),
-kw AS (
-  SELECT picked.*,
-         ROW_NUMBER() OVER (PARTITION BY person_id, scheme
-                            ORDER BY latest_start DESC, latest_id DESC) AS rn,
-         MAX(paid_end) OVER (PARTITION BY person_id, scheme) AS pe,
-         MAX(ever_paid) OVER (PARTITION BY person_id, scheme) AS ep,
-         MIN(first_month) OVER (PARTITION BY person_id, scheme) AS fs
-  FROM picked WHERE solo = 0
-),
-chains AS (
+# The same chains read from the kept sums (models PayerChain, syncserver/payerchains.py), one
+# scheme at a time (``{scheme}_chains``): a person's only row of the scheme (``{solo}``) is its
+# chain; the rows of a person with sign-ups in several areas (``{several}``) are combined
+# (latest, maximum, minimum) over the areas asked for, as ``_CHAINS`` judges only the sign-ups
+# in them. Each part is read once, so neither database stores it in a work table: PostgreSQL
+# cannot estimate a stored CTE's rows (it planned ~40 where a province's due list has 47,000,
+# and looked up households and persons one by one).
+_KEPT_CHAINS = """{scheme}_chains AS (
   SELECT person_id, scheme, area_id, created_by_id, period_months, monthly_income,
-         support_group, ever_paid, first_month AS first_s, next_month AS nxt
-  FROM picked WHERE solo = 1
+         support_group, ever_paid, first_month AS first_s, next_month AS nxt, household_id,
+         ended_on
+  FROM ({solo}) AS s
   UNION ALL
   SELECT person_id, scheme, area_id, created_by_id, period_months, monthly_income,
-         support_group, ep, fs, COALESCE(pe, fs)
-  FROM kw WHERE rn = 1
-)
-"""
+         support_group, ep, fs, COALESCE(pe, fs), household_id, ended_on
+  FROM (
+    SELECT r.*,
+           ROW_NUMBER() OVER (PARTITION BY person_id
+                              ORDER BY latest_start DESC, latest_id DESC) AS rn,
+           MAX(paid_end) OVER (PARTITION BY person_id) AS pe,
+           MAX(ever_paid) OVER (PARTITION BY person_id) AS ep,
+           MIN(first_month) OVER (PARTITION BY person_id) AS fs
+    FROM ({several}) AS r) AS kw
+  WHERE rn = 1
+)"""
+# The fresh chains (``_CHAINS``) in the same two parts.
+_FRESH_CHAINS = (_CHAINS + ", vsi_chains AS (SELECT * FROM chains WHERE scheme = 'vsi'),"
+                 " hhi_chains AS (SELECT * FROM chains WHERE scheme = 'hhi')")
 
-# Per payer: VSI persons and HHI households, with state and dates as month indexes.
+# Per payer: VSI persons and HHI households, with state and dates as month indexes. The
+# chains carry their person's household and end (kept in payer_chains, or read with the
+# sign-ups when fresh), so payers are judged without ``persons``; a VSI payer's name and
+# phone are read for the payers the list keeps.
 _JUDGE = f"""
 , vsi AS (
-  SELECT 'vsi' AS scheme, p.household_id, p.id AS person_id, c.area_id, c.created_by_id,
+  SELECT 'vsi' AS scheme, c.household_id, c.person_id, c.area_id, c.created_by_id,
          c.nxt, c.period_months AS period, c.ever_paid,
-         CASE WHEN p.ended_on IS NOT NULL AND p.ended_on <= :today THEN 1 ELSE 0 END AS ended,
+         CASE WHEN c.ended_on IS NOT NULL AND c.ended_on <= :today THEN 1 ELSE 0 END AS ended,
          c.nxt + {WINDOW_SQL.format(p="c.period_months")} AS lapse_at,
-         c.monthly_income, c.support_group, c.first_s, p.full_name AS pname, p.phone AS pphone
-  FROM chains c
-  JOIN persons p ON p.id = c.person_id
-  WHERE c.scheme = 'vsi'
+         c.monthly_income, c.support_group, c.first_s
+  FROM vsi_chains c
 ),
 hhi_members AS (
-  SELECT p.household_id, c.nxt, c.ever_paid, c.period_months, c.area_id, c.created_by_id, c.first_s,
-         CASE WHEN p.ended_on IS NOT NULL AND p.ended_on <= :today THEN 1 ELSE 0 END AS ended
-  FROM chains c
-  JOIN persons p ON p.id = c.person_id
-  WHERE c.scheme = 'hhi'
+  SELECT c.household_id, c.nxt, c.ever_paid, c.period_months, c.area_id, c.created_by_id, c.first_s,
+         CASE WHEN c.ended_on IS NOT NULL AND c.ended_on <= :today THEN 1 ELSE 0 END AS ended
+  FROM hhi_chains c
 ),
 hhi AS (
   SELECT 'hhi' AS scheme, household_id, CAST(NULL AS VARCHAR(36)) AS person_id, MIN(area_id) AS area_id,
@@ -175,8 +179,7 @@ hhi AS (
          MIN(ended) AS ended,
          COALESCE(MIN(CASE WHEN ended = 0 THEN nxt END), MIN(nxt)) AS lapse_at,
          CAST(NULL AS INTEGER) AS monthly_income, CAST(NULL AS VARCHAR(16)) AS support_group,
-         MIN(first_s) AS first_s, CAST(NULL AS VARCHAR(200)) AS pname,
-         CAST(NULL AS VARCHAR(20)) AS pphone
+         MIN(first_s) AS first_s
   FROM hhi_members GROUP BY household_id
 ),
 payers AS (SELECT * FROM vsi UNION ALL SELECT * FROM hhi),
@@ -187,14 +190,15 @@ judged AS (
 SELECT j.scheme, j.household_id, j.person_id, j.area_id, j.created_by_id, j.nxt, j.period,
        j.lapse_at, j.state, j.ever_paid, u.organization_id, j.monthly_income, j.support_group,
        j.first_s,
-       COALESCE(j.pname, h.head_name) AS name, COALESCE(j.pphone, h.phone) AS phone,
+       COALESCE(p.full_name, h.head_name) AS name, COALESCE(p.phone, h.phone) AS phone,
        (SELECT {MONTH_SQL.format(c="CAST(MAX(v.visited_at) AS VARCHAR(40))")} FROM visits v
          WHERE v.household_id = j.household_id) AS visited
 FROM judged j
 JOIN households h ON h.id = j.household_id
+LEFT JOIN persons p ON p.id = j.person_id
 LEFT JOIN users u ON u.id = j.created_by_id
 """
-_PAYERS = _CHAINS + _JUDGE
+_PAYERS = _FRESH_CHAINS + _JUDGE
 
 
 @dataclass
@@ -237,7 +241,8 @@ class Payer:
 
 
 def payer_rows(area_ids, today, where="", params=None, near=None, fresh=False):
-    """Every payer whose latest sign-up lies in ``area_ids``, judged on ``today``.
+    """Every payer whose latest sign-up lies in ``area_ids``, judged on ``today``, in the
+    order of area, name and household.
 
     ``where`` (SQL over the result's columns, e.g. ``state = 'due'``) and ``params`` narrow
     it in the database; ``near`` (one of ``NEAR``) reads only the payers that may meet it.
@@ -246,27 +251,90 @@ def payer_rows(area_ids, today, where="", params=None, near=None, fresh=False):
     area_ids = sorted(area_ids)
     if not area_ids:
         return []
-    payers_sql = _PAYERS if fresh else _kept_chains(near) + _JUDGE
-    # The columns in Payer's order, read as plain tuples: a due list is tens of thousands of
-    # rows, and reading each column by name costs more than the query's own work on SQLite.
-    sql = ("SELECT r.scheme, r.household_id, r.person_id, r.area_id, r.created_by_id,"
-           " r.organization_id, r.name, r.phone, r.state, r.nxt, r.period, r.lapse_at,"
-           " r.ever_paid, r.visited, r.monthly_income, r.support_group, r.first_s"
-           f" FROM ({payers_sql}) AS r")
-    if where:
-        sql += f" WHERE {where}"
+    sql, values = _rows_sql(area_ids, today, where, params, near, fresh)
     sql += " ORDER BY r.area_id, r.name, r.household_id"
     stmt = text(sql).bindparams(bindparam("areas", expanding=True))
+    return [_payer(row) for row in db.session.execute(stmt, values)]
+
+
+# The columns in Payer's order, read as plain tuples: a due list is tens of thousands of
+# rows, and reading each column by name costs more than the query's own work on SQLite.
+_COLUMNS = ("r.scheme, r.household_id, r.person_id, r.area_id, r.created_by_id,"
+            " r.organization_id, r.name, r.phone, r.state, r.nxt, r.period, r.lapse_at,"
+            " r.ever_paid, r.visited, r.monthly_income, r.support_group, r.first_s")
+
+
+def _rows_sql(area_ids, today, where, params, near, fresh, extra=""):
+    """(SQL, values) of ``payer_rows``' payers, before their order (``extra`` columns after
+    Payer's)."""
+    payers_sql = _PAYERS if fresh else _kept_chains(near) + _JUDGE
+    sql = f"SELECT {_COLUMNS}{extra} FROM ({payers_sql}) AS r"
+    if where:
+        sql += f" WHERE {where}"
     values = {"areas": area_ids, "today": today, "month": month_index(today),
               "ahead": month_index(today + timedelta(days=DUE_AHEAD_DAYS)), **(params or {})}
-    out = []
-    for (scheme, household_id, person_id, area_id, collector_id, organization_id, name, phone,
-         state, nxt, period, lapse_at, ever_paid, visited, income, group,
-         first) in db.session.execute(stmt, values):
-        out.append(Payer(scheme, household_id, person_id, area_id, collector_id, organization_id,
-                         name, phone, state, nxt, period, lapse_at, bool(ever_paid), visited,
-                         income, group, first_month=first))
-    return out
+    return sql, values
+
+
+def _payer(row):
+    (scheme, household_id, person_id, area_id, collector_id, organization_id, name, phone,
+     state, nxt, period, lapse_at, ever_paid, visited, income, group, first) = row[:17]
+    return Payer(scheme, household_id, person_id, area_id, collector_id, organization_id,
+                 name, phone, state, nxt, period, lapse_at, bool(ever_paid), visited,
+                 income, group, first_month=first)
+
+
+#: The desk's orders of a list (supervisor/payers.py ``SORTS`` but the amount, which only
+#: Python works out) in SQL: each the order ``payer_rows`` gives then sorted (stably) by the
+#: desk's key — the deadline (its month: the deadline is the last day of the month before),
+#: the name, the village — so a page read in SQL is the page of the sorted whole list. Names
+#: compare by code point as Python's do (``{c}``: PostgreSQL's "C" collation; SQLite's own).
+ORDERS = {"deadline": "r.lapse_at, r.name{c}, r.area_id, r.household_id",
+          "name": "r.name{c}, r.lapse_at, r.area_id, r.household_id",
+          "village": "r.area_id, r.name{c}, r.household_id"}
+
+
+def _list_where(which, organization_id, collector_id):
+    where, params = [LISTS[which]], {}
+    if organization_id is not None:
+        where.append("r.organization_id = :org")
+        params["org"] = organization_id
+    if collector_id is not None:
+        where.append("r.created_by_id = :collector")
+        params["collector"] = collector_id
+    return " AND ".join(where), params
+
+
+def payer_page(which, area_ids, today, sort, page, per_page, organization_id=None,
+               collector_id=None):
+    """(count, page number, the page's payers) of one of ``LISTS`` in the order ``sort`` (one
+    of ``ORDERS``): page ``page`` of ``per_page``, or the last page past the end.
+
+    The database counts, orders and cuts the list (one statement): the desk page is 200 of
+    a province's 34,618 due payers, which read whole into Python cost more than judging
+    them (the download and the tasks still read the whole list, ``payer_list``)."""
+    area_ids = sorted(area_ids)
+    if not area_ids:
+        return 0, 1, []
+    where, params = _list_where(which, organization_id, collector_id)
+    sql, values = _rows_sql(area_ids, today, where, params, which, False,
+                            extra=", COUNT(*) OVER () AS total")
+    collate = ' COLLATE "C"' if db.engine.dialect.name == "postgresql" else ""
+    stmt = text(f"{sql} ORDER BY {ORDERS[sort].format(c=collate)} LIMIT :limit OFFSET :offset"
+                ).bindparams(bindparam("areas", expanding=True))
+
+    def read(number):
+        return db.session.execute(stmt, {**values, "limit": per_page,
+                                         "offset": (number - 1) * per_page}).all()
+
+    page = max(1, page)
+    rows = read(page)
+    if not rows and page > 1:  # past the end: the last page, from the whole list's count
+        count = text(f"SELECT COUNT(*) FROM ({sql}) AS c").bindparams(
+            bindparam("areas", expanding=True))
+        page = max(1, -(-db.session.execute(count, values).scalar() // per_page))
+        rows = read(page)
+    return (rows[0][-1] if rows else 0), page, [_payer(row) for row in rows]
 
 
 def state_of(area_ids, today, fresh=False):
@@ -307,56 +375,67 @@ NEAR = {
 
 
 def _kept_chains(which):
-    """``_KEPT_CHAINS`` for the payers of list ``which`` (every payer for None)."""
-    return _KEPT_CHAINS.format(picked=_picked(which))
+    """The ``vsi_chains`` and ``hhi_chains`` of list ``which``'s payers (every payer for
+    None), from the kept rows ``_picked`` chooses."""
+    picked = _picked(which)
+    return "WITH " + ",\n".join(
+        _KEPT_CHAINS.format(scheme=scheme, solo=picked[scheme, 1], several=picked[scheme, 0])
+        for scheme in SCHEMES)
 
 
 def _picked(which):
-    """The kept rows the chains of list ``which``'s payers need: the rows ``NEAR[which]``
-    picks, with every row of the same payer in the areas asked for (a VSI person's other
-    areas; every member's rows of an HHI household, judged over all its members).
+    """{(scheme, solo): SQL}: the kept rows the chains of list ``which``'s payers need, the
+    rows ``NEAR[which]`` picks with every row of the same payer in the areas asked for (a
+    VSI person's other areas; every member's rows of an HHI household, judged over all its
+    members), apart by scheme and by ``solo`` (the person's only row of the scheme, or one
+    of several to combine).
 
-    ``+ 0`` keeps SQLite (which has no statistics here) on the right index: the areas and
-    months for the rows picked, the person's id for the rest of its rows (else it looks
-    each person up once per area of the list), the few non-solo rows by ``solo``.
+    ``+ 0`` (``x``) keeps SQLite (which has no statistics here) on the right index: the
+    areas and months for the rows picked, the person's id for the rest of its rows (else it
+    looks each person up once per area of the list), the few non-solo rows by ``solo``, the
+    households picked for their members' rows. PostgreSQL gets the plain columns: an
+    expression hides a column's statistics from its planner, which then took the 22,447
+    VSI rows of a province's due list for 41 and chose nested loops over 80,000 rows.
 
-    An HHI household's rows are reached as "the members of the households of the rows
-    picked": the households are collected once (a set, both conditions in one ``OR``), then
-    their members, then the members' rows by key. Going from each row picked straight to its
-    household's members (persons → persons by household, once per row and per condition)
-    made PostgreSQL look each member up again for every member picked, 36,000 key lookups
-    for the province's due list (#15)."""
+    An HHI household's rows are its members' rows of the households picked, read by the
+    household id the rows keep: the households are collected once (a set, both conditions
+    in one ``OR``), the members' only rows found through it; the few rows of members with
+    several are each checked against their household's rows (``EXISTS``), so the set is not
+    collected twice."""
     if which is None:
-        return "SELECT * FROM payer_chains k WHERE k.area_id IN :areas"
+        return {(scheme, solo): f"SELECT * FROM payer_chains k WHERE k.scheme = '{scheme}'"
+                                f" AND k.solo = {solo} AND k.area_id IN :areas"
+                for scheme in SCHEMES for solo in (0, 1)}
     near = NEAR[which]
+    x = "" if db.engine.dialect.name == "postgresql" else " + 0"
     hhi = " OR ".join(f"({c})" for c in near["hhi"])
-    return f"""
+    return {
+        ("vsi", 1): f"""
   SELECT n.* FROM payer_chains n
-  WHERE n.scheme = 'vsi' AND n.solo + 0 = 1 AND n.area_id IN :areas AND {near["vsi"]}
-  UNION ALL
+  WHERE n.scheme = 'vsi' AND n.solo{x} = 1 AND n.area_id IN :areas AND {near["vsi"]}""",
+        ("vsi", 0): f"""
   SELECT m.* FROM payer_chains m
-  WHERE m.scheme = 'vsi' AND m.solo = 0 AND m.area_id + 0 IN :areas AND m.person_id IN (
+  WHERE m.scheme = 'vsi' AND m.solo = 0 AND m.area_id{x} IN :areas AND m.person_id IN (
     SELECT n.person_id FROM payer_chains n
-    WHERE n.solo = 0 AND n.scheme = 'vsi' AND n.area_id + 0 IN :areas AND {near["vsi_rows"]})
-  UNION ALL
+    WHERE n.solo = 0 AND n.scheme = 'vsi' AND n.area_id{x} IN :areas AND {near["vsi_rows"]})""",
+        ("hhi", 1): f"""
   SELECT m.* FROM payer_chains m
-  WHERE m.scheme = 'hhi' AND m.area_id + 0 IN :areas AND m.person_id IN (
-    SELECT p2.id FROM persons p2 WHERE p2.household_id IN (
-      SELECT p1.household_id FROM payer_chains n JOIN persons p1 ON p1.id = n.person_id
-      WHERE n.scheme = 'hhi' AND n.area_id IN :areas AND ({hhi})))
-"""
+  WHERE m.scheme = 'hhi' AND m.solo{x} = 1 AND m.area_id{x} IN :areas AND m.household_id IN (
+    SELECT n.household_id FROM payer_chains n
+    WHERE n.scheme = 'hhi' AND n.area_id IN :areas AND ({hhi}))""",
+        ("hhi", 0): f"""
+  SELECT m.* FROM payer_chains m
+  WHERE m.scheme = 'hhi' AND m.solo = 0 AND m.area_id{x} IN :areas AND EXISTS (
+    SELECT 1 FROM payer_chains n
+    WHERE n.household_id = m.household_id AND n.scheme = 'hhi' AND n.area_id{x} IN :areas
+      AND ({hhi}))""",
+    }
 
 
 def payer_list(which, area_ids, today, organization_id=None, collector_id=None):
     """One of ``LISTS``, optionally for one collection organization or one collector."""
-    where, params = [LISTS[which]], {}
-    if organization_id is not None:
-        where.append("r.organization_id = :org")
-        params["org"] = organization_id
-    if collector_id is not None:
-        where.append("r.created_by_id = :collector")
-        params["collector"] = collector_id
-    return payer_rows(area_ids, today, " AND ".join(where), params, near=which)
+    where, params = _list_where(which, organization_id, collector_id)
+    return payer_rows(area_ids, today, where, params, near=which)
 
 
 #: Ids per statement where a list's rows are looked up on SQLite (each statement is a round
@@ -387,10 +466,10 @@ def _keyed(sql, columns, **parts):
 # Each member's latest HHI sign-up (its place and period), from the kept rows of all its
 # areas, for the members of ``:households`` still paying on ``:today``.
 _HHI_MEMBERS = """
-SELECT p.household_id, c.person_id, c.latest_start, c.latest_id, c.member_order, c.period_months
-FROM payer_chains c JOIN persons p ON p.id = c.person_id
+SELECT c.household_id, c.person_id, c.latest_start, c.latest_id, c.member_order, c.period_months
+FROM payer_chains c
 WHERE c.scheme = 'hhi' AND {households}
-  AND (p.ended_on IS NULL OR p.ended_on > :today)
+  AND (c.ended_on IS NULL OR c.ended_on > :today)
 """
 
 
@@ -414,7 +493,7 @@ def with_amounts(payers, today):
 
     households = sorted({p.household_id for p in payers if p.scheme == "hhi"})
     latest = {}  # person id -> (latest start, latest id, household, member order, period)
-    stmt = _keyed(_HHI_MEMBERS, {"households": "p.household_id"})
+    stmt = _keyed(_HHI_MEMBERS, {"households": "c.household_id"})
     for chunk in _chunks(households):
         for household_id, person_id, month, rid, order, period in db.session.execute(
                 stmt, {"households": chunk, "today": today}):
@@ -450,7 +529,7 @@ def with_amounts(payers, today):
 # per person, scheme and area (a payer's day is the latest of its rows', its sum theirs).
 _LAST_PAID = """
 SELECT {key}, c.last_paid_on, c.last_amount
-FROM payer_chains c {join}
+FROM payer_chains c
 WHERE c.scheme = :scheme AND {keys} AND c.last_paid_on IS NOT NULL
 """
 
@@ -460,12 +539,11 @@ def with_last_payments(payers):
     paid that day (an HHI household's members together), whatever the areas listed."""
     for payer in payers:
         payer.last_paid_on = payer.last_amount = None
-    for scheme, column, join in (("vsi", "c.person_id", ""),
-                                 ("hhi", "p.household_id", "JOIN persons p ON p.id = c.person_id")):
+    for scheme, column in (("vsi", "c.person_id"), ("hhi", "c.household_id")):
         wanted = {(p.person_id if scheme == "vsi" else p.household_id): p
                   for p in payers if p.scheme == scheme}
         keys = sorted(wanted)
-        stmt = _keyed(_LAST_PAID, {"keys": column}, key=column, join=join)
+        stmt = _keyed(_LAST_PAID, {"keys": column}, key=column)
         for chunk in _chunks(keys):
             for key, paid_on, amount in db.session.execute(
                     stmt, {"scheme": scheme, "keys": chunk}):

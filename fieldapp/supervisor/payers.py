@@ -68,29 +68,53 @@ def _filters(scope):
     return which, ids, area, organization, collector
 
 
-def _rows(scope):
-    """The filtered list, sorted, with each payer's state and dates (enough for the count,
-    the tasks' keys and every sort but ``amount``). Amounts and last payments are filled by
-    ``_detail`` for the rows that show them: a province's due list is tens of thousands of
-    payers, the page 200 of them. Sorting by amount needs every row's amount first."""
+def _asked(scope):
+    """The list, filters, day and sort asked for, checked against the user's scope."""
     which, ids, area, organization, collector = _filters(scope)
-    today = _today()
-    rows = payers.payer_list(which, ids, today, organization and organization.id,
-                             collector and collector.id)
     sort = text_arg("sort", max_len=10) or "deadline"
     if sort not in SORTS:
         sort = "deadline"
-    if sort == "amount":
-        payers.with_amounts(rows, today)
+    return {"which": which, "ids": ids, "area": area, "organization": organization,
+            "collector": collector, "today": _today(), "sort": sort}
+
+
+def _rows(found):
+    """The whole list ``_asked`` found, sorted, with each payer's state and dates (enough for the
+    tasks' keys and every sort but ``amount``): the download, the tasks and the amount sort.
+    Amounts and last payments are filled by ``_detail`` for the rows that show them; sorting
+    by amount needs every row's amount first."""
+    organization, collector = found["organization"], found["collector"]
+    rows = payers.payer_list(found["which"], found["ids"], found["today"],
+                             organization and organization.id, collector and collector.id)
+    if found["sort"] == "amount":
+        payers.with_amounts(rows, found["today"])
     # The deadline is the last day of the month before ``lapse_month``: ordering by the month
-    # orders by the day without building a date per row.
+    # orders by the day without building a date per row. (reports/payers.py ``ORDERS`` are
+    # the same orders in SQL, for the page.)
     key = {"deadline": lambda p: (p.lapse_month, p.name),
            "name": lambda p: (p.name, p.lapse_month),
            "amount": lambda p: (-(p.amount or 0), p.name),
-           "village": lambda p: (p.area_id, p.name)}[sort]
+           "village": lambda p: (p.area_id, p.name)}[found["sort"]]
     rows.sort(key=key)
-    return {"which": which, "rows": rows, "area": area, "organization": organization,
-            "collector": collector, "today": today, "sort": sort}
+    return dict(found, rows=rows)
+
+
+def _page(scope):
+    """(what ``_asked`` found, the page of the list asked for). The database counts, sorts
+    and cuts the list (reports/payers.py ``payer_page``), except by amount, which only
+    Python works out for every row (``_rows``)."""
+    found = _asked(scope)
+    if found["sort"] == "amount":
+        found = _rows(found)
+        rows = found["rows"]
+        number = min(int_arg("page"), max(1, -(-len(rows) // PER_PAGE)))
+        items, total = rows[(number - 1) * PER_PAGE:number * PER_PAGE], len(rows)
+    else:
+        organization, collector = found["organization"], found["collector"]
+        total, number, items = payers.payer_page(
+            found["which"], found["ids"], found["today"], found["sort"], int_arg("page"),
+            PER_PAGE, organization and organization.id, collector and collector.id)
+    return found, Page(items=items, page=number, per_page=PER_PAGE, total=total)
 
 
 def _detail(found, rows, last_payments=True):
@@ -118,14 +142,11 @@ def _names(rows):
 def payers_list():
     """The payers of one list, filtered; a selection or the whole list becomes tasks."""
     scope = scope_of(current_user)
-    found = _rows(scope)
     if text_arg("format", max_len=8) == "xlsx":
+        found = _rows(_asked(scope))
         _detail(found, found["rows"])
         return _xlsx(found)
-    rows = found["rows"]
-    number = min(int_arg("page"), max(1, -(-len(rows) // PER_PAGE)))
-    page = Page(items=rows[(number - 1) * PER_PAGE:number * PER_PAGE], page=number,
-                per_page=PER_PAGE, total=len(rows))
+    found, page = _page(scope)
     shown = _detail(found, page.items)
     areas, users = _names(shown)
     tasks = payer_tasks.open_tasks(p.household_id for p in shown)
@@ -148,7 +169,7 @@ def payers_list():
 def payers_tasks():
     """Follow-up tasks for the chosen payers (``key``), or for the whole filtered list."""
     scope = scope_of(current_user)
-    found = _rows(scope)
+    found = _rows(_asked(scope))
     chosen = set(request.form.getlist("key"))
     rows = found["rows"]
     if request.form.get("all") != "1":
@@ -215,7 +236,7 @@ def payers_ended():
     leave the lists as *ended*, and devices pull it with the person (``server.ended``)."""
     from ..models import Person
     from ..rules import audit
-    from ..syncserver import feed
+    from ..syncserver import feed, payerchains
 
     person = db.session.get(Person, (request.form.get("person") or "").lower()[:36])
     if person is None:
@@ -237,6 +258,8 @@ def payers_ended():
                  after={"ended_reason": reason, "ended_on": day.isoformat()},
                  user_id=current_user.id, area_id=person.area_id)
     db.session.flush()
+    # The payer rows copy the end (syncserver/payerchains.py), before the feed's counter.
+    payerchains.refresh(db.session.connection(), [person.id])
     feed.touch("person", [person.id])
     db.session.commit()
     flash(_("%(name)s no longer pays: recorded.", name=person.full_name), "success")

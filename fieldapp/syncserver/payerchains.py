@@ -15,7 +15,12 @@ writes, so an edit that moves a sign-up to another person, or a payment to anoth
 rewrites the old person's row too. ``rebuild`` writes the whole table (the migration's
 back-fill, data written around these paths such as the benchmark's bulk seed).
 
-A person's ``ended_on`` is not kept: the states read it from ``persons`` on the day judged.
+Each row carries copies of its person's ``household_id`` and ``ended_on`` (an HHI household is
+judged over its members' rows, and every payer's end on the day judged, with no join through
+``persons``). Devices never write ``ended_on`` (server-owned) and a person's household
+changes by a push of the person: ``follow`` rewrites the persons among the records written
+whose copies differ from the person as stored, and the desk's "no longer pays"
+(supervisor/payers.py) rewrites its person with ``refresh``.
 """
 from sqlalchemy import bindparam, text
 
@@ -26,18 +31,19 @@ _CHUNK = 500
 COLUMNS = ("person_id, scheme, area_id, first_month, paid_end, ever_paid, next_month, "
            "lapse_month, solo, "
            "latest_start, latest_id, created_by_id, period_months, monthly_income, "
-           "support_group, member_order, last_paid_on, last_amount")
+           "support_group, member_order, last_paid_on, last_amount, household_id, ended_on")
 
 # The rows of the persons chosen by ``{persons}`` (a condition on ``e.person_id``): per
 # person, scheme and area, the sums over its sign-ups, whether it is the person's only area
 # for the scheme, the latest sign-up (start month, then id: the same order
-# reports/payers.py's fresh computation uses) and its latest payment day.
+# reports/payers.py's fresh computation uses), its latest payment day, and the person's
+# household and end.
 _ROWS = f"""
 WITH m AS (
   SELECT e.id, e.person_id, e.scheme, e.area_id, e.created_by_id, e.period_months,
          e.monthly_income, e.support_group, e.member_order, e.paid, e.start_month,
-         {MONTH_SQL.format(c="e.start_month")} AS s
-  FROM enrollments e
+         {MONTH_SQL.format(c="e.start_month")} AS s, p.household_id, p.ended_on
+  FROM enrollments e JOIN persons p ON p.id = e.person_id
   WHERE {{persons}}
 ),
 w AS (
@@ -63,7 +69,8 @@ SELECT w.person_id, w.scheme, w.area_id, w.first_s, w.paid_end, w.ever_paid,
          + CASE WHEN w.scheme = 'vsi' THEN {WINDOW_SQL.format(p="w.period_months")} ELSE 0 END,
        CASE WHEN COUNT(*) OVER (PARTITION BY w.person_id, w.scheme) = 1 THEN 1 ELSE 0 END,
        w.start_month, w.id, w.created_by_id, w.period_months,
-       w.monthly_income, w.support_group, w.member_order, d.paid_on, d.amount
+       w.monthly_income, w.support_group, w.member_order, d.paid_on, d.amount,
+       w.household_id, w.ended_on
 FROM w
 LEFT JOIN daily d ON d.rk = 1 AND d.person_id = w.person_id AND d.scheme = w.scheme
   AND d.area_id = w.area_id
@@ -119,13 +126,36 @@ def refresh(conn, person_ids):
         conn.execute(insert, chunk)
 
 
+# Of the persons ``:ids``, those whose kept rows' copies of the person's household and end
+# differ from the person as stored (``<>`` alone would pass a NULL on one side).
+_STALE = """
+SELECT DISTINCT c.person_id FROM payer_chains c JOIN persons p ON p.id = c.person_id
+WHERE c.person_id IN :ids
+  AND (c.household_id <> p.household_id OR c.ended_on <> p.ended_on
+       OR (c.ended_on IS NULL) <> (p.ended_on IS NULL))
+"""
+
+
+def stale(conn, person_ids):
+    """The persons among ``person_ids`` whose rows no longer copy their household or end
+    (a person pushed into another household; new persons have no rows)."""
+    ids = sorted(set(person_ids))
+    stmt = text(_STALE).bindparams(bindparam("ids", expanding=True))
+    out = set()
+    for start in range(0, len(ids), _CHUNK):
+        out.update(pid for (pid,) in conn.execute(stmt, {"ids": ids[start:start + _CHUNK]}))
+    return out
+
+
 def follow(conn, entries, before=()):
     """Refresh the persons of the enrollments and payments among change-feed ``entries``
-    (as stored now) and the persons ``before`` (read with ``persons_of`` before the writes)."""
+    (as stored now), the persons ``before`` (read with ``persons_of`` before the writes) and
+    the persons written whose household the rows no longer copy (``stale``)."""
     enrollments, payments = written(entries)
-    if not (enrollments or payments or before):
+    persons = {entry[1] for entry in entries if entry[0] == "person"}
+    if not (enrollments or payments or before or persons):
         return
-    refresh(conn, set(before) | persons_of(conn, enrollments, payments))
+    refresh(conn, set(before) | persons_of(conn, enrollments, payments) | stale(conn, persons))
 
 
 def rebuild(conn):

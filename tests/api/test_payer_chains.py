@@ -138,3 +138,52 @@ def test_rebuild_writes_what_the_writes_kept(app, world, col_a):
         payerchains.rebuild(conn)
         assert set(conn.execute(db.select(PayerChain.__table__)).all()) == kept
         db.session.rollback()
+
+
+def _copies(app, person_id):
+    """{(scheme, area id): (household id, ended on)} of a person's kept rows."""
+    with app.app_context():
+        return {(r.scheme, r.area_id): (r.household_id, r.ended_on and str(r.ended_on)[:10])
+                for r in db.session.scalars(
+                    db.select(PayerChain).where(PayerChain.person_id == person_id))}
+
+
+def test_the_rows_copy_each_persons_household_and_end_after_every_kind_of_write(
+        app, world, client, col_a):
+    """The kept ``household_id`` and ``ended_on`` (migration b15e8d2f4a63) follow the person:
+    a new sign-up, a payment, a member pushed into another household of the same village (no
+    sign-up written), into a household of another village (the sign-ups follow), a sign-up
+    taken away by an edit (the row goes), and the desk's "no longer pays"; after each the
+    whole table equals a rebuild and every list the fresh computation (``assert_kept``)."""
+    h1, h2 = R.household(), R.household(head_name="Lê Văn Nam")
+    m1 = R.person(h1["id"], full_name="Lê Thị Hoa")
+    m2 = R.person(h1["id"], full_name="Lê Văn Bình", sex="male", relation="child")
+    e1 = R.hhi_enrollment(m1["id"])
+    e2 = R.hhi_enrollment(m2["id"], member_order=2, amount_due=884520)
+    col_a.accepted([h1, h2, m1, m2, e1, e2])  # new sign-ups
+    assert _copies(app, m2["id"]) == {("hhi", world.areas["31001-1"]): (h1["id"], None)}
+    assert_kept(app, world)
+    col_a.accepted([R.payment(e1["id"], amount=1263600, paid_on="2025-09-02")])  # a payment
+    assert_kept(app, world)
+    # The second member joins the other household of the village: only the person is pushed.
+    m2_moved = dict(m2, version=1, data=dict(m2["data"], household=h2["id"]))
+    col_a.accepted([m2_moved])
+    assert _copies(app, m2["id"]) == {("hhi", world.areas["31001-1"]): (h2["id"], None)}
+    assert_kept(app, world)
+    # ... then a household in another village: the sign-up follows the person there.
+    h3 = R.household(area="31001-2", head_name="Trần Văn Tư")
+    col_a.accepted([h3, dict(m2_moved, version=2, data=dict(m2["data"], household=h3["id"]))])
+    assert _copies(app, m2["id"]) == {("hhi", world.areas["31001-2"]): (h3["id"], None)}
+    assert_kept(app, world)
+    # An edit gives the first member's sign-up to the second: the first member's row goes.
+    col_a.accepted([R.hhi_enrollment(m2["id"], id=e1["id"], version=1)])
+    assert _copies(app, m1["id"]) == {}
+    assert_kept(app, world)
+    # The desk records that the second member died: the rows carry the day.
+    desk = app.test_client()
+    assert desk.post("/login", data={"username": "sup_a", "password": "pw"}).status_code == 302
+    resp = desk.post("/supervisor/payers/ended", data={"person": m2["id"], "reason": "died",
+                                                       "ended_on": "2026-03-01"})
+    assert resp.status_code == 302
+    assert set(_copies(app, m2["id"]).values()) == {(h3["id"], "2026-03-01")}
+    assert_kept(app, world)

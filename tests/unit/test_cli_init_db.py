@@ -167,3 +167,45 @@ def test_upgrade_back_fills_the_payer_rows(blank_app):
         assert (row.next_month, row.lapse_month, row.ever_paid, row.solo, row.latest_id) == (
             2025 * 12 + 11, 2025 * 12 + 11 + 3, 1, 1, "e-2")
         assert str(row.last_paid_on)[:10] == "2025-09-05" and row.last_amount == 792000
+
+
+def test_upgrade_copies_each_persons_household_and_end_onto_the_payer_rows(blank_app):
+    """#15, migration b15e8d2f4a63: rows written before the copies existed get their person's
+    household and end, as the writes keep them (an ended member's too)."""
+    from datetime import date
+
+    from fieldapp.models import Enrollment, Household, Person
+    from fieldapp.syncserver import payerchains
+
+    with blank_app.app_context():
+        flask_migrate.upgrade(directory=str(schema.MIGRATIONS), revision="b15c4a7e2d91")
+        area = Area(code="31", name="P", level="province")
+        db.session.add(area)
+        db.session.flush()
+        db.session.add(Household(id="h-1", area_id=area.id, address="Số 1", head_name="An",
+                                 search_text="an"))
+        for pid, ended in (("p-1", None), ("p-2", date(2026, 3, 1))):
+            db.session.add(Person(id=pid, household_id="h-1", area_id=area.id, full_name="An",
+                                  birth_date=date(1980, 1, 1), sex="male", ended_on=ended,
+                                  ended_reason=ended and "died"))
+            db.session.flush()
+            db.session.add(Enrollment(id=f"e-{pid}", person_id=pid, area_id=area.id, scheme="hhi",
+                                      start_month="2025-09", period_months=12, amount_due=1263600,
+                                      paid=False, member_order=1))
+        db.session.flush()
+        # The rows as the previous revision kept them (its columns only).
+        db.session.execute(text(
+            "INSERT INTO payer_chains (person_id, scheme, area_id, first_month, ever_paid, "
+            "next_month, lapse_month, solo, latest_start, latest_id, period_months, member_order) "
+            "SELECT person_id, 'hhi', area_id, 24308, 0, 24308, 24308, 1, '2025-09', id, 12, 1 "
+            "FROM enrollments"))
+        db.session.commit()
+    result = invoke(blank_app, "init-db")
+    assert result.exit_code == 0, result.output
+    with blank_app.app_context():
+        conn = db.session.connection()
+        rows = {r.person_id: (r.household_id, r.ended_on and str(r.ended_on)[:10])
+                for r in conn.execute(text("SELECT * FROM payer_chains"))}
+        assert rows == {"p-1": ("h-1", None), "p-2": ("h-1", "2026-03-01")}
+        kept = {tuple(r) for r in conn.execute(text(f"SELECT {payerchains.COLUMNS} FROM payer_chains"))}
+        assert kept == payerchains.fresh_rows(conn)

@@ -234,3 +234,32 @@ def test_sorting_by_amount_orders_the_whole_list_across_pages(login_as, five_due
     assert [_cells(html, NEXT_PAYMENT) for html in pages] == [
         ["3.168.000 ₫", "1.584.000 ₫"], ["1.584.000 ₫"] * 2, ["264.000 ₫"]]
     assert _cells(pages[1], LAST_PAYMENT) == ["03/12/2025 · 792.000 ₫"] * 2
+
+
+def test_a_page_read_in_sql_is_the_page_of_the_whole_list_sorted(app, world, five_due):
+    """reports/payers.py ``payer_page`` (the database counts, orders and cuts the list) gives
+    for every sort but the amount the page the whole list sorted in Python would: names by
+    code point (on PostgreSQL too, whatever the database's collation: "Lê Thị Đào" after
+    "Lê Thị Yến"), ties as the list's own order, past the end the last page."""
+    from fieldapp.reports import payers
+    from fieldapp.supervisor.payers import SORTS
+
+    keys = {"deadline": lambda p: (p.lapse_month, p.name), "name": lambda p: (p.name, p.lapse_month),
+            "village": lambda p: (p.area_id, p.name)}
+    assert set(keys) == set(SORTS) - {"amount"} == set(payers.ORDERS)
+    with app.test_request_context():
+        areas = list(world.areas.values())
+        day = date(2026, 4, 15)
+        for which in payers.LISTS:
+            whole = payers.payer_list(which, areas, day)
+            for sort, key in keys.items():
+                rows = sorted(whole, key=key)
+                last = max(1, -(-len(rows) // 2))
+                for number in range(1, last + 1):
+                    assert payers.payer_page(which, areas, day, sort, number, 2) == (
+                        len(rows), number, rows[(number - 1) * 2:number * 2]), (which, sort)
+                assert payers.payer_page(which, areas, day, sort, last + 3, 2) == (
+                    len(rows), last, rows[(last - 1) * 2:]), (which, sort)
+        names = [p.name for p in payers.payer_page("due", areas, day, "name", 1, 10)[2]]
+        assert names.index("Lê Thị Yến") < names.index("Lê Thị Đào")
+        assert payers.payer_page("due", [], day, "name", 1, 10) == (0, 1, [])
