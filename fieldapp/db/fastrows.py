@@ -5,13 +5,11 @@ SQLAlchemy's executemany processes every bound value of every row through its ty
 than the database's own work. Here each column gets one small converter, chosen from its
 type and the dialect, producing exactly what SQLAlchemy would have sent (SQLite: naive UTC
 'YYYY-MM-DD HH:MM:SS.ffffff', ISO dates, JSON text; PostgreSQL: aware datetimes, JSONB), and
-the rows go to the driver through ``Connection.exec_driver_sql`` (several rows: COPY for
-PostgreSQL, see ``run``; multi-row INSERTs for SQLite, see ``_sqlite_inserts``).
-``prepare(..., key="id")`` makes an UPDATE. Reads keep using SQLAlchemy, which parses these
-values back as usual (the tests read them both ways).
+the rows go to the driver's executemany through ``Connection.exec_driver_sql`` (several rows
+for PostgreSQL: COPY, see ``run``). ``prepare(..., key="id")`` makes an UPDATE. Reads keep
+using SQLAlchemy, which parses these values back as usual (the tests read them both ways).
 """
 import json
-import sqlite3
 from datetime import UTC, date
 from operator import itemgetter
 
@@ -138,42 +136,7 @@ def prepare(conn, table, rows, key=None):
     if key is None and len(params) > 1 and conn.dialect.name == "postgresql":
         columns = ", ".join(f'"{n}"' for n in order)
         return [(_COPY, f'COPY "{table.name}" ({columns}) FROM STDIN', params)]
-    if key is None and len(params) > 1 and conn.dialect.name == "sqlite":
-        return _sqlite_inserts(sql, params, len(order))
     return [(sql, params)]
-
-
-#: Rows per multi-row INSERT on SQLite, at most (the driver keeps the statement of a full
-#: chunk prepared, so most batches reuse it).
-_SQLITE_ROWS = 100
-#: SQLite's limit on a statement's parameters (32,766 since 3.32, 999 before).
-_SQLITE_PARAMS = 32766 if sqlite3.sqlite_version_info >= (3, 32, 0) else 999
-
-
-def _sqlite_inserts(sql, params, width):
-    """Several new rows for SQLite as multi-row INSERTs (``VALUES (...), (...)``), a
-    statement per chunk of rows, rather than the driver's executemany of one statement
-    per row.
-
-    Why: within a transaction SQLite gives each execution of a statement that may fire a
-    trigger (visits keep ``review_counts`` by triggers) a statement journal, into which
-    it copies every page the statement changes before changing it: per row, a copy of each
-    page of the table and its ten indexes. One statement for many rows copies each page
-    once. Measured on 1,911 visit rows in chunks of 95 (docs/benchmarks.md, #16): 62–68 µs
-    of CPU per row by executemany, 39–42 µs by multi-row INSERT; tables without triggers
-    gain too (40–44 → 30–38 µs), the driver binding the values in one call. The rows go in
-    the same order; an error aborts the whole statement, and every caller's transaction
-    with it, as before.
-    """
-    per = max(1, min(_SQLITE_ROWS, _SQLITE_PARAMS // width))
-    one = sql[sql.rindex(" VALUES ") + len(" VALUES "):]  # "(?, ?, ...)"
-    steps = []
-    for start in range(0, len(params), per):
-        chunk = params[start:start + per]
-        # A tuple of values: one execution (a list would be an executemany).
-        steps.append((sql + f", {one}" * (len(chunk) - 1),
-                      tuple(value for row in chunk for value in row)))
-    return steps
 
 
 #: Marks a PostgreSQL COPY in what ``prepare`` returns.
@@ -219,6 +182,5 @@ def _copy(conn, sql, rows):
 
 
 def insert_rows(conn, table, rows):
-    """INSERT ``rows`` (dicts with the same keys) into ``table``, in as few statements as the
-    database allows (``prepare``)."""
+    """INSERT ``rows`` (dicts with the same keys) into ``table`` in one executemany."""
     run(conn, prepare(conn, table, rows))
