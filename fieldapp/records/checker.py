@@ -158,8 +158,10 @@ class Checker:
             if step.pre:
                 try:
                     field.pre_validate(form)
-                except _PROBLEM:
-                    bad = True
+                except ValidationError:
+                    bad = True  # an error Optional may still clear, as in Field.validate
+                except (ValueError, StopValidation):
+                    return None  # the chain is skipped, or the form would not go on
             for kind, validator in step.chain:
                 if kind == _OPTIONAL:
                     if not raw or isinstance(raw[0], str) and not validator.string_check(raw[0]):
