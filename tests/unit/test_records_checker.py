@@ -42,7 +42,7 @@ def test_every_record_form_compiles(ctx):
 
 
 @pytest.mark.parametrize("kind", sorted(RECORD_FORMS))
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_generated_records_judged_alike(kind, data, ctx):
     _judged_alike(kind, data.draw(_record(kind)))
