@@ -30,6 +30,7 @@ from ..forms.fields import (
     digits,
     no_bidi_controls,
 )
+from . import checker as _checker
 from .lean import LeanForm
 
 REQUIRED = _l("This field is required.")
@@ -93,15 +94,16 @@ class MultiChoiceField(SelectMultipleField):
 
 
 class LocationForm(LeanForm):
-    #: (field, lowest, highest): read by validate() and sent to the phone (formmeta).
+    #: (field, lowest, highest): read by form_rules() and sent to the phone (formmeta).
     RANGES = (("lat", -90, 90), ("lon", -180, 180), ("accuracy_m", 0, 100000))
 
     lat = StringField(_l("Latitude"), [Optional()])
     lon = StringField(_l("Longitude"), [Optional()])
     accuracy_m = StringField(_l("Accuracy (m)"), [Optional()])
 
-    def validate(self, extra_validators=None):
-        ok = super().validate(extra_validators)
+    def form_rules(self, ok):
+        """Each coordinate a number in its range, latitude and longitude together; sets
+        ``point`` ({lat, lon, accuracy_m} as floats, or None) when the location is valid."""
         self.point = None
         values = {}
         for name, low, high in self.RANGES:
@@ -268,31 +270,52 @@ def to_formdata(data):
     """
     items = _FormData()
     for key, value in data.items():
-        if value is None:
+        if isinstance(value, dict) and key == "location":
+            items.update(location_items(key, value))
             continue
-        if isinstance(value, str):  # most values: checked first
-            items[key] = [value]
-        elif isinstance(value, bool):
-            if value:
-                items[key] = ["y"]
-            elif key not in ("paid", "done"):
-                items[key] = ["false"]
-        elif isinstance(value, list):
-            if key == "topics":
-                items[key] = [v if isinstance(v, str) else repr(v) for v in value]
-            else:
-                items[key] = [repr(value)]
-        elif isinstance(value, dict):
-            if key == "location":
-                for sub, subval in value.items():
-                    if subval is not None and sub in ("lat", "lon", "accuracy_m"):
-                        ok = isinstance(subval, (int, float)) and not isinstance(subval, bool)
-                        items[f"location-{sub}"] = [str(subval) if ok else "x"]
-            else:
-                items[key] = [repr(value)]
-        else:
-            items[key] = [str(value)]
+        values = form_values(key, value)
+        if values is not None:
+            items[key] = values
     return items
+
+
+def form_values(key, value):
+    """The form data values of one JSON key of a record other than the location object
+    (None: the key is absent from the form data). Read by ``to_formdata`` and the checker.
+    """
+    if isinstance(value, str):  # most values: checked first
+        return [value]
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        if value:
+            return ["y"]
+        return None if key in ("paid", "done") else ["false"]
+    if isinstance(value, list):
+        if key == "topics":
+            return [v if isinstance(v, str) else repr(v) for v in value]
+        return [repr(value)]
+    if isinstance(value, dict):
+        return [repr(value)]
+    return [str(value)]
+
+
+def location_items(key, value):
+    """The form data of the location object ``value``: {"location-lat": [text], ...}."""
+    items = {}
+    for sub, subval in value.items():
+        if subval is not None and sub in ("lat", "lon", "accuracy_m"):
+            items[f"{key}-{sub}"] = location_values(sub, subval)
+    return items
+
+
+def location_values(_sub, value):
+    """The form data values of one coordinate of the location object (None: absent): its
+    digits when it is a JSON number, else "x", which the number check refuses."""
+    if value is None:
+        return None
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    return [str(value) if ok else "x"]
 
 
 class _FormData(dict):
@@ -371,12 +394,40 @@ def _shape_plan(form):
     return plan
 
 
+def _checker_for(record_type):
+    """The compiled checker of the thread's form of ``record_type`` (None: none compiles)."""
+    checkers = getattr(_local, "checkers", None)
+    if checkers is None:
+        checkers = _local.checkers = {}
+    if record_type not in checkers:
+        form = _form_for(record_type)
+        wanted = {name: kind for name, kind, _message in _shape_plan(form)}
+        checkers[record_type] = _checker.compile_checker(form, wanted, form_values,
+                                                         location_values)
+    return checkers[record_type]
+
+
 def validate_record(record_type, data):
     """Judge one record's ``data`` alone: ({field: value} cleaned, {field: [messages]}).
 
     Cleaned values are Python types: dates, aware datetimes, ints, lists; ``location`` is a
     dict or None. Unknown keys are ignored.
+
+    The form's compiled checker (checker.py) accepts a valid record without the form's
+    bookkeeping; any record it does not accept is judged by the form, which words the
+    errors.
     """
+    if _checker.ENABLED:
+        checker = _checker_for(record_type)
+        if checker is not None:
+            cleaned = checker(data)
+            if cleaned is not None:
+                return cleaned, {}
+    return validate_with_form(record_type, data)
+
+
+def validate_with_form(record_type, data):
+    """``validate_record`` by the form alone: the reference the checker must agree with."""
     form = _form_for(record_type)
     shape_errors = _shape_errors(form, data)
     if shape_errors:

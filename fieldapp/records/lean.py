@@ -108,6 +108,16 @@ class LeanForm(Form):
         return None
 
     def validate(self, extra_validators=None):
+        return self.form_rules(self._validate_fields(extra_validators))
+
+    def form_rules(self, ok):
+        """The rules over several fields of the form, judged once each field has been
+        validated (``ok``: whether every field passed): the form's verdict. None here; a
+        form overrides this rather than ``validate`` so the push's compiled checker
+        (checker.py) runs the same method."""
+        return ok
+
+    def _validate_fields(self, extra_validators):
         plan = _plan(self) if ENABLED else None
         if plan is None or extra_validators:
             return super().validate(extra_validators)
