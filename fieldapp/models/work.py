@@ -217,7 +217,11 @@ class PayerChain(db.Model):
                       Index("ix_payer_chains_lapse", "area_id", "lapse_month"),
                       Index("ix_payer_chains_unpaid", "ever_paid", "scheme", "area_id"),
                       # The few persons with rows in several areas, read apart.
-                      Index("ix_payer_chains_rows", "solo", "scheme", "next_month"))
+                      Index("ix_payer_chains_rows", "solo", "scheme", "next_month"),
+                      # The synthesis's payers kept and lost: a VSI person's only row that
+                      # lapses in a month or later, per area, from the index alone.
+                      Index("ix_payer_chains_alive", "scheme", "solo", "area_id", "lapse_month",
+                            "first_month", "created_by_id", "person_id"))
     person_id: Mapped[str] = mapped_column(ForeignKey("persons.id"), primary_key=True)
     scheme: Mapped[str] = mapped_column(String(4), primary_key=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), primary_key=True)
