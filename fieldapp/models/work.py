@@ -1,13 +1,14 @@
 """Field work: visits, sign-ups (enrollments), referrals and group outreach sessions."""
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, SmallInteger, String, UniqueConstraint, text
+from sqlalchemy import DDL, BigInteger, ForeignKey, Index, SmallInteger, String, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sync.protocol import REFERRAL_STATUSES, REVIEW_STATUSES  # noqa: F401 (models' names)
 
 from ..extensions import db
 from .base import JSONType, UTCDateTime, utcnow
+from .households import Person
 from .syncable import Synced
 
 
@@ -246,3 +247,47 @@ class PayerChain(db.Model):
     # The latest day one of these sign-ups was paid, and the sum paid for them that day.
     last_paid_on: Mapped[date | None] = mapped_column(db.Date)
     last_amount: Mapped[int | None] = mapped_column(BigInteger)
+    #: The person's household as stored now: an HHI payer is a household, and the synthesis's
+    #: payers kept and lost group its members' rows by it without reading every person.
+    #: Written with the row, and kept by a trigger on ``persons`` when a person moves to
+    #: another household (``PERSON_HOUSEHOLD_TRIGGERS``), whatever path writes the move.
+    household_id: Mapped[str | None] = mapped_column(String(36))
+
+
+# A person moved to another household takes their payer rows along, in the statement that
+# moves them: every path that writes persons (a push, the desk, imports, tests through the
+# ORM) keeps payer_chains.household_id, and nothing can forget to. Beware: Alembic's
+# ``batch_alter_table`` on SQLite rebuilds a table by copying it, which drops its triggers; a
+# later migration that alters ``persons`` that way must create them again.
+PERSON_HOUSEHOLD_TRIGGERS = {
+    "sqlite": [
+        """CREATE TRIGGER IF NOT EXISTS trg_payer_chains_household
+AFTER UPDATE OF household_id ON persons
+WHEN old.household_id IS NOT new.household_id
+BEGIN
+  UPDATE payer_chains SET household_id = new.household_id WHERE person_id = new.id;
+END"""],
+    "postgresql": [
+        """CREATE OR REPLACE FUNCTION payer_chains_household() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE payer_chains SET household_id = NEW.household_id WHERE person_id = NEW.id;
+  RETURN NULL;
+END $$""",
+        "DROP TRIGGER IF EXISTS trg_payer_chains_household ON persons",
+        "CREATE TRIGGER trg_payer_chains_household AFTER UPDATE OF household_id ON persons "
+        "FOR EACH ROW WHEN (OLD.household_id IS DISTINCT FROM NEW.household_id) "
+        "EXECUTE FUNCTION payer_chains_household()"],
+}
+
+
+def _attach_person_household(persons_table):
+    """Tables made by db.create_all() (tests, the benchmarks, init-db's adoption) get the
+    trigger as soon as ``persons`` exists (its body names payer_chains, resolved when it
+    runs)."""
+    for dialect, statements in PERSON_HOUSEHOLD_TRIGGERS.items():
+        for statement in statements:
+            event.listen(persons_table, "after_create",
+                         DDL(statement.replace("%", "%%")).execute_if(dialect=dialect))
+
+
+_attach_person_household(Person.__table__)

@@ -498,7 +498,9 @@ def _judged_on(d):
 # VSI person's one, an HHI household's members'. Counted per collector and area first (a few
 # thousand rows), then per organization and commune, with the organization's first
 # collection point there. The chains come before it: read from the kept sums
-# (``_KEPT_LOST_CHAINS``), or worked out from every sign-up (``_chains(())``, tests).
+# (``_KEPT_LOST_CHAINS``, which carry the household: only the persons who ended by the
+# month's end are read, ``ix_persons_ended``), or worked out from every sign-up
+# (``_chains(())``, tests: each chain's person read for its household and end).
 _KEPT_LOST = f"""
 , payers AS (
   SELECT c.scheme, MIN(c.area_id) AS area_id, MAX(c.created_by_id) AS created_by_id,
@@ -506,8 +508,8 @@ _KEPT_LOST = f"""
          {_judged_on("")},
          {_judged_on("b_")}
   FROM chains c
-  JOIN persons p ON p.id = c.person_id
-  GROUP BY c.scheme, CASE WHEN c.scheme = 'vsi' THEN c.person_id ELSE p.household_id END
+  {{persons}}
+  GROUP BY c.scheme, CASE WHEN c.scheme = 'vsi' THEN c.person_id ELSE {{household}} END
 ),
 judged AS (
   SELECT area_id, created_by_id, first_s, lapse_at,
@@ -539,7 +541,7 @@ GROUP BY u.organization_id, a.parent_id
 # synthesis's CPU at 200,000 sign-ups).
 _KEPT_LOST_CHAINS = """
 WITH kw AS (
-  SELECT k.person_id, k.scheme, k.area_id, k.created_by_id, k.period_months,
+  SELECT k.person_id, k.scheme, k.area_id, k.created_by_id, k.period_months, k.household_id,
          ROW_NUMBER() OVER (PARTITION BY k.person_id, k.scheme
                             ORDER BY k.latest_start DESC, k.latest_id DESC) AS rn,
          MAX(k.paid_end) OVER (PARTITION BY k.person_id, k.scheme) AS pe,
@@ -549,10 +551,11 @@ WITH kw AS (
 ),
 chains AS (
   SELECT k.person_id, k.scheme, k.area_id, k.created_by_id, k.period_months, k.ever_paid,
-         k.first_month AS first_s, k.next_month AS nxt
+         k.first_month AS first_s, k.next_month AS nxt, k.household_id
   FROM payer_chains k WHERE k.solo = 1 AND k.scheme = 'hhi' AND k.area_id IN :areas
   UNION ALL
-  SELECT person_id, scheme, area_id, created_by_id, period_months, ep, fs, COALESCE(pe, fs)
+  SELECT person_id, scheme, area_id, created_by_id, period_months, ep, fs, COALESCE(pe, fs),
+         household_id
   FROM kw WHERE rn = 1
 )
 """
@@ -573,8 +576,14 @@ _SOLO_VSI = """
     AND s.person_id NOT IN (SELECT e.id FROM persons e WHERE e.ended_on <= :today)
   GROUP BY s.created_by_id, s.area_id
 """
-_KEPT_LOST_SQL = {False: _KEPT_LOST_CHAINS + _KEPT_LOST.format(solo_vsi=_SOLO_VSI),
-                  True: _chains(()) + _KEPT_LOST.format(solo_vsi="")}
+_KEPT_LOST_SQL = {
+    False: _KEPT_LOST_CHAINS + _KEPT_LOST.format(
+        persons="LEFT JOIN (SELECT id, ended_on FROM persons WHERE ended_on <= :today) p"
+                " ON p.id = c.person_id",
+        household="c.household_id", solo_vsi=_SOLO_VSI),
+    True: _chains(()) + _KEPT_LOST.format(persons="JOIN persons p ON p.id = c.person_id",
+                                          household="p.household_id", solo_vsi=""),
+}
 
 
 def kept_and_lost(area_ids, year, month, fresh=False):

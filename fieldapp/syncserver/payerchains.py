@@ -16,6 +16,9 @@ rewrites the old person's row too. ``rebuild`` writes the whole table (the migra
 back-fill, data written around these paths such as the benchmark's bulk seed).
 
 A person's ``ended_on`` is not kept: the states read it from ``persons`` on the day judged.
+The person's household is (``household_id``): written here with the rows, and when a person
+moves to another household by a trigger on ``persons`` (models/work.py
+``PERSON_HOUSEHOLD_TRIGGERS``), since such a move writes no sign-up.
 """
 from sqlalchemy import bindparam, text
 
@@ -26,12 +29,13 @@ _CHUNK = 500
 COLUMNS = ("person_id, scheme, area_id, first_month, paid_end, ever_paid, next_month, "
            "lapse_month, solo, "
            "latest_start, latest_id, created_by_id, period_months, monthly_income, "
-           "support_group, member_order, last_paid_on, last_amount")
+           "support_group, member_order, last_paid_on, last_amount, household_id")
 
 # The rows of the persons chosen by ``{persons}`` (a condition on ``e.person_id``): per
 # person, scheme and area, the sums over its sign-ups, whether it is the person's only area
 # for the scheme, the latest sign-up (start month, then id: the same order
-# reports/payers.py's fresh computation uses) and its latest payment day.
+# reports/payers.py's fresh computation uses), its latest payment day and the person's
+# household (kept since by a trigger on persons: models/work.py).
 _ROWS = f"""
 WITH m AS (
   SELECT e.id, e.person_id, e.scheme, e.area_id, e.created_by_id, e.period_months,
@@ -63,8 +67,9 @@ SELECT w.person_id, w.scheme, w.area_id, w.first_s, w.paid_end, w.ever_paid,
          + CASE WHEN w.scheme = 'vsi' THEN {WINDOW_SQL.format(p="w.period_months")} ELSE 0 END,
        CASE WHEN COUNT(*) OVER (PARTITION BY w.person_id, w.scheme) = 1 THEN 1 ELSE 0 END,
        w.start_month, w.id, w.created_by_id, w.period_months,
-       w.monthly_income, w.support_group, w.member_order, d.paid_on, d.amount
+       w.monthly_income, w.support_group, w.member_order, d.paid_on, d.amount, p.household_id
 FROM w
+JOIN persons p ON p.id = w.person_id
 LEFT JOIN daily d ON d.rk = 1 AND d.person_id = w.person_id AND d.scheme = w.scheme
   AND d.area_id = w.area_id
 WHERE w.rn = 1

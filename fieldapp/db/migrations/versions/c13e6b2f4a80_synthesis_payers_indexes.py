@@ -1,17 +1,24 @@
 """payer_chains and persons: the synthesis's payers kept and lost read from indexes (#13)
 
-``ix_payer_chains_alive`` (scheme, solo, area, lapse month, first month, collector, person):
-a VSI person's only row is its payer as it stands, so the monthly synthesis counts those kept
-and lost from the rows that lapse in the month or later, a range per area, from the index
-alone, instead of judging every payer of the areas (reports/payers.py ``_SOLO_VSI``).
-``ix_persons_ended`` (ended on, id): the few persons who ended by a day, read apart, instead
-of looking up each payer's person.
+- ``ix_payer_chains_alive`` (scheme, solo, area, lapse month, first month, collector,
+  person): a VSI person's only row is its payer as it stands, so the monthly synthesis
+  counts those kept and lost from the rows that lapse in the month or later, a range per
+  area, from the index alone, instead of judging every payer of the areas
+  (reports/payers.py ``_SOLO_VSI``).
+- ``ix_persons_ended`` (ended on, id): the few persons who ended by a day, read apart,
+  instead of looking up each payer's person.
+- ``payer_chains.household_id``: the person's household, back-filled here, written with the
+  rows since (syncserver/payerchains.py) and kept by a trigger on ``persons`` when a person
+  moves to another household (models/work.py ``PERSON_HOUSEHOLD_TRIGGERS``; a copy here: a
+  migration stays as it was written). An HHI payer's members are then grouped without
+  reading every person.
 
 Revision ID: c13e6b2f4a80
 Revises: b15c4a7e2d91
 Create Date: 2026-12-07 20:10:00
 
 """
+import sqlalchemy as sa
 from alembic import op
 
 revision = "c13e6b2f4a80"
@@ -19,8 +26,40 @@ down_revision = "b15c4a7e2d91"
 branch_labels = None
 depends_on = None
 
+_TRIGGERS = {
+    "sqlite": [
+        """CREATE TRIGGER IF NOT EXISTS trg_payer_chains_household
+AFTER UPDATE OF household_id ON persons
+WHEN old.household_id IS NOT new.household_id
+BEGIN
+  UPDATE payer_chains SET household_id = new.household_id WHERE person_id = new.id;
+END"""],
+    "postgresql": [
+        """CREATE OR REPLACE FUNCTION payer_chains_household() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE payer_chains SET household_id = NEW.household_id WHERE person_id = NEW.id;
+  RETURN NULL;
+END $$""",
+        "DROP TRIGGER IF EXISTS trg_payer_chains_household ON persons",
+        "CREATE TRIGGER trg_payer_chains_household AFTER UPDATE OF household_id ON persons "
+        "FOR EACH ROW WHEN (OLD.household_id IS DISTINCT FROM NEW.household_id) "
+        "EXECUTE FUNCTION payer_chains_household()"],
+}
+_DROP = {"sqlite": ["DROP TRIGGER IF EXISTS trg_payer_chains_household"],
+         "postgresql": ["DROP TRIGGER IF EXISTS trg_payer_chains_household ON persons",
+                        "DROP FUNCTION IF EXISTS payer_chains_household()"]}
+
 
 def upgrade():
+    dialect = op.get_bind().dialect.name
+    if dialect == "postgresql":
+        # No move between the back-fill and the trigger.
+        op.execute("LOCK TABLE persons IN SHARE ROW EXCLUSIVE MODE")
+    op.add_column("payer_chains", sa.Column("household_id", sa.String(length=36), nullable=True))
+    for statement in _TRIGGERS.get(dialect, []):
+        op.execute(statement)
+    op.execute("UPDATE payer_chains SET household_id = "
+               "(SELECT p.household_id FROM persons p WHERE p.id = payer_chains.person_id)")
     op.create_index("ix_payer_chains_alive", "payer_chains",
                     ["scheme", "solo", "area_id", "lapse_month", "first_month", "created_by_id",
                      "person_id"])
@@ -30,3 +69,7 @@ def upgrade():
 def downgrade():
     op.drop_index("ix_persons_ended", table_name="persons")
     op.drop_index("ix_payer_chains_alive", table_name="payer_chains")
+    for statement in _DROP.get(op.get_bind().dialect.name, []):
+        op.execute(statement)
+    with op.batch_alter_table("payer_chains") as batch:
+        batch.drop_column("household_id")
