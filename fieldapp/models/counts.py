@@ -25,7 +25,7 @@ drops its triggers. A later migration that alters ``visits`` that way must call
 """
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import DDL, PrimaryKeyConstraint, String, event, text
+from sqlalchemy import DDL, Index, PrimaryKeyConstraint, String, event, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -40,7 +40,10 @@ class ReviewCount(db.Model):
 
     __tablename__ = "review_counts"
     __table_args__ = (PrimaryKeyConstraint("area_id", "collector_id", "outcome", "review_status",
-                                           "month", name="pk_review_counts"),)
+                                           "month", name="pk_review_counts"),
+                      # The monthly synthesis: a month's visits per area and collector, a
+                      # range of the month's rows instead of every month of the areas.
+                      Index("ix_review_counts_month", "month", "area_id", "collector_id"))
     # No foreign keys: the rows follow the visits (whose own keys hold), and a trigger's
     # UPSERT should not pay for checks the visit already passed.
     area_id: Mapped[int] = mapped_column()

@@ -94,6 +94,10 @@ class Referral(Synced, db.Model):
         db.Index("ix_referrals_desk", "area_id", "created_by_id", "status", "received_at",
                  "visited_at"),
         db.Index("ix_referrals_received_at", "received_at"),
+        # The monthly synthesis: a month's referrals by when they were made, from the index
+        # alone (docs/synthesis.md), not every referral of the country.
+        db.Index("ix_referrals_made", text("coalesce(client_time, received_at)"),
+                 "assigned_to_id", "area_id", "status"),
     )
     contact_name: Mapped[str] = mapped_column(String(200))
     reason: Mapped[str] = mapped_column(String(24))
@@ -222,7 +226,11 @@ class PayerChain(db.Model):
                       # The synthesis's payers kept and lost: a VSI person's only row that
                       # lapses in a month or later, per area, from the index alone.
                       Index("ix_payer_chains_alive", "scheme", "solo", "area_id", "lapse_month",
-                            "first_month", "created_by_id", "person_id"))
+                            "first_month", "created_by_id", "person_id"),
+                      # ... and the few rows of persons with rows in several areas, in chain
+                      # order (partial: SQLite's statistics then tell how few they are).
+                      Index("ix_payer_chains_shared", "person_id", "scheme", "area_id",
+                            sqlite_where=text("solo = 0"), postgresql_where=text("solo = 0")))
     person_id: Mapped[str] = mapped_column(ForeignKey("persons.id"), primary_key=True)
     scheme: Mapped[str] = mapped_column(String(4), primary_key=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), primary_key=True)

@@ -534,13 +534,17 @@ LEFT JOIN areas a ON a.id = k.area_id
 GROUP BY u.organization_id, a.parent_id
 """
 # ``_KEPT_CHAINS`` as kept and lost read it: the kept rows of the areas that are not a VSI
-# person's only row (those are counted apart, ``_SOLO_VSI``), with the columns judged. Not
+# person's only row (those are counted apart, ``_SOLO_VSI``), with the columns judged, and
+# the persons who ended by the month's end (``ended``: MATERIALIZED, else SQLite folds it
+# into a lookup of every payer's person). The few rows of persons with rows in several areas
+# come from their partial index (``ix_payer_chains_shared``). Not
 # the lists' form: there ``picked`` is read twice, so PostgreSQL computes it once into a
 # work table whose rows it cannot estimate (hundreds where there are 146,000), and then
 # looks each one's person up by index instead of hashing the persons (0.7 s → 1.1 s of the
 # synthesis's CPU at 200,000 sign-ups).
 _KEPT_LOST_CHAINS = """
-WITH kw AS (
+WITH ended AS MATERIALIZED (SELECT id, ended_on FROM persons WHERE ended_on <= :today),
+kw AS (
   SELECT k.person_id, k.scheme, k.area_id, k.created_by_id, k.period_months, k.household_id,
          ROW_NUMBER() OVER (PARTITION BY k.person_id, k.scheme
                             ORDER BY k.latest_start DESC, k.latest_id DESC) AS rn,
@@ -578,8 +582,7 @@ _SOLO_VSI = """
 """
 _KEPT_LOST_SQL = {
     False: _KEPT_LOST_CHAINS + _KEPT_LOST.format(
-        persons="LEFT JOIN (SELECT id, ended_on FROM persons WHERE ended_on <= :today) p"
-                " ON p.id = c.person_id",
+        persons="LEFT JOIN ended p ON p.id = c.person_id",
         household="c.household_id", solo_vsi=_SOLO_VSI),
     True: _chains(()) + _KEPT_LOST.format(persons="JOIN persons p ON p.id = c.person_id",
                                           household="p.household_id", solo_vsi=""),

@@ -1,7 +1,8 @@
 """The payers' state inputs kept by the writes (#15, syncserver/payerchains.py): after each
 push (new sign-up, payment, renewal, edit of dates, a household moved, a person moved to
-another household) and each desk edit (a person ended), the kept table equals a fresh computation from every sign-up and payment,
-and the states, desk lists and the synthesis's payers kept and lost read from it equal those
+another household) and each desk edit (a person ended), the kept table equals a fresh
+computation from every sign-up and payment, and the states, desk lists and the synthesis's
+payers kept and lost read from it equal those
 judged from the sign-ups themselves (reports/payers.py ``fresh``), for the whole province and
 for single areas, on days before and after each deadline."""
 from datetime import date

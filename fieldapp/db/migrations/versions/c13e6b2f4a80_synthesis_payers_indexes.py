@@ -1,10 +1,12 @@
-"""payer_chains and persons: the synthesis's payers kept and lost read from indexes (#13)
+"""payer_chains, persons, review_counts, referrals: the monthly synthesis read from indexes (#13)
 
 - ``ix_payer_chains_alive`` (scheme, solo, area, lapse month, first month, collector,
   person): a VSI person's only row is its payer as it stands, so the monthly synthesis
   counts those kept and lost from the rows that lapse in the month or later, a range per
   area, from the index alone, instead of judging every payer of the areas
   (reports/payers.py ``_SOLO_VSI``).
+- ``ix_payer_chains_shared`` (person, scheme, area) of the rows with ``solo = 0``: the few
+  persons with rows in several areas, whose rows are combined, read apart.
 - ``ix_persons_ended`` (ended on, id): the few persons who ended by a day, read apart,
   instead of looking up each payer's person.
 - ``payer_chains.household_id``: the person's household, back-filled here, written with the
@@ -12,6 +14,10 @@
   moves to another household (models/work.py ``PERSON_HOUSEHOLD_TRIGGERS``; a copy here: a
   migration stays as it was written). An HHI payer's members are then grouped without
   reading every person.
+- ``ix_review_counts_month`` (month, area, collector): the month's visits per collector
+  read from review_counts, a range of one month's rows.
+- ``ix_referrals_made`` (when made, assignee, area, status): a month's referrals from the
+  index alone.
 
 Revision ID: c13e6b2f4a80
 Revises: b15c4a7e2d91
@@ -63,11 +69,20 @@ def upgrade():
     op.create_index("ix_payer_chains_alive", "payer_chains",
                     ["scheme", "solo", "area_id", "lapse_month", "first_month", "created_by_id",
                      "person_id"])
+    op.create_index("ix_payer_chains_shared", "payer_chains", ["person_id", "scheme", "area_id"],
+                    sqlite_where=sa.text("solo = 0"), postgresql_where=sa.text("solo = 0"))
     op.create_index("ix_persons_ended", "persons", ["ended_on", "id"])
+    op.create_index("ix_review_counts_month", "review_counts", ["month", "area_id", "collector_id"])
+    op.create_index("ix_referrals_made", "referrals",
+                    [sa.text("coalesce(client_time, received_at)"), "assigned_to_id", "area_id",
+                     "status"])
 
 
 def downgrade():
+    op.drop_index("ix_referrals_made", table_name="referrals")
+    op.drop_index("ix_review_counts_month", table_name="review_counts")
     op.drop_index("ix_persons_ended", table_name="persons")
+    op.drop_index("ix_payer_chains_shared", table_name="payer_chains")
     op.drop_index("ix_payer_chains_alive", table_name="payer_chains")
     for statement in _DROP.get(op.get_bind().dialect.name, []):
         op.execute(statement)
