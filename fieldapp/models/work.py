@@ -230,7 +230,10 @@ class PayerChain(db.Model):
                       # ... and the few rows of persons with rows in several areas, in chain
                       # order (partial: SQLite's statistics then tell how few they are).
                       Index("ix_payer_chains_shared", "person_id", "scheme", "area_id",
-                            sqlite_where=text("solo = 0"), postgresql_where=text("solo = 0")))
+                            sqlite_where=text("solo = 0"), postgresql_where=text("solo = 0")),
+                      # ... and whether an HHI household has rows of other members.
+                      Index("ix_payer_chains_household", "household_id", "scheme", "area_id",
+                            "person_id"))
     person_id: Mapped[str] = mapped_column(ForeignKey("persons.id"), primary_key=True)
     scheme: Mapped[str] = mapped_column(String(4), primary_key=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), primary_key=True)

@@ -557,6 +557,7 @@ chains AS (
   SELECT k.person_id, k.scheme, k.area_id, k.created_by_id, k.period_months, k.ever_paid,
          k.first_month AS first_s, k.next_month AS nxt, k.household_id
   FROM payer_chains k WHERE k.solo = 1 AND k.scheme = 'hhi' AND k.area_id IN :areas
+    AND EXISTS ({others})
   UNION ALL
   SELECT person_id, scheme, area_id, created_by_id, period_months, ep, fs, COALESCE(pe, fs),
          household_id
@@ -580,10 +581,30 @@ _SOLO_VSI = """
     AND s.person_id NOT IN (SELECT e.id FROM persons e WHERE e.ended_on <= :today)
   GROUP BY s.created_by_id, s.area_id
 """
+# An HHI household whose only row in the areas is one member's only row is judged by that
+# row alone, as a VSI person's only row is: *kept* when it started by the month before and
+# is never paid (due) or paid beyond the month; *lost* when it was paid and its next period
+# started in the month unpaid (no grace). Households with other rows (``{others}``: another
+# member's, found through ``ix_payer_chains_household``; ``+ 0``: the areas filter the few rows
+# found, else SQLite seeks each area for each household) are grouped in ``payers``.
+_OTHERS = ("SELECT 1 FROM payer_chains o WHERE o.household_id = {row}.household_id"
+           " AND o.scheme = 'hhi' AND o.area_id + 0 IN :areas AND o.person_id <> {row}.person_id")
+_SOLO_HHI = f"""
+  UNION ALL
+  SELECT s.created_by_id, s.area_id,
+         SUM(CASE WHEN s.first_month <= :b_month AND (s.ever_paid = 0 OR s.next_month > :month)
+                  THEN 1 ELSE 0 END),
+         SUM(CASE WHEN s.ever_paid = 1 AND s.next_month = :month THEN 1 ELSE 0 END)
+  FROM payer_chains s
+  WHERE s.scheme = 'hhi' AND s.solo = 1 AND s.area_id IN :areas
+    AND s.person_id NOT IN (SELECT e.id FROM persons e WHERE e.ended_on <= :today)
+    AND NOT EXISTS ({_OTHERS.format(row="s")})
+  GROUP BY s.created_by_id, s.area_id
+"""
 _KEPT_LOST_SQL = {
-    False: _KEPT_LOST_CHAINS + _KEPT_LOST.format(
+    False: _KEPT_LOST_CHAINS.format(others=_OTHERS.format(row="k")) + _KEPT_LOST.format(
         persons="LEFT JOIN ended p ON p.id = c.person_id",
-        household="c.household_id", solo_vsi=_SOLO_VSI),
+        household="c.household_id", solo_vsi=_SOLO_VSI + _SOLO_HHI),
     True: _chains(()) + _KEPT_LOST.format(persons="JOIN persons p ON p.id = c.person_id",
                                           household="p.household_id", solo_vsi=""),
 }

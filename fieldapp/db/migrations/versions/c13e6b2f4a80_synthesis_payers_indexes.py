@@ -13,7 +13,8 @@
   rows since (syncserver/payerchains.py) and kept by a trigger on ``persons`` when a person
   moves to another household (models/work.py ``PERSON_HOUSEHOLD_TRIGGERS``; a copy here: a
   migration stays as it was written). An HHI payer's members are then grouped without
-  reading every person.
+  reading every person, and a household with one member's row judged by it alone
+  (``ix_payer_chains_household``: whether other members have rows).
 - ``ix_review_counts_month`` (month, area, collector): the month's visits per collector
   read from review_counts, a range of one month's rows.
 - ``ix_referrals_made`` (when made, assignee, area, status): a month's referrals from the
@@ -71,6 +72,8 @@ def upgrade():
                      "person_id"])
     op.create_index("ix_payer_chains_shared", "payer_chains", ["person_id", "scheme", "area_id"],
                     sqlite_where=sa.text("solo = 0"), postgresql_where=sa.text("solo = 0"))
+    op.create_index("ix_payer_chains_household", "payer_chains",
+                    ["household_id", "scheme", "area_id", "person_id"])
     op.create_index("ix_persons_ended", "persons", ["ended_on", "id"])
     op.create_index("ix_review_counts_month", "review_counts", ["month", "area_id", "collector_id"])
     op.create_index("ix_referrals_made", "referrals",
@@ -82,6 +85,7 @@ def downgrade():
     op.drop_index("ix_referrals_made", table_name="referrals")
     op.drop_index("ix_review_counts_month", table_name="review_counts")
     op.drop_index("ix_persons_ended", table_name="persons")
+    op.drop_index("ix_payer_chains_household", table_name="payer_chains")
     op.drop_index("ix_payer_chains_shared", table_name="payer_chains")
     op.drop_index("ix_payer_chains_alive", table_name="payer_chains")
     for statement in _DROP.get(op.get_bind().dialect.name, []):
