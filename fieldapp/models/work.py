@@ -269,7 +269,9 @@ class PayerChain(db.Model):
 # moves them: every path that writes persons (a push, the desk, imports, tests through the
 # ORM) keeps payer_chains.household_id, and nothing can forget to. Beware: Alembic's
 # ``batch_alter_table`` on SQLite rebuilds a table by copying it, which drops its triggers; a
-# later migration that alters ``persons`` that way must create them again.
+# later migration that alters ``persons`` that way must create them again. On PostgreSQL the
+# trigger first takes the person's advisory lock that syncserver/payerchains.py ``refresh``
+# takes, so a push moving a person and another rewriting their rows queue in one order.
 PERSON_HOUSEHOLD_TRIGGERS = {
     "sqlite": [
         """CREATE TRIGGER IF NOT EXISTS trg_payer_chains_household
@@ -281,6 +283,7 @@ END"""],
     "postgresql": [
         """CREATE OR REPLACE FUNCTION payer_chains_household() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  PERFORM pg_advisory_xact_lock(hashtext('payer:' || NEW.id));
   UPDATE payer_chains SET household_id = NEW.household_id WHERE person_id = NEW.id;
   RETURN NULL;
 END $$""",

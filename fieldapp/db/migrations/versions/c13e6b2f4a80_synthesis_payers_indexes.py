@@ -44,6 +44,7 @@ END"""],
     "postgresql": [
         """CREATE OR REPLACE FUNCTION payer_chains_household() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  PERFORM pg_advisory_xact_lock(hashtext('payer:' || NEW.id));
   UPDATE payer_chains SET household_id = NEW.household_id WHERE person_id = NEW.id;
   RETURN NULL;
 END $$""",
