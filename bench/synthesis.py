@@ -10,7 +10,8 @@ page as a province supervisor gets it over HTTP, and the XLSX download. Budget
 this process's, plus on PostgreSQL the CPU of the backends serving the bench's database (the
 machine may be shared: CPU is the work, wall time includes the wait for a core). ``--parts``
 also times the report's statements one by one; ``--reuse`` adds the tables (``payer_chains``,
-back-filled) and indexes the models gained since the data file was made.
+back-filled), columns (``payer_chains.household_id``) and indexes the models gained since the
+data file was made.
 
     .venv/bin/python -m bench.synthesis
     .venv/bin/python -m bench.synthesis --visits 1000000 --enrollments 200000 --repeat 3
@@ -264,6 +265,17 @@ def _add_missing_indexes(app):
 
     with app.app_context():
         db.create_all()  # the tables a kept file lacks, with their indexes
+        columns = {c["name"] for c in db.inspect(db.engine).get_columns("payer_chains")}
+        if "household_id" not in columns:  # a file made before payer_chains kept households
+            from fieldapp.models.work import PERSON_HOUSEHOLD_TRIGGERS
+
+            conn = db.session.connection()
+            conn.exec_driver_sql("ALTER TABLE payer_chains ADD COLUMN household_id VARCHAR(36)")
+            for statement in PERSON_HOUSEHOLD_TRIGGERS[conn.dialect.name]:
+                conn.exec_driver_sql(statement)
+            db.session.commit()
+            _back_fill_payer_chains()
+            _analyze("payer_chains")
         if db.session.scalar(db.select(PayerChain.person_id).limit(1)) is None:
             _back_fill_payer_chains()
             _analyze("payer_chains")

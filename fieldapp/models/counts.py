@@ -23,7 +23,9 @@ Beware: Alembic's ``batch_alter_table`` on SQLite rebuilds a table by copying it
 drops its triggers. A later migration that alters ``visits`` that way must call
 ``create_triggers`` again (and ``backfill`` is idempotent for a repair).
 """
-from sqlalchemy import DDL, PrimaryKeyConstraint, String, event, text
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import DDL, Index, PrimaryKeyConstraint, String, event, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -38,7 +40,10 @@ class ReviewCount(db.Model):
 
     __tablename__ = "review_counts"
     __table_args__ = (PrimaryKeyConstraint("area_id", "collector_id", "outcome", "review_status",
-                                           "month", name="pk_review_counts"),)
+                                           "month", name="pk_review_counts"),
+                      # The monthly synthesis: a month's visits per area and collector, a
+                      # range of the month's rows instead of every month of the areas.
+                      Index("ix_review_counts_month", "month", "area_id", "collector_id"))
     # No foreign keys: the rows follow the visits (whose own keys hold), and a trigger's
     # UPSERT should not pay for checks the visit already passed.
     area_id: Mapped[int] = mapped_column()
@@ -163,3 +168,52 @@ def _attach(visits_table):
 
 
 _attach(Visit.__table__)
+
+
+# Reading the counts for a range of local time: whole UTC months from the table, the hours
+# between the range's ends and the nearest UTC month boundaries from the visits.
+def _month_start(moment):
+    return datetime(moment.year, moment.month, 1, tzinfo=UTC)
+
+
+def _next_month(first):
+    return first.replace(year=first.year + first.month // 12, month=first.month % 12 + 1)
+
+
+def _nearest_boundary(moment):
+    """The UTC month boundary nearest ``moment``, and the sliver between them as
+    (from, to, sign): what counting up to the boundary instead of ``moment`` got wrong."""
+    moment = moment.astimezone(UTC)
+    first = _month_start(moment)
+    if moment == first:
+        return first, None
+    following = _next_month(first)
+    if moment - first <= following - moment:
+        return first, (first, moment)
+    return following, (moment, following)
+
+
+def month_cut(start, end):
+    """How to count visits whose time is in [start, end) (either may be None):
+    (months, slivers) where months is ("YYYY-MM" or None, "YYYY-MM" or None), the UTC
+    months [first, last) read from review_counts, and slivers [(from, to, sign)] counted
+    from the visits and added (+1) or taken away (-1). None when counting [start, end)
+    straight from the visits reads fewer visits (a range of a few days)."""
+    lo = hi = None
+    slivers, width = [], timedelta()
+    if start is not None:
+        boundary, sliver = _nearest_boundary(start)
+        lo = boundary.strftime("%Y-%m")
+        if sliver:
+            # The boundary before start counted [boundary, start) too much; after, too little.
+            slivers.append((*sliver, -1 if sliver[0] == boundary else 1))
+            width += sliver[1] - sliver[0]
+    if end is not None:
+        boundary, sliver = _nearest_boundary(end)
+        hi = boundary.strftime("%Y-%m")
+        if sliver:
+            slivers.append((*sliver, 1 if sliver[0] == boundary else -1))
+            width += sliver[1] - sliver[0]
+    if start is not None and end is not None and (end <= start or end - start <= width):
+        return None
+    return (lo, hi), slivers

@@ -1,13 +1,14 @@
 """Field work: visits, sign-ups (enrollments), referrals and group outreach sessions."""
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, SmallInteger, String, UniqueConstraint, text
+from sqlalchemy import DDL, BigInteger, ForeignKey, Index, SmallInteger, String, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sync.protocol import REFERRAL_STATUSES, REVIEW_STATUSES  # noqa: F401 (models' names)
 
 from ..extensions import db
 from .base import JSONType, UTCDateTime, utcnow
+from .households import Person
 from .syncable import Synced
 
 
@@ -93,6 +94,10 @@ class Referral(Synced, db.Model):
         db.Index("ix_referrals_desk", "area_id", "created_by_id", "status", "received_at",
                  "visited_at"),
         db.Index("ix_referrals_received_at", "received_at"),
+        # The monthly synthesis: a month's referrals by when they were made, from the index
+        # alone (docs/synthesis.md), not every referral of the country.
+        db.Index("ix_referrals_made", text("coalesce(client_time, received_at)"),
+                 "assigned_to_id", "area_id", "status"),
     )
     contact_name: Mapped[str] = mapped_column(String(200))
     reason: Mapped[str] = mapped_column(String(24))
@@ -218,8 +223,18 @@ class PayerChain(db.Model):
                       Index("ix_payer_chains_unpaid", "ever_paid", "scheme", "area_id"),
                       # The few persons with rows in several areas, read apart.
                       Index("ix_payer_chains_rows", "solo", "scheme", "next_month"),
-                      # An HHI household's members' rows, judged together.
-                      Index("ix_payer_chains_household", "household_id"))
+                      # The synthesis's payers kept and lost: a VSI person's only row that
+                      # lapses in a month or later, per area, from the index alone.
+                      Index("ix_payer_chains_alive", "scheme", "solo", "area_id", "lapse_month",
+                            "first_month", "created_by_id", "person_id"),
+                      # ... and the few rows of persons with rows in several areas, in chain
+                      # order (partial: SQLite's statistics then tell how few they are).
+                      Index("ix_payer_chains_shared", "person_id", "scheme", "area_id",
+                            sqlite_where=text("solo = 0"), postgresql_where=text("solo = 0")),
+                      # An HHI household's members' rows, judged together (the lists), and
+                      # whether a household has rows of other members (the synthesis).
+                      Index("ix_payer_chains_household", "household_id", "scheme", "area_id",
+                            "person_id"))
     person_id: Mapped[str] = mapped_column(ForeignKey("persons.id"), primary_key=True)
     scheme: Mapped[str] = mapped_column(String(4), primary_key=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), primary_key=True)
@@ -247,7 +262,51 @@ class PayerChain(db.Model):
     #: Copies of the person's ``household_id`` and ``ended_on`` (migration ``b15e8d2f4a63``):
     #: the states judge an HHI household over its members' rows, and every payer's end by
     #: the day judged, without a join through ``persons`` (47,000 key lookups for a
-    #: province's due list). Rewritten when a push changes a person's household and when
-    #: the desk records that a person stopped paying (syncserver/payerchains.py ``follow``).
+    #: province's due list); the synthesis's payers kept and lost group a household's members
+    #: by it. Written with the rows; a person's move to another household is also carried by
+    #: a trigger on ``persons`` (``PERSON_HOUSEHOLD_TRIGGERS``), whatever path writes it, and
+    #: the desk's "no longer pays" rewrites its person (syncserver/payerchains.py ``follow``).
     household_id: Mapped[str] = mapped_column(ForeignKey("households.id"))
     ended_on: Mapped[date | None] = mapped_column(db.Date)
+
+
+# A person moved to another household takes their payer rows along, in the statement that
+# moves them: every path that writes persons (a push, the desk, imports, tests through the
+# ORM) keeps payer_chains.household_id, and nothing can forget to. Beware: Alembic's
+# ``batch_alter_table`` on SQLite rebuilds a table by copying it, which drops its triggers; a
+# later migration that alters ``persons`` that way must create them again. On PostgreSQL the
+# trigger first takes the person's advisory lock that syncserver/payerchains.py ``refresh``
+# takes, so a push moving a person and another rewriting their rows queue in one order.
+PERSON_HOUSEHOLD_TRIGGERS = {
+    "sqlite": [
+        """CREATE TRIGGER IF NOT EXISTS trg_payer_chains_household
+AFTER UPDATE OF household_id ON persons
+WHEN old.household_id IS NOT new.household_id
+BEGIN
+  UPDATE payer_chains SET household_id = new.household_id WHERE person_id = new.id;
+END"""],
+    "postgresql": [
+        """CREATE OR REPLACE FUNCTION payer_chains_household() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtext('payer:' || NEW.id));
+  UPDATE payer_chains SET household_id = NEW.household_id WHERE person_id = NEW.id;
+  RETURN NULL;
+END $$""",
+        "DROP TRIGGER IF EXISTS trg_payer_chains_household ON persons",
+        "CREATE TRIGGER trg_payer_chains_household AFTER UPDATE OF household_id ON persons "
+        "FOR EACH ROW WHEN (OLD.household_id IS DISTINCT FROM NEW.household_id) "
+        "EXECUTE FUNCTION payer_chains_household()"],
+}
+
+
+def _attach_person_household(persons_table):
+    """Tables made by db.create_all() (tests, the benchmarks, init-db's adoption) get the
+    trigger as soon as ``persons`` exists (its body names payer_chains, resolved when it
+    runs)."""
+    for dialect, statements in PERSON_HOUSEHOLD_TRIGGERS.items():
+        for statement in statements:
+            event.listen(persons_table, "after_create",
+                         DDL(statement.replace("%", "%%")).execute_if(dialect=dialect))
+
+
+_attach_person_household(Person.__table__)

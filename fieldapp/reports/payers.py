@@ -576,7 +576,9 @@ def _judged_on(d):
 # VSI person's one, an HHI household's members'. Counted per collector and area first (a few
 # thousand rows), then per organization and commune, with the organization's first
 # collection point there. The chains come before it: read from the kept sums
-# (``_KEPT_LOST_CHAINS``), or worked out from every sign-up (``_chains(())``, tests).
+# (``_KEPT_LOST_CHAINS``, which carry the household: only the persons who ended by the
+# month's end are read, ``ix_persons_ended``), or worked out from every sign-up
+# (``_chains(())``, tests: each chain's person read for its household and end).
 _KEPT_LOST = f"""
 , payers AS (
   SELECT c.scheme, MIN(c.area_id) AS area_id, MAX(c.created_by_id) AS created_by_id,
@@ -584,8 +586,8 @@ _KEPT_LOST = f"""
          {_judged_on("")},
          {_judged_on("b_")}
   FROM chains c
-  JOIN persons p ON p.id = c.person_id
-  GROUP BY c.scheme, CASE WHEN c.scheme = 'vsi' THEN c.person_id ELSE p.household_id END
+  {{persons}}
+  GROUP BY c.scheme, CASE WHEN c.scheme = 'vsi' THEN c.person_id ELSE {{household}} END
 ),
 judged AS (
   SELECT area_id, created_by_id, first_s, lapse_at,
@@ -598,6 +600,7 @@ counted AS (
                    AND first_s <= :b_month THEN 1 ELSE 0 END) AS kept,
          SUM(CASE WHEN state = 'lapsed' AND lapse_at = :month THEN 1 ELSE 0 END) AS lost
   FROM judged GROUP BY created_by_id, area_id
+  {{solo_vsi}}
 )
 SELECT u.organization_id AS org,
        (SELECT MIN(cp.id) FROM collection_points cp
@@ -608,14 +611,19 @@ LEFT JOIN users u ON u.id = k.created_by_id
 LEFT JOIN areas a ON a.id = k.area_id
 GROUP BY u.organization_id, a.parent_id
 """
-# ``_KEPT_CHAINS`` as kept and lost read it: every kept row of the areas, with the columns
-# judged. Not the lists' form: there ``picked`` is read twice, so PostgreSQL computes it once
-# into a work table whose rows it cannot estimate (hundreds where there are 146,000), and
-# then looks each one's person up by index instead of hashing the persons (0.7 s → 1.1 s of
-# the synthesis's CPU at 200,000 sign-ups).
+# ``_KEPT_CHAINS`` as kept and lost read it: the kept rows of the areas that are not a VSI
+# person's only row (those are counted apart, ``_SOLO_VSI``), with the columns judged, and
+# the persons who ended by the month's end (``ended``: MATERIALIZED, else SQLite folds it
+# into a lookup of every payer's person). The few rows of persons with rows in several areas
+# come from their partial index (``ix_payer_chains_shared``). Not
+# the lists' form: there ``picked`` is read twice, so PostgreSQL computes it once into a
+# work table whose rows it cannot estimate (hundreds where there are 146,000), and then
+# looks each one's person up by index instead of hashing the persons (0.7 s → 1.1 s of the
+# synthesis's CPU at 200,000 sign-ups).
 _KEPT_LOST_CHAINS = """
-WITH kw AS (
-  SELECT k.person_id, k.scheme, k.area_id, k.created_by_id, k.period_months,
+WITH ended AS MATERIALIZED (SELECT id, ended_on FROM persons WHERE ended_on <= :today),
+kw AS (
+  SELECT k.person_id, k.scheme, k.area_id, k.created_by_id, k.period_months, k.household_id,
          ROW_NUMBER() OVER (PARTITION BY k.person_id, k.scheme
                             ORDER BY k.latest_start DESC, k.latest_id DESC) AS rn,
          MAX(k.paid_end) OVER (PARTITION BY k.person_id, k.scheme) AS pe,
@@ -625,14 +633,59 @@ WITH kw AS (
 ),
 chains AS (
   SELECT k.person_id, k.scheme, k.area_id, k.created_by_id, k.period_months, k.ever_paid,
-         k.first_month AS first_s, k.next_month AS nxt
-  FROM payer_chains k WHERE k.solo = 1 AND k.area_id IN :areas
+         k.first_month AS first_s, k.next_month AS nxt, k.household_id
+  FROM payer_chains k WHERE k.solo = 1 AND k.scheme = 'hhi' AND k.area_id IN :areas
+    AND EXISTS ({others})
   UNION ALL
-  SELECT person_id, scheme, area_id, created_by_id, period_months, ep, fs, COALESCE(pe, fs)
+  SELECT person_id, scheme, area_id, created_by_id, period_months, ep, fs, COALESCE(pe, fs),
+         household_id
   FROM kw WHERE rn = 1
 )
 """
-_KEPT_LOST_SQL = {False: _KEPT_LOST_CHAINS + _KEPT_LOST, True: _chains(()) + _KEPT_LOST}
+# A VSI person's only row is its payer as it stands (no other chain to combine, no household
+# to group), so its two states come down to its own columns: *kept* when it lapses after the
+# month (``lapse_month > :month``: neither day lapsed) and started by the month before; *lost*
+# when it lapses in the month; neither when the person ended by the month's end. Only the
+# rows lapsing in the month or later are read (``ix_payer_chains_alive``: the areas, then a
+# range of months), not the payers who lapsed before, and the persons only for those who
+# ended (``ix_persons_ended``), not one lookup per payer.
+_SOLO_VSI = """
+  UNION ALL
+  SELECT s.created_by_id, s.area_id,
+         SUM(CASE WHEN s.lapse_month > :month AND s.first_month <= :b_month THEN 1 ELSE 0 END),
+         SUM(CASE WHEN s.lapse_month = :month THEN 1 ELSE 0 END)
+  FROM payer_chains s
+  WHERE s.scheme = 'vsi' AND s.solo = 1 AND s.area_id IN :areas AND s.lapse_month >= :month
+    AND s.person_id NOT IN (SELECT e.id FROM persons e WHERE e.ended_on <= :today)
+  GROUP BY s.created_by_id, s.area_id
+"""
+# An HHI household whose only row in the areas is one member's only row is judged by that
+# row alone, as a VSI person's only row is: *kept* when it started by the month before and
+# is never paid (due) or paid beyond the month; *lost* when it was paid and its next period
+# started in the month unpaid (no grace). Households with other rows (``{others}``: another
+# member's, found through ``ix_payer_chains_household``; ``+ 0``: the areas filter the few rows
+# found, else SQLite seeks each area for each household) are grouped in ``payers``.
+_OTHERS = ("SELECT 1 FROM payer_chains o WHERE o.household_id = {row}.household_id"
+           " AND o.scheme = 'hhi' AND o.area_id + 0 IN :areas AND o.person_id <> {row}.person_id")
+_SOLO_HHI = f"""
+  UNION ALL
+  SELECT s.created_by_id, s.area_id,
+         SUM(CASE WHEN s.first_month <= :b_month AND (s.ever_paid = 0 OR s.next_month > :month)
+                  THEN 1 ELSE 0 END),
+         SUM(CASE WHEN s.ever_paid = 1 AND s.next_month = :month THEN 1 ELSE 0 END)
+  FROM payer_chains s
+  WHERE s.scheme = 'hhi' AND s.solo = 1 AND s.area_id IN :areas
+    AND s.person_id NOT IN (SELECT e.id FROM persons e WHERE e.ended_on <= :today)
+    AND NOT EXISTS ({_OTHERS.format(row="s")})
+  GROUP BY s.created_by_id, s.area_id
+"""
+_KEPT_LOST_SQL = {
+    False: _KEPT_LOST_CHAINS.format(others=_OTHERS.format(row="k")) + _KEPT_LOST.format(
+        persons="LEFT JOIN ended p ON p.id = c.person_id",
+        household="c.household_id", solo_vsi=_SOLO_VSI + _SOLO_HHI),
+    True: _chains(()) + _KEPT_LOST.format(persons="JOIN persons p ON p.id = c.person_id",
+                                          household="p.household_id", solo_vsi=""),
+}
 
 
 def kept_and_lost(area_ids, year, month, fresh=False):
@@ -645,8 +698,9 @@ def kept_and_lost(area_ids, year, month, fresh=False):
     stand now.
 
     Returns ``{"organizations": {org id: {"kept", "lost"}}, "points": {collection point id:
-    {"kept", "lost"}}}``; a payer whose collector has no organization counts under None,
-    one whose commune has no collection point of that organization under point None.
+    {"kept", "lost"}}}`` with the units that kept or lost someone (the others count 0); a
+    payer whose collector has no organization counts under None, one whose commune has no
+    collection point of that organization under point None.
 
     The chains are read from the kept sums (``payer_chains``, as the desk lists do: one row
     per payer chain instead of every sign-up of the area judged with window functions), or
@@ -669,4 +723,7 @@ def kept_and_lost(area_ids, year, month, fresh=False):
             row = out[group].setdefault(key, {"kept": 0, "lost": 0})
             row["kept"] += int(kept or 0)
             row["lost"] += int(lost or 0)
-    return out
+    # Only the units with a payer kept or lost: the payers who lapsed earlier are not read
+    # (``_SOLO_VSI``), so whether a unit has any would depend on which rows were read.
+    return {group: {key: row for key, row in rows.items() if row["kept"] or row["lost"]}
+            for group, rows in out.items()}

@@ -15,7 +15,7 @@ The ranking and each definition are described in docs/synthesis.md.
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, case, distinct, false, func, literal, or_, select, text, union_all
+from sqlalchemy import and_, case, false, func, literal, or_, select, text, union_all
 
 from sync.protocol import SCHEMES
 
@@ -30,9 +30,11 @@ from ..models import (
     Person,
     Plan,
     Referral,
+    ReviewCount,
     User,
     Visit,
 )
+from ..models.counts import month_cut
 from .payers import kept_and_lost
 
 #: The default ranking weights (config SYNTHESIS_WEIGHTS, from FIELDAPP_SYNTHESIS_WEIGHTS,
@@ -154,11 +156,7 @@ def _point_figures(ids, orgs, start, end):
             for name, value in zip(names, values):
                 slot[name] = int(value or 0)
 
-    # count(*), not count(id): the month's visits are then read from ix_visits_month alone.
-    put(select(*keys, func.count(), func.count(distinct(Visit.created_by_id))).select_from(Visit)
-        .join(User, User.id == Visit.created_by_id)
-        .where(Visit.visited_at >= start, Visit.visited_at < end, Visit.area_id.in_(ids), in_orgs)
-        .group_by(*keys), ("visits", "active_collectors"))
+    put(_visits_statement(ids, in_orgs, start, end), ("visits", "active_collectors"))
     put(select(*keys, func.count(), func.sum(Outreach.attendees)).select_from(Outreach)
         .join(User, User.id == Outreach.created_by_id)
         .where(Outreach.held_at >= start, Outreach.held_at < end, Outreach.area_id.in_(ids), in_orgs)
@@ -171,7 +169,8 @@ def _point_figures(ids, orgs, start, end):
         .where(made >= start, made < end, Enrollment.area_id.in_(ids), in_orgs)
         .group_by(*keys), (*(f"{s}_{k}" for s in SCHEMES for k in KINDS), "signups"))
     referred_at = _made(Referral)
-    put(select(*keys, func.count(Referral.id), func.sum(case((Referral.status == "enrolled", 1), else_=0)))
+    put(select(*keys, func.count(), func.sum(case((Referral.status == "enrolled", 1), else_=0)))
+        .select_from(Referral)
         .join(User, User.id == Referral.assigned_to_id)
         .where(referred_at >= start, referred_at < end, Referral.area_id.in_(ids), in_orgs)
         .group_by(*keys), ("referred", "referred_enrolled"))
@@ -180,6 +179,39 @@ def _point_figures(ids, orgs, start, end):
                User.areas.any(), ~User.areas.any(Area.id.not_in(ids)))
         .group_by(*keys), ("collectors",))
     return out
+
+
+def _visits_statement(ids, in_orgs, start, end):
+    """(org, point, visits, active collectors) of the month, from the visits per collector.
+
+    The visits per collector come from ``review_counts`` (models/counts.py: kept by triggers
+    on visits, per area, collector and UTC month) for the whole UTC months, and from the
+    visits themselves (ix_visits_month) only for the hours between the local month's ends
+    and the nearest UTC month boundaries (models/counts.py ``month_cut``, as the review queue): a few
+    thousand kept rows and a few hours of visits instead of the month's visits. A collector
+    is active when their visits of the month add up to more than none."""
+    cut = month_cut(start, end)
+    if cut is None:  # not a month: never for a calendar month, kept for safety
+        (lo, hi), slivers = (None, None), [(start, end, 1)]
+    else:
+        (lo, hi), slivers = cut
+    parts = []
+    if lo is not None:
+        parts.append(select(ReviewCount.collector_id.label("who"), ReviewCount.n.label("n"))
+                     .where(ReviewCount.area_id.in_(ids), ReviewCount.month >= lo,
+                            ReviewCount.month < hi))
+    for since, until, sign in slivers:
+        parts.append(select(Visit.created_by_id.label("who"), literal(sign).label("n"))
+                     .where(Visit.visited_at >= since, Visit.visited_at < until,
+                            Visit.area_id.in_(ids)))
+    rows = union_all(*parts).subquery("rows")
+    per_collector = (select(rows.c.who, func.sum(rows.c.n).label("n"))
+                     .group_by(rows.c.who).subquery("per_collector"))
+    keys = _keys(True)
+    return (select(*keys, func.sum(per_collector.c.n),
+                   func.sum(case((per_collector.c.n > 0, 1), else_=0)))
+            .select_from(per_collector).join(User, User.id == per_collector.c.who)
+            .where(in_orgs).group_by(*keys))
 
 
 def _made(model):
@@ -202,9 +234,12 @@ def _reach(ids, orgs, start, end):
     visited = (select(*keys, Visit.household_id.label("hh"), literal(1).label("v"), literal(0).label("s"))
                .select_from(Visit).join(User, User.id == Visit.created_by_id)
                .where(Visit.visited_at >= start, Visit.visited_at < end, Visit.area_id.in_(ids), in_orgs))
-    signed = (select(*keys, Person.household_id.label("hh"), literal(0).label("v"), literal(1).label("s"))
+    # The signed person's household looked up by key for each of the month's sign-ups: joined,
+    # PostgreSQL hashes every person of the country to meet a few thousand sign-ups.
+    household_of = (select(Person.household_id).where(Person.id == Enrollment.person_id)
+                    .scalar_subquery())
+    signed = (select(*keys, household_of.label("hh"), literal(0).label("v"), literal(1).label("s"))
               .select_from(Enrollment).join(User, User.id == Enrollment.created_by_id)
-              .join(Person, Person.id == Enrollment.person_id)
               .where(made >= start, made < end, Enrollment.area_id.in_(ids), in_orgs))
     rows = union_all(visited, signed).subquery("rows")
     marks = (select(rows.c.org, rows.c.pt, rows.c.hh, func.max(rows.c.v).label("v"),
@@ -272,8 +307,13 @@ REPORT_WORK_MEM = "64MB"
 
 
 def _report_memory():
+    """On PostgreSQL, for this transaction only: sorts and hashes in memory, and no JIT
+    compilation. The statements read tens of thousands of rows, well above the planner's
+    ``jit_above_cost`` (its cost estimates under lists of hundreds of areas run high), and
+    compiling them took 0.2 s where running them takes less."""
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text(f"SET LOCAL work_mem = '{REPORT_WORK_MEM}'"))
+        db.session.execute(text("SET LOCAL jit = off"))
 
 
 @dataclass

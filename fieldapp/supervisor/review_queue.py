@@ -18,7 +18,7 @@ a page's worth of it per request:
 The page's total comes from the counts (no second COUNT of the filtered rows).
 """
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import aliased
@@ -29,6 +29,7 @@ from ..db.plans import unindexed as _unindexed
 from ..extensions import db
 from ..i18n import local_zone
 from ..models import Area, Enrollment, Household, Person, Referral, ReviewCount, User, Visit, user_areas
+from ..models.counts import month_cut
 from ..rules.areatree import area_tree
 from ..web.paging import PER_PAGE, Page
 from .register import areas_under
@@ -120,53 +121,6 @@ def area_by_code(code, scope):
     if area is None or not scope.sees_area(area.id):
         return None, None
     return area, areas_under(area.id, scope)
-
-
-def _month_start(moment):
-    return datetime(moment.year, moment.month, 1, tzinfo=UTC)
-
-
-def _next_month(first):
-    return first.replace(year=first.year + first.month // 12, month=first.month % 12 + 1)
-
-
-def _nearest_boundary(moment):
-    """The UTC month boundary nearest ``moment``, and the sliver between them as
-    (from, to, sign): what counting up to the boundary instead of ``moment`` got wrong."""
-    moment = moment.astimezone(UTC)
-    first = _month_start(moment)
-    if moment == first:
-        return first, None
-    following = _next_month(first)
-    if moment - first <= following - moment:
-        return first, (first, moment)
-    return following, (moment, following)
-
-
-def month_cut(start, end):
-    """How to count visits whose time is in [start, end) (either may be None):
-    (months, slivers) where months is ("YYYY-MM" or None, "YYYY-MM" or None), the UTC
-    months [first, last) read from review_counts, and slivers [(from, to, sign)] counted
-    from the visits and added (+1) or taken away (-1). None when counting [start, end)
-    straight from the visits reads fewer visits (a range of a few days)."""
-    lo = hi = None
-    slivers, width = [], timedelta()
-    if start is not None:
-        boundary, sliver = _nearest_boundary(start)
-        lo = boundary.strftime("%Y-%m")
-        if sliver:
-            # The boundary before start counted [boundary, start) too much; after, too little.
-            slivers.append((*sliver, -1 if sliver[0] == boundary else 1))
-            width += sliver[1] - sliver[0]
-    if end is not None:
-        boundary, sliver = _nearest_boundary(end)
-        hi = boundary.strftime("%Y-%m")
-        if sliver:
-            slivers.append((*sliver, 1 if sliver[0] == boundary else -1))
-            width += sliver[1] - sliver[0]
-    if start is not None and end is not None and (end <= start or end - start <= width):
-        return None
-    return (lo, hi), slivers
 
 
 def _visit_counts(filters, start, end):

@@ -20,7 +20,9 @@ judged over its members' rows, and every payer's end on the day judged, with no 
 ``persons``). Devices never write ``ended_on`` (server-owned) and a person's household
 changes by a push of the person: ``follow`` rewrites the persons among the records written
 whose copies differ from the person as stored, and the desk's "no longer pays"
-(supervisor/payers.py) rewrites its person with ``refresh``.
+(supervisor/payers.py) rewrites its person with ``refresh``. A move to another household is
+also carried by a trigger on ``persons`` (models/work.py ``PERSON_HOUSEHOLD_TRIGGERS``), so a
+path that writes persons some other way cannot leave the copies behind.
 """
 from sqlalchemy import bindparam, text
 

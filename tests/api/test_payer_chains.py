@@ -1,7 +1,8 @@
 """The payers' state inputs kept by the writes (#15, syncserver/payerchains.py): after each
-push (new sign-up, payment, renewal, edit of dates, a household moved) and each desk edit
-(a person ended), the kept table equals a fresh computation from every sign-up and payment,
-and the states, desk lists and the synthesis's payers kept and lost read from it equal those
+push (new sign-up, payment, renewal, edit of dates, a household moved, a person moved to
+another household) and each desk edit (a person ended), the kept table equals a fresh
+computation from every sign-up and payment, and the states, desk lists and the synthesis's
+payers kept and lost read from it equal those
 judged from the sign-ups themselves (reports/payers.py ``fresh``), for the whole province and
 for single areas, on days before and after each deadline."""
 from datetime import date
@@ -98,6 +99,15 @@ def test_pushes_and_edits_keep_the_payer_rows(app, world, client, col_a):
         assert {r.area_id for r in db.session.scalars(
             db.select(PayerChain).where(PayerChain.person_id == p1["id"]))} == {
                 world.areas["31001-2"]}
+    # The second HHI member moves to a household of their own in the same village (no sign-up
+    # written): their rows follow them, and the two households are judged apart.
+    h3 = R.household(head_name="Phạm Thị Lan")
+    m2_moved = dict(m2, version=1, data={**m2["data"], "household": h3["id"], "relation": "head"})
+    col_a.accepted([h3, m2_moved])
+    assert_kept(app, world)
+    with app.app_context():
+        assert {r.household_id for r in db.session.scalars(
+            db.select(PayerChain).where(PayerChain.person_id == m2["id"]))} == {h3["id"]}
     # The desk records that the first HHI member died: the household is judged by the other.
     desk = app.test_client()
     assert desk.post("/login", data={"username": "sup_a", "password": "pw"}).status_code == 302

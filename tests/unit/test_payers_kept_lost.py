@@ -95,7 +95,9 @@ def _expected(area_ids, index):
             row = out[group].setdefault(key, {"kept": 0, "lost": 0})
             row["kept"] += kept
             row["lost"] += lost
-    return out
+    # The units with someone kept or lost (kept_and_lost leaves out the others).
+    return {group: {key: row for key, row in rows.items() if row["kept"] or row["lost"]}
+            for group, rows in out.items()}
 
 
 def test_kept_and_lost_equal_each_payer_judged_on_both_days(ctx):
