@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from sync import merge
 from sync import protocol as P
 
-from ..db.tx import begin_write
+from ..db.tx import ATTEMPTS, begin_write, retryable
 from ..db.writelock import sqlite_writer
 from ..extensions import db
 from ..i18n import local_zone
@@ -36,10 +36,6 @@ from .feed import PullFeed, last_seq, scope_params
 from .shapes import Shaper, shaper_for
 from .store import SqlStore
 
-#: PostgreSQL errors that a fresh attempt of the same batch resolves: serialization
-#: failure, deadlock, and a unique key another transaction just inserted.
-_RETRY_SQLSTATES = {"40001", "40P01", "23505"}
-_ATTEMPTS = 4
 #: Batches at least this big are first checked for records already stored.
 _LOOK_FIRST = 100
 #: A completed pull records the device's sync time at most this often.
@@ -48,11 +44,6 @@ _MARK_EVERY = timedelta(seconds=60)
 
 def _text(msgid, **params):
     return gettext(msgid, **params)
-
-
-def _retryable(exc):
-    state = getattr(getattr(exc, "orig", None), "sqlstate", None)
-    return state in _RETRY_SQLSTATES
 
 
 def _probably_stored(records):
@@ -102,7 +93,7 @@ def push(user, device_id, records, heartbeat):
     judge = partial(_judged, user, device_id, scope, areas, shaper, items)
     if db.engine.dialect.name == "sqlite":
         return _push_sqlite(judge, heartbeat, items)
-    for attempt in range(_ATTEMPTS):
+    for attempt in range(ATTEMPTS):
         try:
             # PostgreSQL (READ COMMITTED): the transaction that loaded the device goes on
             # writing; every statement sees what is committed, rows are locked as read.
@@ -112,7 +103,7 @@ def push(user, device_id, records, heartbeat):
             return judgement.results
         except DBAPIError as exc:
             db.session.rollback()
-            if attempt + 1 < _ATTEMPTS and _retryable(exc):
+            if attempt + 1 < ATTEMPTS and retryable(exc):
                 continue
             raise
 
