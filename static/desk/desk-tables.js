@@ -3,6 +3,7 @@
 //
 //   <table data-sortable>    each column heading becomes a button; aria-sort on the <th>
 //   <table data-filterable>  a "Filter the table" box above it, with a live "12 / 40 rows" count
+//                            (the server renders the box: templates/_macros.html table_filter)
 //   <table data-paged>       the table is one page of a longer list: the box says it filters the
 //                            rows of this page only, so nobody mistakes it for a search
 //   <tr class="total"> / <tr data-keep>  a total row: keeps its place, never filtered out
@@ -140,7 +141,15 @@ function makeSortable(table) {
 
 let made = 0;
 
-function makeFilterable(table) {
+/** The filter box the server rendered just before the table's .table-wrap (the desk's
+ *  templates do, with the table_filter macro, so nothing moves when this script arrives), or
+ *  one made here for a table whose page has none. */
+function filterBox(table) {
+  const anchor = table.closest('.table-wrap') || table;
+  const rendered = anchor.previousElementSibling;
+  if (rendered?.classList.contains('table-filter')) {
+    return { input: rendered.querySelector('input'), count: rendered.querySelector('output') };
+  }
   made += 1;
   const paged = table.hasAttribute('data-paged');
   const box = document.createElement('div');
@@ -155,16 +164,21 @@ function makeFilterable(table) {
   const count = document.createElement('output');
   count.setAttribute('aria-live', 'polite');
   count.className = 'muted';
-  const note = document.createElement('p');
-  note.className = 'hint';
-  note.textContent = paged ? (words.pageNote || '') : '';
   count.id = `${input.id}-count`;
   input.setAttribute('aria-describedby', count.id);
   box.append(label, input, count);
-  if (note.textContent) box.append(note);
-  const anchor = table.closest('.table-wrap') || table;
+  if (paged && words.pageNote) {
+    const note = document.createElement('p');
+    note.className = 'hint';
+    note.textContent = words.pageNote;
+    box.append(note);
+  }
   anchor.before(box);
+  return { input, count };
+}
 
+function makeFilterable(table) {
+  const { input, count } = filterBox(table);
   const show = (shown, total) => {
     count.textContent = (words.count || '{shown} / {total}')
       .replace('{shown}', shown.toLocaleString('vi')).replace('{total}', total.toLocaleString('vi'));

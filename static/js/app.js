@@ -96,9 +96,19 @@ async function boot() {
     });
   });
   if (ctx.token) await enterApp();
+  await splashPainted();
   await startRouter();
   document.body.classList.add('ready');
   document.title = t('Field app');
+}
+
+/** Resolves once the shell's splash has been painted (or after 100 ms, e.g. in a hidden tab,
+ *  where frames never come). On a fast start the first screen would otherwise replace the
+ *  splash before any paint, and the phone's first paint (and largest one) would wait for every
+ *  module instead of for the HTML and the style sheets alone. */
+function splashPainted() {
+  const frame = new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  return Promise.race([frame, new Promise((resolve) => setTimeout(resolve, 100))]);
 }
 
 boot().catch((err) => {
