@@ -509,7 +509,8 @@ WHERE c.scheme = 'hhi' AND {households}
 def with_amounts(payers, today):
     """Fill each payer's ``amount``: the next period's premium with the parameter set in
     force at its start (rules/policy.py), the household's members summed for HHI. Only the
-    rows a list shows are computed; equal inputs are computed once."""
+    rows a list shows are computed; the payers with equal inputs are computed once, as a
+    group."""
     from ..rules.areatree import area_tree
     from ..rules.policy import PolicyBook, PremiumError
 
@@ -535,26 +536,35 @@ def with_amounts(payers, today):
     members = {}
     for _month, _rid, household_id, order, period in latest.values():
         members.setdefault(household_id, []).append((order, period))
-    done = {}  # equal inputs (the area standing for its province) -> amount
+    # The payers grouped by the premium's inputs (the province standing for the area): a
+    # province's 34,618 due payers share a few hundred, each computed once for its group.
+    provinces, groups = {}, {}
     for payer in payers:
+        province = provinces.get(payer.area_id)
+        if province is None:
+            province = provinces[payer.area_id] = tree.province_code(payer.area_id)
         if payer.scheme == "vsi":
-            key = (payer.next_month, payer.period, payer.monthly_income, payer.support_group,
-                   payer.area_id)
+            key = ("vsi", payer.next_month, province, payer.period, payer.monthly_income,
+                   payer.support_group)
         else:
-            key = (payer.next_month, payer.area_id, tuple(members.get(payer.household_id, ())))
-        if key in done:
-            payer.amount = done[key]
-            continue
-        province = tree.province_code(payer.area_id)
-        month = payer.next_start
-        if payer.scheme == "vsi":
-            payer.amount = premium("vsi", month, payer.period, monthly_income=payer.monthly_income,
-                                   support_group=payer.support_group, province=province)
+            key = ("hhi", payer.next_month, province, tuple(members.get(payer.household_id, ())))
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [payer]
+        else:
+            group.append(payer)
+    for key, group in groups.items():
+        scheme, month, province = key[0], month_text(key[1]), key[2]
+        if scheme == "vsi":
+            _s, _m, _p, period, income, support = key
+            amount = premium("vsi", month, period, monthly_income=income,
+                             support_group=support, province=province)
         else:
             amounts = [premium("hhi", month, period, member_order=order, province=province)
-                       for order, period in members.get(payer.household_id, [])]
-            payer.amount = None if not amounts or None in amounts else sum(amounts)
-        done[key] = payer.amount
+                       for order, period in key[3]]
+            amount = None if not amounts or None in amounts else sum(amounts)
+        for payer in group:
+            payer.amount = amount
     return payers
 
 
