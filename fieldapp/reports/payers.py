@@ -25,7 +25,7 @@ from calendar import monthrange
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import JSON, bindparam, text
 
 from sync.protocol import SCHEMES
 
@@ -471,28 +471,20 @@ def payer_list(which, area_ids, today, organization_id=None, collector_id=None):
     return payer_rows(area_ids, today, where, params, near=which)
 
 
-#: Ids per statement where a list's rows are looked up on SQLite (each statement is a round
-#: trip: fewer and larger is faster).
-_KEYS = 5000
-
-
-def _chunks(keys):
-    """``keys`` in the lists each statement binds: on PostgreSQL all at once (one array, one
-    scan of the table however many), elsewhere ``_KEYS`` at a time (one placeholder each)."""
-    size = (len(keys) or 1) if db.engine.dialect.name == "postgresql" else _KEYS
-    return [keys[start:start + size] for start in range(0, len(keys), size)]
-
 def _keyed(sql, columns, **parts):
     """``sql`` formatted with ``parts`` and, for each ``name: column`` of ``columns``,
-    ``{name}`` made "column is one of the list bound as ``name``": on PostgreSQL one array
-    parameter (``= ANY``), elsewhere an expanding ``IN``. Thousands of placeholders cost the
-    PostgreSQL driver more to parse than the query costs to run."""
+    ``{name}`` made "column is one of the list bound as ``name``", one parameter however
+    many: on PostgreSQL an array (``= ANY``), on SQLite a JSON array (``json_each``).
+    Thousands of placeholders (an expanding ``IN``) cost the PostgreSQL driver more to parse
+    than the query costs to run, and SQLAlchemy as much to render on SQLite (47,000 for the
+    lookups of a province's due list)."""
     pg = db.engine.dialect.name == "postgresql"
-    conditions = {name: f"{column} = ANY(:{name})" if pg else f"{column} IN :{name}"
+    conditions = {name: f"{column} = ANY(:{name})" if pg
+                  else f"{column} IN (SELECT value FROM json_each(:{name}))"
                   for name, column in columns.items()}
     stmt = text(sql.format(**conditions, **parts))
     if not pg:
-        stmt = stmt.bindparams(*[bindparam(name, expanding=True) for name in columns])
+        stmt = stmt.bindparams(*[bindparam(name, type_=JSON) for name in columns])
     return stmt
 
 
@@ -528,11 +520,11 @@ def with_amounts(payers, today):
     households = sorted({p.household_id for p in payers if p.scheme == "hhi"})
     latest = {}  # person id -> (latest start, latest id, household, member order, period)
     stmt = _keyed(_HHI_MEMBERS, {"households": "c.household_id"})
-    for chunk in _chunks(households):
-        for household_id, person_id, month, rid, order, period in db.session.execute(
-                stmt, {"households": chunk, "today": today}):
-            if person_id not in latest or (month, rid) > latest[person_id][:2]:
-                latest[person_id] = (month, rid, household_id, order, period)
+    found = db.session.execute(stmt, {"households": households, "today": today}) \
+        if households else ()
+    for household_id, person_id, month, rid, order, period in found:
+        if person_id not in latest or (month, rid) > latest[person_id][:2]:
+            latest[person_id] = (month, rid, household_id, order, period)
     members = {}
     for _month, _rid, household_id, order, period in latest.values():
         members.setdefault(household_id, []).append((order, period))
@@ -593,16 +585,16 @@ def with_last_payments(payers, lookup_all=False):
                   for p in todo if p.scheme == scheme}
         keys = sorted(wanted)
         stmt = _keyed(_LAST_PAID, {"keys": column}, key=column)
-        for chunk in _chunks(keys):
-            for key, paid_on, amount in db.session.execute(
-                    stmt, {"scheme": scheme, "keys": chunk}):
-                if isinstance(paid_on, str):
-                    paid_on = date.fromisoformat(paid_on)
-                payer = wanted[key]
-                if payer.last_paid_on is None or paid_on > payer.last_paid_on:
-                    payer.last_paid_on, payer.last_amount = paid_on, amount
-                elif paid_on == payer.last_paid_on:
-                    payer.last_amount += amount
+        if not keys:
+            continue
+        for key, paid_on, amount in db.session.execute(stmt, {"scheme": scheme, "keys": keys}):
+            if isinstance(paid_on, str):
+                paid_on = date.fromisoformat(paid_on)
+            payer = wanted[key]
+            if payer.last_paid_on is None or paid_on > payer.last_paid_on:
+                payer.last_paid_on, payer.last_amount = paid_on, amount
+            elif paid_on == payer.last_paid_on:
+                payer.last_amount += amount
     return payers
 
 
