@@ -434,7 +434,11 @@ def _picked(which):
     household id the rows keep: the households are collected once (a set, both conditions
     in one ``OR``), the members' only rows found through it; the few rows of members with
     several are each checked against their household's rows (``EXISTS``), so the set is not
-    collected twice."""
+    collected twice. On SQLite the due list's households are collected as a ``UNION``, each
+    condition through its own index (``ix_payer_chains_next``, ``ix_payer_chains_unpaid``;
+    the scheme, written ``|| ''``, no longer steers it to ``ix_payer_chains_alive``, which
+    has neither column: 80,000 table reads for a province, 0.13 s CPU, now 0.06 s); the
+    stopped-paying lists' conditions are in that index, which serves them best."""
     if which is None:
         return {(scheme, solo): f"SELECT * FROM payer_chains k WHERE k.scheme = '{scheme}'"
                                 f" AND k.solo = {solo} AND k.area_id IN :areas"
@@ -442,6 +446,12 @@ def _picked(which):
     near = NEAR[which]
     x = "" if db.engine.dialect.name == "postgresql" else " + 0"
     hhi = " OR ".join(f"({c})" for c in near["hhi"])
+    households = ("SELECT n.household_id FROM payer_chains n"
+                  f" WHERE n.scheme = 'hhi' AND n.area_id IN :areas AND ({hhi})")
+    if x and which == "due":
+        households = " UNION ".join(
+            "SELECT n.household_id FROM payer_chains n"
+            f" WHERE n.scheme || '' = 'hhi' AND n.area_id IN :areas AND {c}" for c in near["hhi"])
     return {
         ("vsi", 1): f"""
   SELECT n.* FROM payer_chains n
@@ -454,8 +464,7 @@ def _picked(which):
         ("hhi", 1): f"""
   SELECT m.* FROM payer_chains m
   WHERE m.scheme = 'hhi' AND m.solo{x} = 1 AND m.area_id{x} IN :areas AND m.household_id IN (
-    SELECT n.household_id FROM payer_chains n
-    WHERE n.scheme = 'hhi' AND n.area_id IN :areas AND ({hhi}))""",
+    {households})""",
         ("hhi", 0): f"""
   SELECT m.* FROM payer_chains m
   WHERE m.scheme = 'hhi' AND m.solo = 0 AND m.area_id{x} IN :areas AND EXISTS (
