@@ -2,8 +2,9 @@
 
 A province of 50 communes (4 villages each) with 500 collectors in 5 collection
 organizations, 100,000 households, 200,000 persons, 200,000 sign-ups (VSI and HHI, periods
-1/3/6/12, starting over two years, about a fifth unpaid) and 600,000 payments, written in
-bulk (not timed). Timed, each the best of ``--repeat`` runs:
+1/3/6/12, starting over two years, about a fifth unpaid), 600,000 payments and about 150,000
+visits (none to 3 a household over the two years, as the field has them: the lists judge
+"visited since"), written in bulk (not timed). Timed, each the best of ``--repeat`` runs:
 
   * the due list and the lapsed-this-month list for the whole province, with the next
     amounts and last payments worked out for every row (what the XLSX download computes);
@@ -31,7 +32,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,7 +137,43 @@ def seed(app, enrollments, collectors=500, payments_each=3):
         db.session.commit()
         back_fill(app)
         supervisor(app, province.id)
+        visits(app)
         return [o.id for o in orgs], province.id
+
+
+def visits(app):
+    """None to 3 visits a household (1.5 on average) between 2025-01 and 2026-12, written once:
+    also to a data set generated before the bench wrote visits (``--reuse``). An empty
+    ``visits`` table made every "latest visit" lookup free, which the field's is not."""
+    from sqlalchemy import insert
+
+    from fieldapp.extensions import db
+    from fieldapp.models import Household, User, Visit
+
+    with app.app_context():
+        if db.session.scalar(db.select(Visit.id).limit(1)) is not None:
+            return
+        rng = random.Random(16)
+        collectors = list(db.session.scalars(
+            db.select(User.id).where(User.role == "collector").order_by(User.id)))
+        now = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
+        rows = []
+        for household_id, area_id in db.session.execute(
+                db.select(Household.id, Household.area_id).order_by(Household.id)):
+            for _ in range(rng.choice((0, 1, 2, 3))):
+                day = rng.randrange(730)
+                rows.append({"id": _uid(rng), "household_id": household_id, "area_id": area_id,
+                             "created_by_id": rng.choice(collectors),
+                             "visited_at": datetime(2025, 1, 1, 3, tzinfo=UTC) + timedelta(days=day),
+                             "outcome": "not_interested", "topics": ["vsi"], "version": 1,
+                             "received_at": now, "updated_at": now, "content_hash": "",
+                             "review_status": "pending"})
+        conn = db.session.connection()
+        for start in range(0, len(rows), 20000):
+            conn.execute(insert(Visit), rows[start:start + 20000])
+        db.session.commit()
+        print(f"{len(rows):,} visits written")
+        _analyze()
 
 
 SUPERVISOR = "bench_sup"
@@ -205,6 +242,7 @@ def existing(app):
         org_ids = list(db.session.scalars(db.select(Organization.id).order_by(Organization.code)))
         province = db.session.scalar(db.select(Area.id).where(Area.code == "31"))
     supervisor(app, province)
+    visits(app)
     return org_ids, province
 
 

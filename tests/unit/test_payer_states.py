@@ -104,3 +104,23 @@ def test_deadline_and_next_amount(ctx):
                                  date(2026, 12, 7))
     assert row.deadline == date(2027, 3, 31) and row.next_start == "2026-09"
     assert row.amount == 12 * 264000
+
+
+def test_amounts_worked_out_per_group_equal_each_payers_own(ctx):
+    """``with_amounts`` works out each set of equal inputs once for its group of payers:
+    every payer's amount is the one worked out for that payer alone (VSI periods and months
+    alike and not, two villages; HHI households of one to three members, two alike)."""
+    for start, period in (("2025-09", 12), ("2025-09", 12), ("2026-01", 3), ("2026-01", 1),
+                          ("2025-06", 6), ("2026-10", 3)):
+        D.vsi_payer(ctx, start, period)
+    D.vsi_payer(ctx, "2026-01", 3, village="31001-2")
+    for members, start in ((1, "2025-12"), (2, "2025-12"), (2, "2025-12"), (3, "2026-06")):
+        hid = D.household(ctx)
+        for order in range(1, members + 1):
+            D.enrollment(ctx, D.person(ctx, hid), start, 6, scheme="hhi", member_order=order)
+    day = date(2026, 12, 7)
+    rows = payers.payer_rows(ctx.areas.values(), day)
+    grouped = [p.amount for p in payers.with_amounts(rows, day)]
+    alone = [payers.with_amounts([p], day)[0].amount for p in rows]
+    assert grouped == alone
+    assert len(rows) == 11 and len(set(grouped)) >= 6 and None not in grouped
