@@ -30,6 +30,7 @@ from sqlalchemy import bindparam, text
 from sync.protocol import SCHEMES
 
 from ..extensions import db
+from .area_list import areas_text
 
 STATES = ("ended", "lapsed", "due", "paying")
 #: Months after a VSI period's start within which it must be paid, by its length
@@ -722,7 +723,7 @@ def kept_and_lost(area_ids, year, month, fresh=False):
         return out
     index = year * 12 + month - 1
     end, before = last_day(index), last_day(index - 1)
-    stmt = text(_KEPT_LOST_SQL[fresh]).bindparams(bindparam("areas", expanding=True))
+    stmt = areas_text(_KEPT_LOST_SQL[fresh])
     params = {"areas": area_ids, "today": end, "month": index,
               "ahead": month_index(end + timedelta(days=DUE_AHEAD_DAYS)),
               "b_today": before, "b_month": index - 1,
