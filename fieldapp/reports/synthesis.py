@@ -282,15 +282,22 @@ def _figures(ids, orgs, start, end):
 
 
 def _new_to_date(ids, orgs, month):
-    """{org id: new sign-ups from 1 January to the end of ``month``} in ``ids``."""
+    """{org id: new sign-ups from 1 January to the end of ``month``} in ``ids``.
+
+    Counted per collector first, from ``ix_enrollments_made`` alone, and the few hundred
+    collectors then joined to their organizations: joined row by row, SQLite looked up the
+    user of each of a province's 90,000 new sign-ups of the year."""
     _start, end = month_bounds_of(month)
     made = _made(Enrollment)
-    stmt = (select(User.organization_id, func.count()).select_from(Enrollment)
-            .join(User, User.id == Enrollment.created_by_id)
-            .where(Enrollment.kind == "new", made >= year_start_of(month), made < end,
-                   in_areas(Enrollment.area_id, ids), User.organization_id.in_(orgs))
+    per_collector = (select(Enrollment.created_by_id.label("who"), func.count().label("n"))
+                     .where(Enrollment.kind == "new", made >= year_start_of(month), made < end,
+                            in_areas(Enrollment.area_id, ids))
+                     .group_by(Enrollment.created_by_id).subquery("per_collector"))
+    stmt = (select(User.organization_id, func.sum(per_collector.c.n)).select_from(per_collector)
+            .join(User, User.id == per_collector.c.who)
+            .where(User.organization_id.in_(orgs))
             .group_by(User.organization_id))
-    return dict(db.session.execute(stmt).all())
+    return {org: int(n) for org, n in db.session.execute(stmt).all()}
 
 
 def _new_targets(orgs, year):
