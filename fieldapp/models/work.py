@@ -223,10 +223,14 @@ class PayerChain(db.Model):
                       Index("ix_payer_chains_unpaid", "ever_paid", "scheme", "area_id"),
                       # The few persons with rows in several areas, read apart.
                       Index("ix_payer_chains_rows", "solo", "scheme", "next_month"),
-                      # The synthesis's payers kept and lost: a VSI person's only row that
-                      # lapses in a month or later, per area, from the index alone.
-                      Index("ix_payer_chains_alive", "scheme", "solo", "area_id", "lapse_month",
-                            "first_month", "created_by_id", "person_id"),
+                      # The synthesis's payers kept and lost: a person's only row, per
+                      # scheme and area, from the index alone (a VSI row that lapses in a
+                      # month or later: a range of lapse_month; an HHI row with what its
+                      # state reads). Led by ``solo`` so that the households with several
+                      # HHI rows are found in ix_payer_chains_household's order.
+                      Index("ix_payer_chains_solo", "solo", "scheme", "area_id", "lapse_month",
+                            "first_month", "created_by_id", "person_id", "ever_paid",
+                            "household_id"),
                       # ... and the few rows of persons with rows in several areas, in chain
                       # order (partial: SQLite's statistics then tell how few they are).
                       Index("ix_payer_chains_shared", "person_id", "scheme", "area_id",

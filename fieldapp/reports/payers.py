@@ -30,6 +30,7 @@ from sqlalchemy import JSON, bindparam, text
 from sync.protocol import SCHEMES
 
 from ..extensions import db
+from .area_list import areas_text
 
 STATES = ("ended", "lapsed", "due", "paying")
 #: Months after a VSI period's start within which it must be paid, by its length
@@ -665,13 +666,21 @@ GROUP BY u.organization_id, a.parent_id
 # person's only row (those are counted apart, ``_SOLO_VSI``), with the columns judged, and
 # the persons who ended by the month's end (``ended``: MATERIALIZED, else SQLite folds it
 # into a lookup of every payer's person). The few rows of persons with rows in several areas
-# come from their partial index (``ix_payer_chains_shared``). Not
+# come from their partial index (``ix_payer_chains_shared``); an HHI member's only row comes
+# here only when its household has other rows in the areas (``multi``: the households with
+# more than one HHI row there; a member's only row is the one row of that person, so another
+# row is another member's). Not
 # the lists' form: there ``picked`` is read twice, so PostgreSQL computes it once into a
 # work table whose rows it cannot estimate (hundreds where there are 146,000), and then
 # looks each one's person up by index instead of hashing the persons (0.7 s → 1.1 s of the
 # synthesis's CPU at 200,000 sign-ups).
 _KEPT_LOST_CHAINS = """
 WITH ended AS MATERIALIZED (SELECT id, ended_on FROM persons WHERE ended_on <= :today),
+multi AS MATERIALIZED (
+  SELECT m.household_id FROM payer_chains m
+  WHERE m.scheme = 'hhi' AND m.area_id IN :areas AND m.household_id IS NOT NULL
+  GROUP BY m.household_id HAVING COUNT(*) > 1
+),
 kw AS (
   SELECT k.person_id, k.scheme, k.area_id, k.created_by_id, k.period_months, k.household_id,
          ROW_NUMBER() OVER (PARTITION BY k.person_id, k.scheme
@@ -685,7 +694,7 @@ chains AS (
   SELECT k.person_id, k.scheme, k.area_id, k.created_by_id, k.period_months, k.ever_paid,
          k.first_month AS first_s, k.next_month AS nxt, k.household_id
   FROM payer_chains k WHERE k.solo = 1 AND k.scheme = 'hhi' AND k.area_id IN :areas
-    AND EXISTS ({others})
+    AND k.household_id IN (SELECT household_id FROM multi)
   UNION ALL
   SELECT person_id, scheme, area_id, created_by_id, period_months, ep, fs, COALESCE(pe, fs),
          household_id
@@ -696,7 +705,7 @@ chains AS (
 # to group), so its two states come down to its own columns: *kept* when it lapses after the
 # month (``lapse_month > :month``: neither day lapsed) and started by the month before; *lost*
 # when it lapses in the month; neither when the person ended by the month's end. Only the
-# rows lapsing in the month or later are read (``ix_payer_chains_alive``: the areas, then a
+# rows lapsing in the month or later are read (``ix_payer_chains_solo``: the areas, then a
 # range of months), not the payers who lapsed before, and the persons only for those who
 # ended (``ix_persons_ended``), not one lookup per payer.
 _SOLO_VSI = """
@@ -712,25 +721,26 @@ _SOLO_VSI = """
 # An HHI household whose only row in the areas is one member's only row is judged by that
 # row alone, as a VSI person's only row is: *kept* when it started by the month before and
 # is never paid (due) or paid beyond the month; *lost* when it was paid and its next period
-# started in the month unpaid (no grace). Households with other rows (``{others}``: another
-# member's, found through ``ix_payer_chains_household``; ``+ 0``: the areas filter the few rows
-# found, else SQLite seeks each area for each household) are grouped in ``payers``.
-_OTHERS = ("SELECT 1 FROM payer_chains o WHERE o.household_id = {row}.household_id"
-           " AND o.scheme = 'hhi' AND o.area_id + 0 IN :areas AND o.person_id <> {row}.person_id")
-_SOLO_HHI = f"""
+# started in the month unpaid (no grace). An HHI row's ``lapse_month`` is its ``next_month``
+# (no grace window), read here so that ``ix_payer_chains_solo`` covers the statement: no
+# table row is read. The households with other rows in the areas (``multi``, above: one
+# pass over ``ix_payer_chains_household`` in household order, grouped as it goes) are
+# grouped in ``payers``; before, each household looked for another member's row in that
+# index, twice (here and in ``chains``): 146,000 seeks for a province.
+_SOLO_HHI = """
   UNION ALL
   SELECT s.created_by_id, s.area_id,
-         SUM(CASE WHEN s.first_month <= :b_month AND (s.ever_paid = 0 OR s.next_month > :month)
+         SUM(CASE WHEN s.first_month <= :b_month AND (s.ever_paid = 0 OR s.lapse_month > :month)
                   THEN 1 ELSE 0 END),
-         SUM(CASE WHEN s.ever_paid = 1 AND s.next_month = :month THEN 1 ELSE 0 END)
+         SUM(CASE WHEN s.ever_paid = 1 AND s.lapse_month = :month THEN 1 ELSE 0 END)
   FROM payer_chains s
   WHERE s.scheme = 'hhi' AND s.solo = 1 AND s.area_id IN :areas
     AND s.person_id NOT IN (SELECT e.id FROM persons e WHERE e.ended_on <= :today)
-    AND NOT EXISTS ({_OTHERS.format(row="s")})
+    AND s.household_id NOT IN (SELECT household_id FROM multi)
   GROUP BY s.created_by_id, s.area_id
 """
 _KEPT_LOST_SQL = {
-    False: _KEPT_LOST_CHAINS.format(others=_OTHERS.format(row="k")) + _KEPT_LOST.format(
+    False: _KEPT_LOST_CHAINS + _KEPT_LOST.format(
         persons="LEFT JOIN ended p ON p.id = c.person_id",
         household="c.household_id", solo_vsi=_SOLO_VSI + _SOLO_HHI),
     True: _chains(()) + _KEPT_LOST.format(persons="JOIN persons p ON p.id = c.person_id",
@@ -763,7 +773,7 @@ def kept_and_lost(area_ids, year, month, fresh=False):
         return out
     index = year * 12 + month - 1
     end, before = last_day(index), last_day(index - 1)
-    stmt = text(_KEPT_LOST_SQL[fresh]).bindparams(bindparam("areas", expanding=True))
+    stmt = areas_text(_KEPT_LOST_SQL[fresh])
     params = {"areas": area_ids, "today": end, "month": index,
               "ahead": month_index(end + timedelta(days=DUE_AHEAD_DAYS)),
               "b_today": before, "b_month": index - 1,

@@ -209,3 +209,16 @@ def test_upgrade_copies_each_persons_household_and_end_onto_the_payer_rows(blank
         assert rows == {"p-1": ("h-1", None), "p-2": ("h-1", "2026-03-01")}
         kept = {tuple(r) for r in conn.execute(text(f"SELECT {payerchains.COLUMNS} FROM payer_chains"))}
         assert kept == payerchains.fresh_rows(conn)
+
+
+def test_the_payer_chains_solo_index_downgrades_and_upgrades_again(blank_app):
+    """#13, migration c13f7a1d9e52: down gives ix_payer_chains_alive back, up replaces it
+    with ix_payer_chains_solo, and the schema is the models' again."""
+    assert invoke(blank_app, "init-db").exit_code == 0
+    with blank_app.app_context():
+        flask_migrate.downgrade(directory=str(schema.MIGRATIONS), revision="c13e6b2f4a80")
+        names = {i["name"] for i in db.inspect(db.engine).get_indexes("payer_chains")}
+        assert "ix_payer_chains_alive" in names and "ix_payer_chains_solo" not in names
+        db.session.remove()
+        flask_migrate.upgrade(directory=str(schema.MIGRATIONS))
+    assert state(blank_app) == (schema.head_revision(), [])
