@@ -375,7 +375,12 @@ def state_of(area_ids, today, fresh=False):
 #: The three desk lists (supervisor/payers.py), as conditions on ``payer_rows``.
 LISTS = {
     # Due: a period starting within 30 days, or a VSI period unpaid within its window.
-    "due": "r.state = 'due'",
+    # Written as "none of the other states" (the state is never NULL: ``_STATE`` has an
+    # ELSE), which is the same rows: PostgreSQL guesses an equality on the state's CASE to
+    # keep 0.5 % of the payers judged (42 planned where a province has 34,618) and then looks
+    # households, persons and users up one by one; an inequality it guesses to keep most,
+    # which is right for this list (85 % of the payers picked are due), and hashes them.
+    "due": "r.state NOT IN ('ended', 'lapsed', 'paying')",
     "lapsed_month": "r.state = 'lapsed' AND r.lapse_at = :month",
     # Lapsed before this month, with no visit to the household since it lapsed.
     "lapsed_earlier": ("r.state = 'lapsed' AND r.lapse_at < :month"
