@@ -38,13 +38,17 @@ def _insert_counter(conn, count):
     return conn.execute(stmt).first() is not None
 
 
+# Built once: every push runs them (a statement built per call is also compiled per call).
+_TAKE = (update(Counter).where(Counter.name == COUNTER)
+         .values(value=Counter.value + bindparam("count")).returning(Counter.value))
+_LAST_SEQ = select(func.max(Change.seq))
+
+
 def take_seqs(conn, count):
     """Reserve ``count`` consecutive sequence numbers (the counter row's lock is now held
     until COMMIT); returns the first."""
     for _attempt in range(3):
-        row = conn.execute(
-            update(Counter).where(Counter.name == COUNTER)
-            .values(value=Counter.value + count).returning(Counter.value)).first()
+        row = conn.execute(_TAKE, {"count": count}).first()
         if row is not None:
             return row[0] - count + 1
         if _insert_counter(conn, count):
@@ -87,7 +91,7 @@ def write(conn, live, left=(), replaced=()):
 
 def last_seq(conn):
     """The highest change number ``conn`` sees (0 for an empty feed)."""
-    return conn.execute(select(func.max(Change.seq))).scalar() or 0
+    return conn.execute(_LAST_SEQ).scalar() or 0
 
 
 def touch(kind, ids):

@@ -89,18 +89,31 @@ def written(entries):
     return enrollments, payments
 
 
+def _in_ids(sql):
+    """``sql`` with its ``:ids`` list expanding; built once (SQLAlchemy caches its compiled
+    form by the statement, so a statement made per call is compiled per call)."""
+    return text(sql).bindparams(bindparam("ids", expanding=True))
+
+
+_PERSONS_OF_ENROLLMENTS = _in_ids("SELECT person_id FROM enrollments WHERE id IN :ids")
+_PERSONS_OF_PAYMENTS = _in_ids("SELECT e.person_id FROM payments y JOIN enrollments e "
+                               "ON e.id = y.enrollment_id WHERE y.id IN :ids")
+
+
 def persons_of(conn, enrollment_ids=(), payment_ids=()):
     """The persons whose sign-ups these enrollments are, or these payments pay, as stored
     now (ids not stored yet are skipped)."""
     out = set()
-    for sql, ids in (("SELECT person_id FROM enrollments WHERE id IN :ids", enrollment_ids),
-                     ("SELECT e.person_id FROM payments y JOIN enrollments e ON e.id = y.enrollment_id "
-                      "WHERE y.id IN :ids", payment_ids)):
+    for stmt, ids in ((_PERSONS_OF_ENROLLMENTS, enrollment_ids),
+                      (_PERSONS_OF_PAYMENTS, payment_ids)):
         ids = sorted(ids)
-        stmt = text(sql).bindparams(bindparam("ids", expanding=True))
         for start in range(0, len(ids), _CHUNK):
             out.update(pid for (pid,) in conn.execute(stmt, {"ids": ids[start:start + _CHUNK]}))
     return out
+
+
+_DELETE_PERSONS = _in_ids("DELETE FROM payer_chains WHERE person_id IN :ids")
+_INSERT_PERSONS = _in_ids(_INSERT.format(persons="e.person_id IN :ids"))
 
 
 def refresh(conn, person_ids):
@@ -118,14 +131,10 @@ def refresh(conn, person_ids):
             "SELECT count(pg_advisory_xact_lock(hashtext(k))) "
             "FROM (SELECT unnest(CAST(:keys AS text[])) AS k ORDER BY 1) AS s"),
             {"keys": [f"payer:{pid}" for pid in ids]})
-    delete = text("DELETE FROM payer_chains WHERE person_id IN :ids").bindparams(
-        bindparam("ids", expanding=True))
-    insert = text(_INSERT.format(persons="e.person_id IN :ids")).bindparams(
-        bindparam("ids", expanding=True))
     for start in range(0, len(ids), _CHUNK):
         chunk = {"ids": ids[start:start + _CHUNK]}
-        conn.execute(delete, chunk)
-        conn.execute(insert, chunk)
+        conn.execute(_DELETE_PERSONS, chunk)
+        conn.execute(_INSERT_PERSONS, chunk)
 
 
 # Of the persons ``:ids``, those whose kept rows' copies of the person's household and end
@@ -138,14 +147,16 @@ WHERE c.person_id IN :ids
 """
 
 
+_STALE_OF = _in_ids(_STALE)
+
+
 def stale(conn, person_ids):
     """The persons among ``person_ids`` whose rows no longer copy their household or end
     (a person pushed into another household; new persons have no rows)."""
     ids = sorted(set(person_ids))
-    stmt = text(_STALE).bindparams(bindparam("ids", expanding=True))
     out = set()
     for start in range(0, len(ids), _CHUNK):
-        out.update(pid for (pid,) in conn.execute(stmt, {"ids": ids[start:start + _CHUNK]}))
+        out.update(pid for (pid,) in conn.execute(_STALE_OF, {"ids": ids[start:start + _CHUNK]}))
     return out
 
 

@@ -19,7 +19,7 @@ state without a version change.
 """
 from datetime import timedelta
 
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 
 from sync.protocol import REFERRAL_STATUSES
 
@@ -51,6 +51,22 @@ def covering_collectors(conn, area_id):
 
 _STATE = (Referral.id, Referral.status, Referral.assigned_to_id, Referral.close_reason,
           Referral.visited_at, Referral.area_id, Referral.created_by_id)
+# Built once, with an expanding list of ids (cheaper for SQLAlchemy than a SELECT per call).
+_IDS = bindparam("ids", expanding=True)
+_STATE_OF = select(*_STATE).where(Referral.id.in_(_IDS))
+# An empty expanding list matches nothing, so one statement serves every chunk.
+_ANSWERABLE = (select(Visit.id, Visit.referral_id, Visit.household_id, Visit.visited_at)
+               .where(Visit.referral_id.is_not(None),
+                      or_(Visit.id.in_(bindparam("named", expanding=True)),
+                          Visit.household_id.in_(bindparam("homes", expanding=True)))))
+_HOME_SIGNUPS = (select(Enrollment.visit_id, Enrollment.client_time, Enrollment.received_at,
+                        Person.household_id)
+                 .join(Person, Person.id == Enrollment.person_id)
+                 .where(or_(Enrollment.visit_id.in_(bindparam("visits", expanding=True)),
+                            Person.household_id.in_(bindparam("homes", expanding=True)))))
+_ENROLLED_HOMES = (select(Enrollment.visit_id, Person.household_id)
+                   .join(Person, Person.id == Enrollment.person_id)
+                   .where(Enrollment.id.in_(_IDS)))
 
 
 def _load(conn, ids, state):
@@ -58,7 +74,7 @@ def _load(conn, ids, state):
     what the status steps need."""
     ids = sorted(set(ids) - state.keys())
     for start in range(0, len(ids), _CHUNK):
-        for row in conn.execute(select(*_STATE).where(Referral.id.in_(ids[start:start + _CHUNK]))):
+        for row in conn.execute(_STATE_OF, {"ids": ids[start:start + _CHUNK]}):
             state[row.id] = row._asdict()
 
 
@@ -145,9 +161,7 @@ def _work_done(conn, visit_ids, enrollment_ids):
     named_visits = set(visit_ids)
     for start in range(0, len(enrollment_ids), _CHUNK):
         for visit_id, household_id in conn.execute(
-                select(Enrollment.visit_id, Person.household_id)
-                .join(Person, Person.id == Enrollment.person_id)
-                .where(Enrollment.id.in_(enrollment_ids[start:start + _CHUNK]))):
+                _ENROLLED_HOMES, {"ids": enrollment_ids[start:start + _CHUNK]}):
             households.add(household_id)
             if visit_id:
                 named_visits.add(visit_id)
@@ -157,26 +171,16 @@ def _work_done(conn, visit_ids, enrollment_ids):
     visits = []
     named, homes = sorted(named_visits), sorted(households)
     for start in range(0, max(len(named), len(homes)), _CHUNK):
-        terms = []
-        if named[start:start + _CHUNK]:
-            terms.append(Visit.id.in_(named[start:start + _CHUNK]))
-        if homes[start:start + _CHUNK]:
-            terms.append(Visit.household_id.in_(homes[start:start + _CHUNK]))
-        visits += conn.execute(
-            select(Visit.id, Visit.referral_id, Visit.household_id, Visit.visited_at)
-            .where(Visit.referral_id.is_not(None), or_(*terms))).all()
+        visits += conn.execute(_ANSWERABLE, {"named": named[start:start + _CHUNK],
+                                             "homes": homes[start:start + _CHUNK]}).all()
     if not visits:
         return {}
     out = {v.referral_id: "visited" for v in visits}
     by_id = {v.id: v for v in visits}
     homes = sorted({v.household_id for v in visits})
     for start in range(0, len(homes), _CHUNK):
-        rows = conn.execute(
-            select(Enrollment.visit_id, Enrollment.client_time, Enrollment.received_at,
-                   Person.household_id)
-            .join(Person, Person.id == Enrollment.person_id)
-            .where(or_(Enrollment.visit_id.in_(sorted(by_id)),
-                       and_(Person.household_id.in_(homes[start:start + _CHUNK]))))).all()
+        rows = conn.execute(_HOME_SIGNUPS, {"visits": sorted(by_id),
+                                            "homes": homes[start:start + _CHUNK]}).all()
         for visit_id, client_time, received_at, household_id in rows:
             if visit_id in by_id:
                 out[by_id[visit_id].referral_id] = "enrolled"

@@ -33,6 +33,42 @@ _CHUNK = 500
 #: Where the area's code goes in a row of ROW_NAMES, for the types that name it.
 _AREA_AT = {kind: names.index("area") for kind, names in ROW_NAMES.items() if "area" in names}
 
+# The batch's reads, built once with an expanding ``:ids`` list: a SELECT built per call
+# coerced each of its up to 500 ids and worked out its cache key again, which cost SQLAlchemy
+# two to three times the database's own work (bench/push_cpu).
+_IDS = bindparam("ids", expanding=True)
+_STATES = {kind: select(model.id, model.version, model.content_hash, model.area_id,
+                        model.created_by_id).where(model.id.in_(_IDS))
+           for kind, model in MODELS.items()}
+# On PostgreSQL, what the batch reads is locked until COMMIT, in id order: a concurrent push
+# of the same record waits and then judges against this one's outcome.
+_STATES_LOCKED = {kind: query.order_by(MODELS[kind].id).with_for_update()
+                  for kind, query in _STATES.items()}
+_LIVE = select(Change.record_id, Change.record_type).where(Change.record_id.in_(_IDS),
+                                                            Change.deleted.is_(False))
+_PARTICIPANTS = select(Person.id, Person.birth_date, Person.coverage,
+                       Person.household_id).where(Person.id.in_(_IDS))
+_HOUSEHOLD_SIGNUPS = (select(Enrollment.id, Enrollment.person_id, Person.household_id,
+                             Enrollment.scheme, Enrollment.start_month, Enrollment.period_months,
+                             Enrollment.received_at, Enrollment.member_order)
+                      .join(Person, Person.id == Enrollment.person_id)
+                      .where(Person.household_id.in_(_IDS)))
+_PID_HOLDERS = select(Person.personal_id, Person.id, Person.area_id).where(
+    Person.personal_id.in_(_IDS))
+_RECEIPTS = (select(Payment.receipt_no, Payment.id, Enrollment.scheme, Person.household_id,
+                    Payment.paid_on)
+             .join(Enrollment, Enrollment.id == Payment.enrollment_id)
+             .join(Person, Person.id == Enrollment.person_id)
+             .where(Payment.receipt_no.in_(_IDS)))
+_CHANGED_AFTER = select(Change.record_id, Change.record_type).where(Change.seq > bindparam("mark"))
+_ENROLLMENTS = Enrollment.__table__
+_MARK_PAID = (update(_ENROLLMENTS).where(_ENROLLMENTS.c.id == bindparam("eid"))
+              .values(paid=True, receipt_no=bindparam("receipt")))
+_ENROLLMENT_FEED = select(_ENROLLMENTS.c.id, _ENROLLMENTS.c.area_id,
+                          _ENROLLMENTS.c.created_by_id).where(_ENROLLMENTS.c.id.in_(_IDS))
+_RECEIPTS_NO_ORG = _RECEIPTS.where(Payment.organization_id.is_(None))
+_RECEIPTS_OF_ORG = _RECEIPTS.where(Payment.organization_id == bindparam("org"))
+
 
 def _made_key(received_at, member_order, rid):
     """Orders stored sign-ups by when they were first made: the time the server first
@@ -69,18 +105,12 @@ class SqlStore:
 
     # -- reading ------------------------------------------------------------------------
     def _states(self, kind, ids):
-        model = MODELS[kind]
+        query = (_STATES_LOCKED if self.is_pg else _STATES)[kind]
         ids = sorted(ids)
         out = {}
         for start in range(0, len(ids), _CHUNK):
-            query = (select(model.id, model.version, model.content_hash, model.area_id,
-                            model.created_by_id)
-                     .where(model.id.in_(ids[start:start + _CHUNK])))
-            if self.is_pg:
-                # Lock what the batch reads until COMMIT, in id order: a concurrent push of
-                # the same record waits and then judges against this one's outcome.
-                query = query.order_by(model.id).with_for_update()
-            for rid, version, digest, area_id, owner_id in self.conn.execute(query):
+            for rid, version, digest, area_id, owner_id in self.conn.execute(
+                    query, {"ids": ids[start:start + _CHUNK]}):
                 seen = self.scope.sees_record(kind, checks.Owned(area_id, owner_id))
                 out[rid] = State(kind, version, digest, area_id, owner_id, seen)
         return out
@@ -96,11 +126,7 @@ class SqlStore:
         self.read_ids.update(every)
         stored = {}
         for start in range(0, len(every), _CHUNK):
-            rows = self.conn.execute(
-                select(Change.record_id, Change.record_type)
-                .where(Change.record_id.in_(every[start:start + _CHUNK]),
-                       Change.deleted.is_(False)))
-            for rid, kind in rows:
+            for rid, kind in self.conn.execute(_LIVE, {"ids": every[start:start + _CHUNK]}):
                 if kind in MODELS:
                     stored.setdefault(kind, set()).add(rid)
         out = {}
@@ -146,8 +172,7 @@ class SqlStore:
                       if item.type == "person" and item.id in set(persons) and item.cleaned}
         for start in range(0, len(persons), _CHUNK):
             for pid, born, coverage, household in self.conn.execute(
-                    select(Person.id, Person.birth_date, Person.coverage, Person.household_id)
-                    .where(Person.id.in_(persons[start:start + _CHUNK]))):
+                    _PARTICIPANTS, {"ids": persons[start:start + _CHUNK]}):
                 self.participants[pid] = checks.Participant(born, coverage, household)
                 households.add(household)
         if self.is_pg:
@@ -164,11 +189,7 @@ class SqlStore:
             self.household_signups.setdefault(household, {})
         for start in range(0, len(households), _CHUNK):
             for oid, person_id, household, scheme, month, period, received, order in self.conn.execute(
-                    select(Enrollment.id, Enrollment.person_id, Person.household_id,
-                           Enrollment.scheme, Enrollment.start_month, Enrollment.period_months,
-                           Enrollment.received_at, Enrollment.member_order)
-                    .join(Person, Person.id == Enrollment.person_id)
-                    .where(Person.household_id.in_(households[start:start + _CHUNK]))):
+                    _HOUSEHOLD_SIGNUPS, {"ids": households[start:start + _CHUNK]}):
                 self.household_signups[household][oid] = checks.Other(
                     oid, person_id, scheme, month, period, _made_key(received, order, oid))
 
@@ -186,8 +207,7 @@ class SqlStore:
                 {"pids": pids})
         for start in range(0, len(pids), _CHUNK):
             for pid, rid, area_id in self.conn.execute(
-                    select(Person.personal_id, Person.id, Person.area_id)
-                    .where(Person.personal_id.in_(pids[start:start + _CHUNK]))):
+                    _PID_HOLDERS, {"ids": pids[start:start + _CHUNK]}):
                 self.pid_holders.setdefault(pid, {})[rid] = area_id
 
     def _pid_holders(self, pid):
@@ -200,8 +220,7 @@ class SqlStore:
         """Has a record this store read, or a holder of a personal ID it read, changed after
         change number ``mark``? (Every write of a synced record gives it a change row with a
         higher number: syncserver/feed.py.)"""
-        rows = self.conn.execute(select(Change.record_id, Change.record_type)
-                                 .where(Change.seq > mark)).all()
+        rows = self.conn.execute(_CHANGED_AFTER, {"mark": mark}).all()
         if not rows:
             return False
         if any(rid in self.read_ids for rid, _kind in rows):
@@ -421,15 +440,11 @@ class SqlStore:
             .where(Enrollment.id == enrollment_id)).first()
         return _Enrolled(*row)
 
-    def _receipt_query(self, org, numbers):
+    def _receipt_rows(self, org, numbers):
         """The payments of organization ``org`` holding any of the receipt ``numbers``."""
-        return (select(Payment.receipt_no, Payment.id, Enrollment.scheme, Person.household_id,
-                       Payment.paid_on)
-                .join(Enrollment, Enrollment.id == Payment.enrollment_id)
-                .join(Person, Person.id == Enrollment.person_id)
-                .where(Payment.receipt_no.in_(numbers),
-                       Payment.organization_id.is_(None) if org is None
-                       else Payment.organization_id == org))
+        if org is None:
+            return self.conn.execute(_RECEIPTS_NO_ORG, {"ids": numbers})
+        return self.conn.execute(_RECEIPTS_OF_ORG, {"ids": numbers, "org": org})
 
     def _prefetch_receipts(self, numbers):
         """The holders of the batch's receipt numbers in the caller's organization, a statement
@@ -438,8 +453,8 @@ class SqlStore:
         for number in numbers:
             self.receipts.setdefault((org, number), {})
         for start in range(0, len(numbers), _CHUNK):
-            for number, pid, scheme, household, paid_on in self.conn.execute(
-                    self._receipt_query(org, numbers[start:start + _CHUNK])):
+            for number, pid, scheme, household, paid_on in self._receipt_rows(
+                    org, numbers[start:start + _CHUNK]):
                 self.receipts[(org, number)][pid] = checks.ReceiptUse(scheme, household, paid_on)
 
     def _receipt_holders(self, key):
@@ -449,7 +464,7 @@ class SqlStore:
             holders = self.receipts[key] = {
                 pid: checks.ReceiptUse(scheme, household, paid_on)
                 for _number, pid, scheme, household, paid_on
-                in self.conn.execute(self._receipt_query(org, [number]))}
+                in self._receipt_rows(org, [number])}
         return holders
 
     def _check_payment(self, item, facts):
@@ -662,16 +677,13 @@ class SqlStore:
         field, the device's next edit of the sign-up must not conflict)."""
         if not paid:
             return
-        table = Enrollment.__table__
-        self.conn.execute(update(table).where(table.c.id == bindparam("eid"))
-                          .values(paid=True, receipt_no=bindparam("receipt")),
-                          [{"eid": eid, "receipt": receipt} for eid, receipt in sorted(paid.items())])
+        self.conn.execute(_MARK_PAID, [{"eid": eid, "receipt": receipt}
+                                       for eid, receipt in sorted(paid.items())])
         written = {rid for _kind, rid, _area, _owner in live}
         others = sorted(eid for eid in paid if eid not in written)
         for start in range(0, len(others), _CHUNK):
             for eid, area_id, owner_id in self.conn.execute(
-                    select(table.c.id, table.c.area_id, table.c.created_by_id)
-                    .where(table.c.id.in_(others[start:start + _CHUNK]))):
+                    _ENROLLMENT_FEED, {"ids": others[start:start + _CHUNK]}):
                 live.append(("enrollment", eid, area_id, owner_id))
                 replaced.append(eid)
 
